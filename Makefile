@@ -1,0 +1,58 @@
+# Dangan — the two set-up commands are `make run` and `make test`; both install what is missing first.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd poppler-utils fonts-noto-cjk
+TEST_APT_PACKAGES := ocrmypdf
+PG_TEST_URL ?= postgresql://127.0.0.1:5432/test
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install install-system install-test-system run test test-sqlite test-postgres bench lint clean
+
+install: install-system $(VENV)/.installed
+
+# Debian packages: only the missing ones, so a second run costs one dpkg query.
+install-system:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+install-test-system:
+	@missing=$$(for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+# The venv is rebuilt only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+run: install
+	$(BIN)/dangan init
+	$(BIN)/dangan serve
+
+# The whole suite on SQLite, then again on PostgreSQL (the machine's server, database `test`).
+test: install install-test-system test-sqlite test-postgres
+
+test-sqlite:
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+test-postgres:
+	DANGAN_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider
+
+bench: install install-test-system
+	$(BIN)/python -m bench.ingest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

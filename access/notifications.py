@@ -1,0 +1,34 @@
+"""Messages for users (request decided, approval awaited, grant revoked), stored as catalogue codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access.models import Notification, User
+from core.errors import NotFound
+
+
+def notify(session: Session, *, user_ids: Iterable[int], code: str, **params: object) -> None:
+    """Leave the same message for each user."""
+    for user_id in sorted(set(user_ids)):
+        session.add(Notification(user_id=user_id, code=code, params={k: v for k, v in params.items()}))
+    session.flush()
+
+
+def list_notifications(session: Session, *, user: User, unread_only: bool = False) -> list[Notification]:
+    """The user's messages, newest first."""
+    query = select(Notification).where(Notification.user_id == user.id)
+    if unread_only:
+        query = query.where(Notification.read.is_(False))
+    return list(session.scalars(query.order_by(Notification.id.desc())))
+
+
+def mark_read(session: Session, *, user: User, notification_id: int) -> None:
+    """Mark one of the user's own messages read; someone else's is as unknown as a missing one."""
+    note = session.get(Notification, notification_id)
+    if note is None or note.user_id != user.id:
+        raise NotFound("notification.not_found", id=notification_id)
+    note.read = True

@@ -1,0 +1,94 @@
+"""The FastAPI application: REST under /api, OpenAPI at /docs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.runtime import Runtime
+from core.errors import DanganError
+from core.messages import pick_language, translate
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def language(request: Request) -> str:
+    """The language the client asked for (?lang= first, then Accept-Language)."""
+    settings: Settings = request.app.state.runtime.settings
+    asked = request.query_params.get("lang")
+    if asked in ("zh-CN", "en"):
+        return asked
+    return pick_language(request.headers.get("accept-language"), settings.default_language)
+
+
+def error_body(request: Request, code: str, /, **params: object) -> dict:
+    """An error in the client's language, with both languages alongside."""
+    return {
+        "error": code,
+        "message": translate(code, language(request), **params),
+        "message_zh": translate(code, "zh-CN", **params),
+        "message_en": translate(code, "en", **params),
+    }
+
+
+def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastAPI:
+    """Build the app for these settings; the worker thread starts with the app."""
+    runtime = Runtime(settings)
+    run_worker = settings.serve_worker if start_worker is None else start_worker
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from api.jobs import build_queue
+        from api.setup import initialise
+
+        initialise(runtime)
+        app.state.queue = build_queue(runtime)
+        consumer = None
+        if run_worker and not app.state.queue.immediate:
+            consumer = _start_consumer(app.state.queue, settings.worker_threads)
+        try:
+            yield
+        finally:
+            if consumer is not None:
+                consumer.stop(graceful=True)
+            runtime.close()
+
+    app = FastAPI(title="Dangan 档案", version="0.1.0", lifespan=lifespan)
+    app.state.runtime = runtime
+
+    @app.exception_handler(DanganError)
+    async def _domain_error(request: Request, exc: DanganError) -> JSONResponse:
+        return JSONResponse(error_body(request, exc.code, **exc.params), status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors()
+        )
+        return JSONResponse(error_body(request, "request.invalid", detail=detail), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = "request.not_found" if exc.status_code == 404 else "request.invalid"
+        return JSONResponse(error_body(request, code, detail=str(exc.detail)), status_code=exc.status_code)
+
+    from api.routes import documents, home
+
+    app.include_router(documents.router)
+    app.include_router(home.router)
+    return app
+
+
+def _start_consumer(huey, workers: int):  # type: ignore[no-untyped-def]
+    """huey's consumer in threads of this process, leaving the server's signal handlers alone."""
+    consumer = huey.create_consumer(workers=workers, worker_type="thread")
+    consumer._set_signal_handlers = lambda: None  # uvicorn owns SIGINT/SIGTERM
+    consumer.start()
+    return consumer

@@ -1,0 +1,48 @@
+"""`dangan init`: the data directory, the schema and the shipped document types (idempotent)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from api.runtime import Runtime
+from core import audit
+from core.migrate import upgrade
+from ingest.classify import load_rules
+from records.models import DocumentType
+
+
+def initialise(runtime: Runtime) -> str:
+    """Create what is missing; never touch what exists."""
+    settings = runtime.settings
+    settings.home.mkdir(parents=True, exist_ok=True)
+    (settings.home / "tmp").mkdir(exist_ok=True)
+    upgrade(runtime.engine)
+    added = 0
+    with runtime.factory() as session, session.begin():
+        have = set(session.scalars(select(DocumentType.code)))
+        for position, rule in enumerate(load_rules()):
+            if rule["code"] in have:
+                continue
+            session.add(
+                DocumentType(
+                    code=rule["code"],
+                    name_zh=rule["name_zh"],
+                    name_en=rule["name_en"],
+                    default_level=rule.get("default_level", "internal"),
+                    retention=rule.get("retention", "D10"),
+                    rule=rule,
+                    position=position,
+                )
+            )
+            added += 1
+        if added:
+            audit.record(session, actor="system", action="init", details={"document_types_added": added})
+    runtime.store  # noqa: B018 - creates the objects folder or the bucket now, not on first upload
+    runtime.index  # noqa: B018
+    return f"ready ({added} document types added)"
+
+
+def known_type(runtime: Runtime, code: str) -> bool:
+    """Whether a document type code exists."""
+    with runtime.factory() as session:
+        return session.get(DocumentType, code) is not None

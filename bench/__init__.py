@@ -1,0 +1,1 @@
+"""Benchmarks for Dangan; each writes its figures into BENCHMARKS.md."""

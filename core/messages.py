@@ -1,0 +1,247 @@
+"""The one translation catalogue for user-facing messages (zh-CN and en).
+
+Each message code maps to its text in both languages; parameters are filled with str.format.
+Packages add their codes here rather than writing sentences in code.
+"""
+
+from __future__ import annotations
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # capture / input
+    "input.empty": {"zh-CN": "文件为空", "en": "The file is empty"},
+    "input.too_large": {
+        "zh-CN": "文件过大：{size} 字节，上限 {limit} 字节",
+        "en": "File too large: {size} bytes, limit {limit} bytes",
+    },
+    "input.unsupported_type": {
+        "zh-CN": "不支持的文件类型（{detected}）；只接受 PDF、PNG、JPEG、TIFF",
+        "en": "Unsupported file type ({detected}); only PDF, PNG, JPEG and TIFF are accepted",
+    },
+    "input.corrupt_pdf": {
+        "zh-CN": "PDF 文件已损坏，无法读取：{detail}",
+        "en": "The PDF is corrupt and cannot be read: {detail}",
+    },
+    "input.encrypted_pdf": {
+        "zh-CN": "PDF 文件已加密，请提供未加密的文件",
+        "en": "The PDF is encrypted; please supply an unencrypted file",
+    },
+    "input.corrupt_image": {
+        "zh-CN": "图像文件已损坏，无法读取：{detail}",
+        "en": "The image is corrupt and cannot be read: {detail}",
+    },
+    "input.image_too_large": {
+        "zh-CN": "图像像素过多：{pixels} 像素，上限 {limit} 像素（疑似解压炸弹）",
+        "en": "Image has too many pixels: {pixels}, limit {limit} (possible decompression bomb)",
+    },
+    "input.too_many_pages": {
+        "zh-CN": "页数过多：{pages} 页，上限 {limit} 页",
+        "en": "Too many pages: {pages}, limit {limit}",
+    },
+    "input.no_pages": {"zh-CN": "文件中没有页面", "en": "The file has no pages"},
+    "input.not_found": {"zh-CN": "找不到文件：{path}", "en": "File not found: {path}"},
+    "input.mislabelled": {
+        "zh-CN": "文件扩展名为 {ext}，但内容是 {detected}",
+        "en": "The file is named {ext} but its content is {detected}",
+    },
+    # records
+    "document.not_found": {"zh-CN": "档案 {id} 不存在", "en": "Document {id} does not exist"},
+    "document.duplicate": {
+        "zh-CN": "重复文件：与档案 {id} 内容相同",
+        "en": "Duplicate: same content as document {id}",
+    },
+    "doctype.unknown": {"zh-CN": "未知的档案类型：{name}", "en": "Unknown document type: {name}"},
+    "doctype.rules_invalid": {
+        "zh-CN": "档案类型规则无效：{detail}",
+        "en": "Invalid document-type rules: {detail}",
+    },
+    "archive_no.malformed": {
+        "zh-CN": "档号格式不正确：{value}",
+        "en": "Malformed archive number: {value}",
+    },
+    "archive_no.duplicate": {
+        "zh-CN": "档号已被使用：{value}",
+        "en": "Archive number already in use: {value}",
+    },
+    "customer.not_found": {"zh-CN": "客户 {id} 不存在", "en": "Customer {id} does not exist"},
+    "processing.failed": {"zh-CN": "处理失败：{detail}", "en": "Processing failed: {detail}"},
+    "ocr.failed": {"zh-CN": "文字识别失败：{detail}", "en": "OCR failed: {detail}"},
+    # storage
+    "storage.unavailable": {
+        "zh-CN": "对象存储不可用：{detail}",
+        "en": "Object storage is unavailable: {detail}",
+    },
+    "storage.object_mismatch": {
+        "zh-CN": "对象 {key} 已存在但大小不符（存储 {stored} 字节，新内容 {size} 字节），未覆盖",
+        "en": "Object {key} already exists with a different size ({stored} bytes stored, {size} new); not overwritten",
+    },
+    # search
+    "search.bad_query": {"zh-CN": "查询语句有误：{detail}", "en": "Malformed query: {detail}"},
+    "search.empty_query": {
+        "zh-CN": "查询中没有可检索的内容",
+        "en": "The query contains nothing to search for",
+    },
+    # access: accounts, levels, requests, grants
+    "access.denied": {
+        "zh-CN": "您无权查阅此档案；如需查阅，请提交查阅申请",
+        "en": "You are not cleared to read this record; submit an access request",
+    },
+    "access.denied.inactive": {"zh-CN": "账号已停用", "en": "The account is disabled"},
+    "access.reason.everyone": {"zh-CN": "内部公开", "en": "Internal: open to every user"},
+    "access.reason.position": {"zh-CN": "按职务可查阅", "en": "Readable by position"},
+    "access.reason.department_member": {"zh-CN": "本部门档案", "en": "A file of your department"},
+    "access.reason.department_manager": {"zh-CN": "部门经理", "en": "Department manager"},
+    "access.reason.owner": {"zh-CN": "本人负责的客户", "en": "Your own customer"},
+    "access.reason.owner_manager": {"zh-CN": "下属负责的客户", "en": "A customer of your team"},
+    "access.reason.grant": {"zh-CN": "经审批授权", "en": "Granted by an approved request"},
+    "access.reason_required": {"zh-CN": "请填写查阅事由", "en": "Give a reason for the request"},
+    "access.nothing_requested": {
+        "zh-CN": "请指定要查阅的档案或客户",
+        "en": "Name the documents or the customer file to read",
+    },
+    "access.bad_period": {
+        "zh-CN": "查阅期限无效：须在开始之后，且不超过 {max_days} 天",
+        "en": "Invalid period: it must end after it starts and last at most {max_days} days",
+    },
+    "access.not_needed": {
+        "zh-CN": "无需申请：您已可查阅这些档案",
+        "en": "No request needed: you can already read these records",
+    },
+    "access.no_approver": {
+        "zh-CN": "无法提交：审批环节“{step}”没有可审批的人",
+        "en": "Cannot submit: nobody can sign the approval step '{step}'",
+    },
+    "access.request_not_found": {"zh-CN": "查阅申请 {id} 不存在", "en": "Access request {id} does not exist"},
+    "access.request_closed": {
+        "zh-CN": "查阅申请 {id} 已结束（{state}）",
+        "en": "Access request {id} is already closed ({state})",
+    },
+    "access.not_your_step": {
+        "zh-CN": "您不是此申请当前环节的审批人",
+        "en": "You are not an approver of this request's current step",
+    },
+    "access.not_your_turn": {
+        "zh-CN": "尚未轮到您审批：前一环节还未签批",
+        "en": "Not your turn yet: an earlier step has not been signed",
+    },
+    "access.comment_required": {"zh-CN": "驳回时请填写意见", "en": "A refusal needs a comment"},
+    "access.not_yours": {
+        "zh-CN": "无权查看或操作他人的记录",
+        "en": "You may not see or act on another user's records",
+    },
+    "grant.not_found": {"zh-CN": "授权 {id} 不存在", "en": "Grant {id} does not exist"},
+    "grant.revoke_forbidden": {"zh-CN": "您无权撤销此授权", "en": "You may not revoke this grant"},
+    "grant.already_revoked": {"zh-CN": "授权 {id} 已被撤销", "en": "Grant {id} is already revoked"},
+    "level.unknown": {
+        "zh-CN": "未知的密级：{level}（可选 internal、department、company、personal）",
+        "en": "Unknown level: {level} (internal, department, company or personal)",
+    },
+    "level.reason_required": {"zh-CN": "请填写变更密级的理由", "en": "Give a reason for the level change"},
+    "level.change_forbidden": {
+        "zh-CN": "变更密级需由可查阅该档案的经理进行",
+        "en": "A level change needs a manager who may read the record",
+    },
+    "level.unchanged": {"zh-CN": "密级已是 {level}", "en": "The level is already {level}"},
+    "level_rule.invalid": {
+        "zh-CN": "密级规则中有未知代码：{codes}",
+        "en": "Unknown codes in the level rule: {codes}",
+    },
+    "login.ok": {"zh-CN": "登录成功", "en": "Logged in"},
+    "login.failed": {"zh-CN": "用户名或密码错误", "en": "Wrong login or password"},
+    "login.locked": {
+        "zh-CN": "登录失败次数过多，账号已暂时锁定，请稍后再试",
+        "en": "Too many failed logins; the account is locked for a while",
+    },
+    "password.too_short": {
+        "zh-CN": "密码至少需要 {min} 个字符",
+        "en": "The password needs at least {min} characters",
+    },
+    "password.wrong": {"zh-CN": "原密码不正确", "en": "The current password is wrong"},
+    "password.unchanged": {
+        "zh-CN": "新密码不能与原密码相同",
+        "en": "The new password must differ from the old one",
+    },
+    "permission.role_required": {"zh-CN": "此操作需要“{role}”角色", "en": "This needs the '{role}' role"},
+    "user.not_found": {"zh-CN": "用户 {login} 不存在", "en": "User {login} does not exist"},
+    "user.exists": {"zh-CN": "用户 {login} 已存在", "en": "User {login} already exists"},
+    "user.login_required": {"zh-CN": "请填写登录名", "en": "A login name is required"},
+    "user.last_admin": {
+        "zh-CN": "不能停用或降级最后一个管理员",
+        "en": "The last active admin cannot be disabled or lose the admin role",
+    },
+    "department.not_found": {"zh-CN": "部门 {code} 不存在", "en": "Department {code} does not exist"},
+    "department.exists": {"zh-CN": "部门 {code} 已存在", "en": "Department {code} already exists"},
+    "role.unknown": {
+        "zh-CN": "未知的角色：{role}（可选 {known}）",
+        "en": "Unknown role: {role} (known: {known})",
+    },
+    "position.unknown": {
+        "zh-CN": "未知的职务：{position}（可选 {known}）",
+        "en": "Unknown position: {position} (known: {known})",
+    },
+    "token.name_required": {"zh-CN": "请为令牌命名", "en": "Give the token a name"},
+    "token.expiry_past": {"zh-CN": "令牌的到期时间已过", "en": "The token's expiry is in the past"},
+    "token.not_found": {"zh-CN": "令牌 {id} 不存在", "en": "Token {id} does not exist"},
+    "token.not_yours": {"zh-CN": "只能撤销自己的令牌", "en": "You may revoke only your own tokens"},
+    "token.already_revoked": {"zh-CN": "令牌 {id} 已被撤销", "en": "Token {id} is already revoked"},
+    "notification.not_found": {"zh-CN": "消息 {id} 不存在", "en": "Message {id} does not exist"},
+    "notify.access.pending": {
+        "zh-CN": "{requester} 的查阅申请 {request_id} 等待您审批",
+        "en": "Access request {request_id} from {requester} awaits your decision",
+    },
+    "notify.access.approved": {
+        "zh-CN": "您的查阅申请 {request_id} 已批准，有效期至 {until}",
+        "en": "Your access request {request_id} was approved, valid until {until}",
+    },
+    "notify.access.refused": {
+        "zh-CN": "您的查阅申请 {request_id} 被驳回：{comment}",
+        "en": "Your access request {request_id} was refused: {comment}",
+    },
+    "notify.grant.revoked": {
+        "zh-CN": "您的查阅授权 {grant_id} 已被撤销",
+        "en": "Your access grant {grant_id} was revoked",
+    },
+    # generic
+    "request.invalid": {"zh-CN": "请求参数有误：{detail}", "en": "Invalid request: {detail}"},
+    "request.not_found": {"zh-CN": "页面或资源不存在", "en": "Not found"},
+    # status words shown by the CLI
+    "status.ingested": {"zh-CN": "已入库", "en": "ingested"},
+    "status.duplicate": {"zh-CN": "重复", "en": "duplicate"},
+    "status.rejected": {"zh-CN": "已拒收", "en": "rejected"},
+}
+
+LANGUAGES = ("zh-CN", "en")
+
+
+def translate(code: str, language: str = "zh-CN", /, **params: object) -> str:
+    """The message for code in language, with params filled in."""
+    entry = CATALOGUE.get(code)
+    if entry is None:
+        return code
+    text = entry.get(language) or entry["en"]
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        return text
+
+
+def bilingual(code: str, /, **params: object) -> str:
+    """Both languages on one line, Chinese first: for logs, CLI and reason files."""
+    return f"{translate(code, 'zh-CN', **params)} / {translate(code, 'en', **params)}"
+
+
+def pick_language(accept_language: str | None, default: str = "zh-CN") -> str:
+    """The best of our languages for an Accept-Language header."""
+    if not accept_language:
+        return default
+    best, best_q = default, -1.0
+    for part in accept_language.split(","):
+        tag, _, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        tag = tag.strip().lower()
+        lang = "zh-CN" if tag.startswith("zh") else "en" if tag.startswith("en") else None
+        if lang and weight > best_q:
+            best, best_q = lang, weight
+    return best

@@ -1,0 +1,143 @@
+"""Settings: every knob is a DANGAN_* environment variable with a help text."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+class Settings(BaseSettings):
+    """Dangan's configuration, read from DANGAN_* variables (and a .env file in the working directory)."""
+
+    model_config = SettingsConfigDict(env_prefix="DANGAN_", env_file=".env", extra="ignore")
+
+    home: Path = Field(
+        Path("data"), description="Data directory: SQLite database, objects, index, job queue."
+    )
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default is the SQLite file DANGAN_HOME/dangan.db (WAL)."
+    )
+    storage_backend: Literal["fs", "s3"] = Field(
+        "fs", description="Where originals and derivatives live: `fs` (DANGAN_HOME/objects) or `s3`."
+    )
+    s3_endpoint: str = Field(
+        "127.0.0.1:9000", description="S3 endpoint host:port (MinIO, SeaweedFS, AWS...)."
+    )
+    s3_access_key: str | None = Field(
+        None, description="S3 access key (never committed; use the environment)."
+    )
+    s3_secret_key: str | None = Field(
+        None, description="S3 secret key (never committed; use the environment)."
+    )
+    s3_bucket: str = Field(
+        "dangan", description="S3 bucket for originals and derivatives; created if missing."
+    )
+    s3_region: str | None = Field(None, description="S3 region, if the server needs one.")
+    s3_secure: bool = Field(False, description="Use HTTPS for S3.")
+    s3_part_size: int = Field(
+        16 * 1024 * 1024,
+        description="Multipart upload part size in bytes for S3 (an upload holds about two parts in memory).",
+    )
+    max_upload_bytes: int = Field(
+        1024 * 1024 * 1024, description="Largest file accepted, in bytes; larger files are rejected."
+    )
+    max_image_pixels: int = Field(
+        120_000_000,
+        description="Largest image (width x height) accepted; guards against decompression bombs.",
+    )
+    max_pages: int = Field(5000, description="Most pages accepted in one file.")
+    ocr_workers: int = Field(default_factory=_cores, description="OCR worker processes (default: CPU cores).")
+    ocr_languages: str = Field("chi_sim+eng", description="Tesseract languages.")
+    ocr_dpi: int = Field(
+        300, description="Resolution at which PDF pages without a text layer are rendered for OCR."
+    )
+    ocr_low_confidence: float = Field(
+        70.0, description="Pages whose mean OCR confidence is below this are flagged for review."
+    )
+    text_layer_min_chars: int = Field(
+        20, description="A PDF page with at least this many characters of text layer is not OCRed."
+    )
+    layout_pages: int = Field(
+        2, description="Leading text-layer pages also read by pdfplumber for key-value fields and tables."
+    )
+    org_name: str = Field(
+        "鸿达融资担保有限公司",
+        description="The archive's own organisation; never taken as a document's customer.",
+    )
+    fonds_code: str = Field("A001", description="Fonds code (全宗号), first part of the archive number.")
+    archive_class: str = Field(
+        "KH", description="Class code (类别) in the archive number; KH = customer files."
+    )
+    archive_unit: str = Field("XS", description="Default unit (机构/问题) code in the archive number.")
+    archive_pattern: str = Field(
+        "{fonds}-{cls}·{year}-{retention}-{unit}-{item:04d}",
+        description="Archive number (档号) pattern; fields: fonds, cls, year, retention, unit, item.",
+    )
+    queue_backend: Literal["sqlite", "redis", "immediate"] = Field(
+        "sqlite",
+        description="Job queue: `sqlite` (embedded), `redis` (many workers) or `immediate` (inline).",
+    )
+    redis_url: str = Field(
+        "redis://127.0.0.1:6379/0", description="Redis URL when DANGAN_QUEUE_BACKEND=redis."
+    )
+    worker_threads: int = Field(2, description="Job-queue worker threads (in `serve` and `worker`).")
+    serve_worker: bool = Field(True, description="`dangan serve` also runs the job worker in-process.")
+    index_batch_size: int = Field(200, description="Documents per index commit.")
+    host: str = Field("127.0.0.1", description="Address `dangan serve` binds to.")
+    port: int = Field(8000, description="Port `dangan serve` listens on.")
+    timezone: str = Field("Asia/Shanghai", description="Time zone for dates shown to people.")
+    default_language: Literal["zh-CN", "en"] = Field(
+        "zh-CN", description="Language of messages when the client does not ask for one."
+    )
+    login_max_failures: int = Field(
+        5,
+        description="Failed logins in a row after which an account is locked for DANGAN_LOGIN_LOCKOUT_MINUTES.",
+    )
+    login_lockout_minutes: int = Field(15, description="How long a locked account refuses every login.")
+    password_min_length: int = Field(10, description="Shortest password accepted when one is set or changed.")
+    session_idle_minutes: int = Field(30, description="A web session unused this long ends.")
+    session_max_hours: int = Field(12, description="A web session ends this long after login, however used.")
+    access_max_days: int = Field(
+        90, description="Longest period an access request (查阅申请) may ask for, in days."
+    )
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to the SQLite file under home."""
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+            return url
+        return f"sqlite:///{(self.home / 'dangan.db').resolve()}"
+
+    @property
+    def objects_dir(self) -> Path:
+        return self.home / "objects"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def queue_path(self) -> Path:
+        return self.home / "jobs.db"
+
+
+def setting_docs() -> list[tuple[str, str, str]]:
+    """(variable, default, help) for every setting, for the README table."""
+    rows = []
+    for name, field in Settings.model_fields.items():
+        if field.default_factory is not None:
+            default = "CPU cores" if name == "ocr_workers" else "computed"
+        else:
+            default = "(none)" if field.default is None else str(field.default)
+        rows.append((f"DANGAN_{name.upper()}", default, field.description or ""))
+    return rows

@@ -1,0 +1,341 @@
+"""Capture, step two: read the text, extract, classify and file a received document.
+
+A job runs this with a document id; it reloads what it needs and can run twice without harm.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from core import audit
+from core.db import utcnow
+from core.errors import DanganError
+from core.settings import Settings
+from ingest.classify import classify
+from ingest.detect import detect
+from ingest.extract import extract_fields
+from ingest.ocr import OcrResult, PageJob
+from ingest.searchable import build_searchable_pdf
+from ingest.textlayer import extract_text_layer
+from records import numbering
+from records.customers import given_customer, match_customer
+from records.models import Derivative, Document, DocumentType, Page
+from storage.base import ObjectStore
+
+# Runs page jobs, calling back (job index, result) as each page finishes.
+OcrMap = Callable[[list[PageJob], Callable[[int, OcrResult], None]], None]
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class PageText:
+    number: int
+    text: str
+    method: str
+    confidence: float | None = None
+    rotation: int = 0
+    skew: float = 0.0
+    seconds: float = 0.0
+
+
+@dataclass
+class Processed:
+    document_id: int
+    state: str
+    pages: int = 0
+    ocr_pages: int = 0
+    ocr_seconds: float = 0.0
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def local_copy(store: ObjectStore, settings: Settings, key: str, given: Path | None) -> Iterator[Path]:
+    """The original as a local file: the path we were given, or a streamed download."""
+    if given is not None and given.exists():
+        yield given
+        return
+    tmp_root = settings.home / "tmp"
+    tmp_root.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(dir=tmp_root))
+    try:
+        dest = workdir / "original"
+        store.download(key, dest)
+        yield dest
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def process_document(
+    factory: sessionmaker[Session],
+    store: ObjectStore,
+    settings: Settings,
+    ocr_map: OcrMap,
+    *,
+    document_id: int,
+    actor: str,
+    local_path: Path | None = None,
+    customer: str | None = None,
+    doc_type: str | None = None,
+) -> Processed:
+    """Read, extract, classify and file one document; idempotent."""
+    with factory() as session, session.begin():
+        doc = session.get(Document, document_id)
+        if doc is None:
+            raise DanganError("document.not_found", id=document_id)
+        if doc.state in ("filed", "indexed"):
+            return Processed(document_id, doc.state, doc.page_count)
+        doc.state = "processing"
+        key, total = doc.object_key, doc.page_count
+    try:
+        with local_copy(store, settings, key, local_path) as path, _workdir(settings) as work:
+            pages, tables, page_pdfs = _read_pages(factory, settings, ocr_map, path, work, document_id, total)
+            derivative = _store_searchable(store, work, path, pages, page_pdfs)
+    except DanganError as err:
+        return _fail(factory, document_id, actor, err.both())
+    except Exception as err:  # noqa: BLE001 - a job must record why it failed, then the queue retries
+        _fail(factory, document_id, actor, f"{type(err).__name__}: {err}")
+        raise
+    text = "\n\n".join(p.text for p in pages if p.text)
+    extracted = extract_fields(text, org_name=settings.org_name, tables=tables)
+    with factory() as session, session.begin():
+        doc = session.get(Document, document_id)
+        _file(
+            session, settings, doc, pages, extracted, derivative, text, customer=customer, doc_type=doc_type
+        )
+        audit.record(
+            session,
+            actor=actor,
+            action="file",
+            object_type="document",
+            object_id=doc.id,
+            archive_no=doc.archive_no,
+            details={"doc_type": doc.doc_type, "customer_id": doc.customer_id, "pages": len(pages)},
+        )
+    ocr_seconds = sum(p.seconds for p in pages if p.method == "ocr")
+    return Processed(document_id, "filed", len(pages), len(page_pdfs), ocr_seconds)
+
+
+@contextmanager
+def _workdir(settings: Settings) -> Iterator[Path]:
+    """A scratch folder under DANGAN_HOME/tmp, removed afterwards."""
+    tmp_root = settings.home / "tmp"
+    tmp_root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=tmp_root) as work:
+        yield Path(work)
+
+
+def _read_pages(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    ocr_map: OcrMap,
+    path: Path,
+    work: Path,
+    document_id: int,
+    total: int,
+) -> tuple[list[PageText], list, dict[int, Path]]:
+    """Every page's text: the text layer where there is one, else OCR (page PDFs land in work/)."""
+    detected = detect(path, settings=settings)
+    pages: dict[int, PageText] = {}
+    tables: list = []
+    jobs: list[PageJob] = []
+    if detected.kind == "pdf":
+        for layer in extract_text_layer(path, settings=settings):
+            if layer.has_text_layer:
+                pages[layer.number] = PageText(layer.number, layer.text, "text_layer")
+                tables.extend(layer.tables)
+            else:
+                jobs.append(_job(path, detected.kind, layer.number, settings))
+    else:
+        jobs = [_job(path, detected.kind, n, settings) for n in range(1, detected.page_count + 1)]
+    _set_progress(factory, document_id, len(pages))
+    page_pdfs: dict[int, Path] = {}
+    last = time.monotonic()
+
+    def on_page(index: int, result: OcrResult) -> None:
+        nonlocal last
+        number = jobs[index].page_index + 1
+        page_pdfs[number] = work / f"page-{number:06d}.pdf"
+        page_pdfs[number].write_bytes(result.pdf_bytes)
+        pages[number] = PageText(
+            number,
+            result.text,
+            "ocr",
+            result.confidence,
+            result.rotation_degrees,
+            result.skew_degrees,
+            result.seconds,
+        )
+        if time.monotonic() - last > 0.5 or len(pages) == total:
+            last = time.monotonic()
+            _set_progress(factory, document_id, len(pages))
+
+    ocr_map(jobs, on_page)
+    return [pages[n] for n in sorted(pages)], tables, page_pdfs
+
+
+def _job(path: Path, kind: str, number: int, settings: Settings) -> PageJob:
+    return PageJob(
+        path=str(path),
+        kind=kind,
+        page_index=number - 1,
+        dpi=settings.ocr_dpi,
+        languages=settings.ocr_languages,
+        max_pixels=settings.max_image_pixels,
+    )
+
+
+def _set_progress(factory: sessionmaker[Session], document_id: int, done: int) -> None:
+    with factory() as session, session.begin():
+        session.execute(update(Document).where(Document.id == document_id).values(pages_done=done))
+
+
+def _store_searchable(
+    store: ObjectStore, work: Path, path: Path, pages: list[PageText], page_pdfs: dict[int, Path]
+) -> Derivative | None:
+    """A searchable PDF for scans (tesseract's text over the page image), stored with its own hash."""
+    if not page_pdfs:
+        return None
+    out = build_searchable_pdf(
+        work / "searchable.pdf", page_pdfs=page_pdfs, original=path, page_count=len(pages)
+    )
+    put = store.put_file(out, kind="derivative")
+    return Derivative(kind="searchable_pdf", sha256=put.sha256, size=put.size, object_key=put.key)
+
+
+def _fail(factory: sessionmaker[Session], document_id: int, actor: str, reason: str) -> Processed:
+    with factory() as session, session.begin():
+        doc = session.get(Document, document_id)
+        doc.state = "failed"
+        doc.error = reason[:2000]
+        audit.record(
+            session,
+            actor=actor,
+            action="file",
+            object_type="document",
+            object_id=document_id,
+            result="failed",
+            details={"error": reason[:500]},
+        )
+    return Processed(document_id, "failed", error=reason)
+
+
+def _title(text: str, fallback: str) -> str:
+    """The document's own heading: its first short line with Chinese in it."""
+    for line in text.splitlines()[:8]:
+        line = line.strip()
+        if 2 <= len(line) <= 40 and _CJK.search(line):
+            return line
+    return fallback
+
+
+def _file(
+    session: Session,
+    settings: Settings,
+    doc: Document,
+    pages: list[PageText],
+    extracted,  # ingest.extract.Extracted
+    derivative: Derivative | None,
+    text: str,
+    *,
+    customer: str | None,
+    doc_type: str | None,
+) -> None:
+    """Pages, customer, type, level and archive number, in one transaction."""
+    session.execute(Page.__table__.delete().where(Page.document_id == doc.id))
+    for p in pages:
+        session.add(
+            Page(
+                document_id=doc.id,
+                number=p.number,
+                text=p.text,
+                method=p.method,
+                confidence=p.confidence,
+                rotation=p.rotation,
+                skew=p.skew,
+                seconds=p.seconds,
+            )
+        )
+    if derivative is not None:
+        session.execute(
+            Derivative.__table__.delete().where(
+                (Derivative.document_id == doc.id) & (Derivative.kind == derivative.kind)
+            )
+        )
+        derivative.document_id = doc.id
+        session.add(derivative)
+    reasons: list[str] = []
+    types = {t.code: t for t in session.scalars(select(DocumentType)).all()}
+    if doc_type:
+        if doc_type not in types:
+            raise DanganError("doctype.unknown", name=doc_type)
+        doc.doc_type, doc.type_confidence, doc.type_source = doc_type, 1.0, "user"
+    else:
+        result = classify(text, [t.rule for t in types.values()], title=_title(text, ""))
+        doc.doc_type, doc.type_confidence, doc.type_source = result.code, result.confidence, "rule"
+        if result.code == "other" or result.confidence < 0.5:
+            reasons.append("unclassified")
+    if customer:
+        match = given_customer(session, customer)
+    else:
+        best = extracted.customer[0] if extracted.customer else None
+        match = match_customer(
+            session,
+            name=best.name if best else None,
+            credit_code=(best.credit_code if best else None)
+            or _only([c.value for c in extracted.credit_codes if not c.own]),
+            org_name=settings.org_name,
+        )
+        if match.matched_by in ("new", "unmatched"):
+            reasons.append("customer_" + match.matched_by)
+    doc.customer_id = match.customer.id
+    dtype = types.get(doc.doc_type)
+    doc.level = dtype.default_level if dtype else "internal"
+    doc.doc_date = _parse_date(extracted.doc_date)
+    doc.title = _title(text, doc.title)[:500]
+    doc.extracted = extracted.to_dict()
+    low = [p.number for p in pages if p.method == "ocr" and (p.confidence or 0) < settings.ocr_low_confidence]
+    if low:
+        reasons.append("low_confidence")
+    if not text.strip():
+        reasons.append("no_text")
+    doc.review_reasons = reasons
+    doc.needs_review = bool(reasons)
+    year = (doc.doc_date or utcnow().date()).year
+    number = numbering.allocate(
+        session,
+        settings.archive_pattern,
+        fonds=settings.fonds_code,
+        cls=settings.archive_class,
+        year=year,
+        retention=dtype.retention if dtype else "D10",
+        unit=settings.archive_unit,
+    )
+    doc.archive_no, doc.item_no = number.value, number.item
+    doc.page_count = len(pages)
+    doc.pages_done = len(pages)
+    doc.state = "filed"
+    doc.processed_at = utcnow()
+    doc.error = None
+
+
+def _only(values: list) -> str | None:
+    return values[0] if len(values) == 1 else None
+
+
+def _parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

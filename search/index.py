@@ -1,0 +1,239 @@
+"""The Whoosh index directory: open or create, batched writes, deletes, consistency reads."""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+import shutil
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.index import FileIndex
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+from whoosh.writing import SegmentWriter
+
+from search.schema import ID_FIELD, SCHEMA_VERSION, UPDATED_FIELD, IndexDoc, build_schema, to_fields
+
+_VERSION_FILE = "dangan-search.json"
+# Segments are merged in tiers of this many (log-structured): each document is rewritten
+# about log10(N / batch) times, and a 100k index keeps a few dozen segments at most.
+MERGE_FACTOR = 10
+# A segment with this share of deleted documents is rewritten to drop them.
+MAX_DELETED_SHARE = 0.3
+# Merges never build segments above this size: a Whoosh merge rewrites every posting in
+# Python (~10 ms a document) while holding the write lock.
+MAX_MERGE_DOCS = 50_000
+
+
+def tiered_merge(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy: merge the smallest tier that has MERGE_FACTOR segments, and dead weight."""
+    from whoosh.reading import SegmentReader
+
+    tiers: dict[int, list[Any]] = {}
+    doomed = []
+    for segment in segments:
+        live, every = segment.doc_count(), segment.doc_count_all()
+        if every and (every - live) / every >= MAX_DELETED_SHARE:
+            doomed.append(segment)
+        else:
+            tiers.setdefault(int(math.log10(max(live, 1))), []).append(segment)
+    full = [
+        tier
+        for tier, members in tiers.items()
+        if len(members) >= MERGE_FACTOR and sum(s.doc_count() for s in members) <= MAX_MERGE_DOCS
+    ]
+    merging = doomed + (tiers[min(full)] if full else [])
+    for segment in merging:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    merged = {id(segment) for segment in merging}
+    return [segment for segment in segments if id(segment) not in merged]
+
+
+class IndexSchemaMismatch(RuntimeError):
+    """The index on disk was built with another schema or analysis; it must be rebuilt."""
+
+
+class SearchIndex:
+    """One Whoosh index directory with a single writer; searchers are cached per thread."""
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        batch_size: int = 200,
+        limitmb: int = 256,
+        lock_timeout: float = 60.0,
+    ) -> None:
+        self.path = Path(path)
+        self.batch_size = max(1, batch_size)
+        self.limitmb = limitmb
+        self.lock_timeout = lock_timeout
+        self._ix: FileIndex | None = None
+        self._write_lock = threading.Lock()
+        self._local = threading.local()
+        self._searchers: list[Searcher] = []
+        self._searchers_lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> SearchIndex:
+        """The index configured by core.settings.Settings (index_dir, index_batch_size)."""
+        return cls(settings.index_dir, batch_size=settings.index_batch_size)
+
+    # ------------------------------------------------------------ lifecycle
+
+    def open_or_create(self) -> SearchIndex:
+        """Open the index, creating an empty one if the directory holds none."""
+        if self._ix is not None:
+            return self
+        self.path.mkdir(parents=True, exist_ok=True)
+        if not whoosh_index.exists_in(str(self.path)):
+            self._ix = whoosh_index.create_in(str(self.path), build_schema())
+            self._write_version()
+            return self
+        if self._stored_version() != SCHEMA_VERSION:
+            raise IndexSchemaMismatch(f"search index at {self.path} has another schema version; rebuild it")
+        try:
+            self._ix = whoosh_index.open_dir(str(self.path))
+        except (pickle.UnpicklingError, AttributeError, ImportError) as exc:
+            # The schema is pickled with our analyzer classes; renamed classes cannot load.
+            raise IndexSchemaMismatch(f"search index at {self.path} cannot be loaded: {exc}") from exc
+        return self
+
+    def recreate(self) -> SearchIndex:
+        """Drop everything in the index directory and start an empty index (for rebuilds)."""
+        with self._write_lock:
+            self.close()
+            if self.path.exists():
+                shutil.rmtree(self.path)
+            return self.open_or_create()
+
+    def close(self) -> None:
+        """Close cached searchers and the index."""
+        with self._searchers_lock:
+            for searcher in self._searchers:
+                searcher.close()
+            self._searchers.clear()
+        self._local = threading.local()
+        if self._ix is not None:
+            self._ix.close()
+            self._ix = None
+
+    def __enter__(self) -> SearchIndex:
+        return self.open_or_create()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def ix(self) -> FileIndex:
+        """The open Whoosh index."""
+        if self._ix is None:
+            raise RuntimeError("SearchIndex is not open; call open_or_create() first")
+        return self._ix
+
+    # ------------------------------------------------------------ writing
+
+    def add_documents(self, docs: Iterable[IndexDoc]) -> int:
+        """Add or replace documents by id, batch_size per commit; returns how many were written."""
+        written = 0
+        iterator = iter(docs)
+        with self._write_lock:
+            while batch := list(islice(iterator, self.batch_size)):
+                # update_document only replaces committed documents: keep the last of any
+                # duplicates within one batch so a batch never indexes an id twice.
+                latest = {doc.document_id: doc for doc in batch}
+                with self._writer() as writer:
+                    for doc in latest.values():
+                        writer.update_document(**to_fields(doc))
+                written += len(latest)
+        return written
+
+    def delete_documents(self, ids: Iterable[int]) -> int:
+        """Remove documents by id; returns how many index entries were deleted."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return 0
+        deleted = 0
+        with self._write_lock, self._writer() as writer:
+            for document_id in wanted:
+                deleted += writer.delete_by_term(ID_FIELD, document_id)
+        return deleted
+
+    def optimize(self) -> None:
+        """Merge all segments into one (after a rebuild; queries get faster)."""
+        with self._write_lock:
+            writer = self._new_writer()
+            writer.commit(optimize=True)
+
+    @contextmanager
+    def _writer(self) -> Iterator[SegmentWriter]:
+        writer = self._new_writer()
+        try:
+            yield writer
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=tiered_merge)
+
+    def _new_writer(self) -> SegmentWriter:
+        # procs=1: one process writes; the WRITELOCK file serialises writers across processes.
+        # limitmb bounds the posting pool; above it Whoosh spills postings to temp files,
+        # which makes merges several times slower.
+        return self.ix.writer(procs=1, limitmb=self.limitmb, timeout=self.lock_timeout)
+
+    # ------------------------------------------------------------ reading
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """A BM25F searcher on the latest commit; cached per thread, reopened when stale."""
+        cached: Searcher | None = getattr(self._local, "searcher", None)
+        if cached is not None and not cached.up_to_date():
+            # Not Searcher.refresh(): whoosh-reloaded 2.7.5 reuses segment readers with
+            # their old deletion sets there, so replaced documents show up twice.
+            with self._searchers_lock:
+                self._searchers.remove(cached)
+            cached.close()
+            cached = None
+        if cached is None:
+            cached = self.ix.searcher(weighting=BM25F())
+            with self._searchers_lock:
+                self._searchers.append(cached)
+            self._local.searcher = cached
+        yield cached
+
+    def doc_ids(self) -> set[int]:
+        """Ids of every live document in the index (for consistency checks)."""
+        return set(self.versions())
+
+    def versions(self) -> dict[int, str | None]:
+        """Each live document id with the updated_at (ISO string) it was indexed at."""
+        with self.searcher() as searcher:
+            return {
+                fields[ID_FIELD]: fields.get(UPDATED_FIELD)
+                for fields in searcher.reader().all_stored_fields()
+            }
+
+    def doc_count(self) -> int:
+        """Number of live documents."""
+        with self.searcher() as searcher:
+            return searcher.doc_count()
+
+    # ------------------------------------------------------------ version marker
+
+    def _stored_version(self) -> int | None:
+        try:
+            return int(json.loads((self.path / _VERSION_FILE).read_text())["schema_version"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _write_version(self) -> None:
+        (self.path / _VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}))

@@ -1,0 +1,207 @@
+"""Running user queries: the parsed tree compiled to a Whoosh query, ranked by BM25F.
+
+A word matches where its characters occur in that exact order: a multi-character CJK
+word is a bigram phrase, so 借款合同 never matches 借款…合同. jieba word terms only add
+to the score. Codes are looked up whole with separators dropped, so HT-2024-0173,
+HT2024-0173 and HT.2024-0173 find one another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.collectors import Collector, FilterCollector, TopCollector
+from whoosh.reading import TermNotFound
+from whoosh.searching import Results, Searcher
+
+from core.errors import BadQuery
+from search.analysis import bigram_query_terms, code_key, is_code, word_terms
+from search.index import SearchIndex
+from search.normalize import has_cjk, normalize
+from search.parser import And, Node, Not, Or, Term, parse
+from search.schema import (
+    ARCHIVE_CODES,
+    ARCHIVE_NO,
+    CODES,
+    CUSTOMER,
+    CUSTOMER_BI,
+    DOC_TYPE,
+    DOC_TYPE_BI,
+    ID_FIELD,
+    TEXT_BI,
+    TEXT_CODES,
+    TEXT_WORDS,
+    TITLE,
+    TITLE_BI,
+    keyword,
+)
+
+# Where a plain word is looked for, and how much a match there counts.
+BIGRAM_FIELDS = ((TITLE_BI, 3.0), (CUSTOMER_BI, 3.0), (DOC_TYPE_BI, 2.0), (TEXT_BI, 1.0))
+WORD_FIELDS = ((TITLE, 3.0), (CUSTOMER, 3.0), (TEXT_WORDS, 1.0))
+CODE_FIELDS = ((CODES, 4.0), (ARCHIVE_CODES, 4.0), (TEXT_CODES, 1.0))
+# jieba terms refine the ranking of CJK matches but never decide what matches.
+WORD_SCORE_WEIGHT = 0.5
+# Above this many ids, scanning stored ids beats one term lookup per id.
+_ID_LOOKUP_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching document and its BM25F score."""
+
+    document_id: int
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The total number of matches and the requested page of hits, best first."""
+
+    total: int
+    hits: list[Hit]
+
+
+def search(
+    index: SearchIndex,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    filter_ids: set[int] | None = None,
+) -> SearchResult:
+    """Search the index; filter_ids, when given, restricts hits and total to those documents."""
+    if limit < 1 or offset < 0:
+        raise BadQuery("search.bad_query", detail=f"limit={limit} offset={offset}")
+    compiled = compile_query(parse(query))
+    if filter_ids is not None and not filter_ids:
+        return SearchResult(total=0, hits=[])
+    with index.searcher() as searcher:
+        allow = None if filter_ids is None else _docnums(searcher, filter_ids)
+        if allow is not None and not allow:
+            return SearchResult(total=0, hits=[])
+        results = _run(searcher, compiled, offset + limit, allow)
+        total = len(results)
+        hits = [
+            Hit(document_id=searcher.stored_fields(docnum)[ID_FIELD], score=float(score))
+            for score, docnum in results.top_n[offset : offset + limit]
+        ]
+    return SearchResult(total=total, hits=hits)
+
+
+def _run(searcher: Searcher, compiled: wq.Query, top: int, allow: set[int] | None) -> Results:
+    """Score every match in one pass, so the total is exact without a second counting pass."""
+    # Block-quality skipping (Whoosh's default) cannot count, so len() would search again;
+    # matcher replacement (replace>0) prunes sub-matchers and would make the count wrong.
+    collector: Collector = TopCollector(top, usequality=False, replace=0)
+    if allow is not None:
+        collector = FilterCollector(collector, allow=allow)
+    searcher.search_with_collector(compiled, collector)
+    return collector.results()
+
+
+def compile_query(node: Node) -> wq.Query:
+    """The Whoosh query for a parsed tree; BadQuery if nothing in it is searchable."""
+    compiled = _compile(node)
+    if compiled is None:
+        raise BadQuery("search.empty_query")
+    if isinstance(compiled, wq.Not):
+        return wq.AndNot(wq.Every(), compiled.query)
+    return compiled
+
+
+def _compile(node: Node) -> wq.Query | None:
+    if isinstance(node, Term):
+        return _term(node)
+    if isinstance(node, Not):
+        inner = _compile(node.item)
+        return None if inner is None else wq.Not(inner)
+    children = [c for c in (_compile(item) for item in node.items) if c is not None]
+    if not children:
+        return None
+    if isinstance(node, Or):
+        return children[0] if len(children) == 1 else wq.Or(children)
+    assert isinstance(node, And)
+    positive = [c for c in children if not isinstance(c, wq.Not)]
+    negative = [c.query for c in children if isinstance(c, wq.Not)]
+    if not negative:
+        return positive[0] if len(positive) == 1 else wq.And(positive)
+    if not positive:
+        return wq.Not(_either(negative))
+    return wq.AndNot(positive[0] if len(positive) == 1 else wq.And(positive), _either(negative))
+
+
+def _either(queries: list[wq.Query]) -> wq.Query:
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _term(term: Term) -> wq.Query | None:
+    text = normalize(term.text).strip()
+    if not text:
+        return None
+    if term.field == "customer":
+        return _text_match(text, term.quoted, ((CUSTOMER_BI, 1.0),), ((CUSTOMER, 1.0),), ())
+    if term.field == "type":
+        by_name = _text_match(text, term.quoted, ((DOC_TYPE_BI, 1.0),), (), ())
+        exact = wq.Term(DOC_TYPE, keyword(term.text))
+        return exact if by_name is None else wq.Or([exact, by_name])
+    if term.field == "archive":
+        compact = code_key(text) or text
+        return wq.Or([wq.Term(ARCHIVE_CODES, compact), wq.Term(ARCHIVE_NO, keyword(term.text))])
+    return _text_match(text, term.quoted, BIGRAM_FIELDS, WORD_FIELDS, CODE_FIELDS)
+
+
+def _text_match(
+    text: str,
+    quoted: bool,
+    bigram_fields: tuple[tuple[str, float], ...],
+    word_fields: tuple[tuple[str, float], ...],
+    code_fields: tuple[tuple[str, float], ...],
+) -> wq.Query | None:
+    """Exact-sequence match of normalised text across fields, with jieba words for ranking."""
+    key = code_key(text)
+    if key and code_fields and is_code(text):
+        # A bare code is found through the code fields alone: they hold every separator
+        # variant, and the document that carries the code outranks those that mention it.
+        return _either([wq.Term(name, key, boost=boost) for name, boost in code_fields])
+    sequence = bigram_query_terms(text)
+    options: list[wq.Query] = []
+    if len(sequence) == 1 and len(sequence[0]) == 1 and has_cjk(sequence[0]):
+        # One CJK character: every character starts a bigram or is indexed alone at a run's end.
+        options += [wq.Prefix(name, sequence[0], boost=boost) for name, boost in bigram_fields]
+    elif len(sequence) == 1:
+        options += [wq.Term(name, sequence[0], boost=boost) for name, boost in bigram_fields]
+    elif sequence:
+        options += [wq.Phrase(name, sequence, boost=boost) for name, boost in bigram_fields]
+    if key:
+        options += [wq.Term(name, key, boost=boost) for name, boost in code_fields]
+    words = word_terms(text) if word_fields else []
+    if words and not quoted and not has_cjk(text):
+        # Latin words also match by stem ("contracts" finds "contract"); quoted phrases stay exact.
+        options += [wq.And([wq.Term(name, w, boost=boost) for w in words]) for name, boost in word_fields]
+    if not options:
+        return None
+    match = options[0] if len(options) == 1 else wq.Or(options)
+    if words and has_cjk(text):
+        scoring = [
+            wq.Term(name, w, boost=boost * WORD_SCORE_WEIGHT) for name, boost in word_fields for w in words
+        ]
+        return wq.AndMaybe(match, wq.Or(scoring))
+    return match
+
+
+def _docnums(searcher: Searcher, ids: set[int]) -> set[int]:
+    """Index document numbers of the given ids (deleted entries excluded)."""
+    reader = searcher.reader()
+    if len(ids) > _ID_LOOKUP_LIMIT:
+        return {docnum for docnum, fields in reader.iter_docs() if fields.get(ID_FIELD) in ids}
+    docnums: set[int] = set()
+    for document_id in ids:
+        if not isinstance(document_id, int) or not 0 <= document_id < 2**63:
+            continue
+        try:
+            docnums.update(reader.postings(ID_FIELD, document_id).all_ids())
+        except TermNotFound:
+            continue
+    return docnums

@@ -1,0 +1,121 @@
+"""The index schema and the document shape handed to it.
+
+Only what ranking and filtering need is indexed; nothing but the id and its version is
+stored, and no term vectors are kept: snippets are cut from the database text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from whoosh.fields import ID, NUMERIC, STORED, Schema
+
+from search.fields import BigramField, CodeField, WordField
+from search.normalize import normalize
+
+# Bump when fields or analysis change in a way that needs a rebuild of existing indexes.
+SCHEMA_VERSION = 1
+
+ID_FIELD = "id"
+UPDATED_FIELD = "updated_at"
+TITLE, TITLE_BI = "title", "title_bi"
+TEXT_WORDS, TEXT_BI, TEXT_CODES = "text", "text_bi", "text_codes"
+CUSTOMER, CUSTOMER_BI = "customer", "customer_bi"
+DOC_TYPE, DOC_TYPE_BI = "doc_type", "doc_type_bi"
+ARCHIVE_NO, ARCHIVE_CODES = "archive_no", "archive"
+CODES = "codes"
+DOC_DATE = "doc_date"
+LEVEL, DEPARTMENT, OWNER, CUSTOMER_ID = "level", "department", "owner", "customer_id"
+
+
+@dataclass
+class IndexDoc:
+    """One document as the index sees it (built by the job that joins records and search)."""
+
+    document_id: int
+    title: str = ""
+    text: str = ""
+    customer: str = ""
+    doc_type: str = ""
+    archive_no: str = ""
+    codes: list[str] = field(default_factory=list)
+    doc_date: date | None = None
+    level: str = ""
+    department: str | None = None
+    owner: str | None = None
+    customer_id: int | None = None
+    updated_at: datetime | None = None
+
+
+def build_schema() -> Schema:
+    """The Whoosh schema: word, bigram and code fields per text, keywords for filters."""
+    # Only the bigram fields carry positions (for phrases); word and code fields keep
+    # frequencies. Keyword fields are sortable columns for facets and filters later.
+    return Schema(
+        **{
+            ID_FIELD: NUMERIC(int, bits=64, signed=False, unique=True, stored=True, shift_step=0),
+            UPDATED_FIELD: STORED(),
+            TITLE: WordField(),
+            TITLE_BI: BigramField(),
+            TEXT_WORDS: WordField(),
+            TEXT_BI: BigramField(),
+            TEXT_CODES: CodeField(),
+            CUSTOMER: WordField(),
+            CUSTOMER_BI: BigramField(),
+            DOC_TYPE: ID(sortable=True),
+            DOC_TYPE_BI: BigramField(),
+            ARCHIVE_NO: ID(sortable=True),
+            ARCHIVE_CODES: CodeField(whole_lines=True),
+            CODES: CodeField(whole_lines=True),
+            DOC_DATE: NUMERIC(int, bits=32, sortable=True),
+            LEVEL: ID(sortable=True),
+            DEPARTMENT: ID(sortable=True),
+            OWNER: ID(),
+            CUSTOMER_ID: NUMERIC(int, bits=64, sortable=True, shift_step=0),
+        }
+    )
+
+
+def keyword(value: str) -> str:
+    """How keyword fields (type, archive number, level...) are stored and looked up."""
+    return normalize(value).strip()
+
+
+def date_key(value: date) -> int:
+    """A date as the yyyymmdd integer stored in date fields."""
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def to_fields(doc: IndexDoc) -> dict[str, object]:
+    """The Whoosh field values for one document; empty values are left out."""
+    values: dict[str, object] = {ID_FIELD: doc.document_id}
+    if doc.updated_at is not None:
+        values[UPDATED_FIELD] = doc.updated_at.isoformat()
+    texts = {
+        TITLE: doc.title,
+        TITLE_BI: doc.title,
+        TEXT_WORDS: doc.text,
+        TEXT_BI: doc.text,
+        # Codes in the title count as codes mentioned in the text.
+        TEXT_CODES: f"{doc.title}\n{doc.text}" if doc.title else doc.text,
+        CUSTOMER: doc.customer,
+        CUSTOMER_BI: doc.customer,
+        DOC_TYPE_BI: doc.doc_type,
+        ARCHIVE_CODES: doc.archive_no,
+        CODES: "\n".join(code for code in doc.codes if code),
+    }
+    values.update({name: text for name, text in texts.items() if text and text.strip()})
+    keywords = {
+        DOC_TYPE: doc.doc_type,
+        ARCHIVE_NO: doc.archive_no,
+        LEVEL: doc.level,
+        DEPARTMENT: doc.department,
+        OWNER: doc.owner,
+    }
+    values.update({name: keyword(v) for name, v in keywords.items() if v and keyword(v)})
+    if doc.doc_date is not None:
+        values[DOC_DATE] = date_key(doc.doc_date)
+    if doc.customer_id is not None:
+        values[CUSTOMER_ID] = doc.customer_id
+    return values

@@ -1,0 +1,32 @@
+"""The capture path against a real S3 server (SeaweedFS started by the fixture)."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from api.batch import ingest_files
+from api.runtime import Runtime
+from api.setup import initialise
+from core.settings import Settings
+from tests.api.test_cli_ingest import LICENCE
+from tests.ingest import samples
+
+
+@pytest.fixture
+def s3_runtime(settings, s3_server, new_s3_bucket_name, ocr_pool):
+    s3 = Settings(**(settings.model_dump() | s3_server.settings(new_s3_bucket_name())), _env_file=None)
+    rt = Runtime(s3, ocr_pool=ocr_pool)
+    initialise(rt)
+    yield rt
+    rt.close()
+
+
+def test_ingest_stores_original_in_s3_and_processes_from_it(s3_runtime, tmp_path):
+    pdf = samples.write_text_pdf(tmp_path / "licence.pdf", [LICENCE])
+    summary = ingest_files(s3_runtime, [pdf], actor="t")
+    assert summary.ingested == 1
+    keys = [o.key for o in s3_runtime.store.list()]
+    assert len(keys) == 1 and keys[0].startswith("originals/")
+    assert s3_runtime.store.verify(keys[0], hashlib.sha256(pdf.read_bytes()).hexdigest())
