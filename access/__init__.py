@@ -1,0 +1,1 @@
+"""Who may see what: accounts, confidentiality levels, the permission check, access requests and grants."""

@@ -53,7 +53,7 @@ def list_grants(session: Session, *, viewer: User, login: str | None = None, eve
     else:
         query = query.where(Grant.user_id == viewer.id)
     if live_only:
-        query = query.where(Grant.revoked_at.is_(None), Grant.valid_from <= now, Grant.valid_until > now)
+        query = query.where(Grant.live_at(now))
     return [_info(g, now) for g in session.scalars(query)]
 
 

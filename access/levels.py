@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.errors import denied
-from access.models import Department, User
+from access.models import Department, DepartmentManager, User
 from access.policy import can_read
 from core import audit
 from core.errors import DanganError, NotFound
@@ -28,7 +28,8 @@ class LevelChange:
 
 def _manages(session: Session, user: User, department: str | None) -> bool:
     return department is not None and session.scalar(
-        select(Department.id).where(Department.code == department, Department.manager_id == user.id)
+        select(Department.id).join(DepartmentManager)
+        .where(Department.code == department, DepartmentManager.user_id == user.id)
     ) is not None
 
 

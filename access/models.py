@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, Integer, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, Timestamp, UTCDateTime
 
 # Roles say what a user may *do* in the application; they never clear anyone to read content (POL-3).
 ROLES = ("admin", "archivist", "staff", "manager", "records_officer", "auditor")
-REQUEST_STATES = ("pending", "approved", "refused", "withdrawn")
-STEP_DECISIONS = ("pending", "approved", "refused", "skipped")
 
 
 class Department(Base):
@@ -22,13 +20,20 @@ class Department(Base):
     # The code is what customer.department and the search index hold.
     code: Mapped[str] = mapped_column(String(100), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    # use_alter: department and user refer to each other; the cycle is closed after both tables exist.
-    manager_id: Mapped[int | None] = mapped_column(
-        ForeignKey("account.id", use_alter=True)
-    )
     created_at: Mapped[Timestamp]
 
-    manager: Mapped[User | None] = relationship(foreign_keys=[manager_id])
+    # Through a link table: a manager_id column would make department and account refer to each other, a
+    # cycle Alembic's create_table cannot build on PostgreSQL.
+    manager: Mapped[User | None] = relationship(secondary="department_manager")
+
+
+class DepartmentManager(Base):
+    """Who manages a department (one manager per department; one user may manage several)."""
+
+    __tablename__ = "department_manager"
+
+    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
 
 
 class Position(Base):
@@ -212,6 +217,11 @@ class Grant(Base):
     def live(self, at: datetime) -> bool:
         """Whether the grant allows reading at that moment (expiry needs no job: it is a comparison)."""
         return self.revoked_at is None and self.valid_from <= at < self.valid_until
+
+    @classmethod
+    def live_at(cls, at: datetime) -> ColumnElement[bool]:
+        """`live` as a SQL condition."""
+        return and_(cls.revoked_at.is_(None), cls.valid_from <= at, cls.valid_until > at)
 
 
 class Notification(Base):

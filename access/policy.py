@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
-from access.models import Department, Grant, User
+from access.models import Department, DepartmentManager, Grant, User
 from access.rules import READER_CODES, load_rules
 from core import audit
 from core.db import utcnow
@@ -76,7 +76,9 @@ def read_scope(session: Session, user: User, *, at: datetime | None = None) -> R
         return ReadScope(user.id, False, now, {}, {}, {}, {}, {})
     rules = load_rules(session)
     own_department = user.department.code if user.department is not None else None
-    managed = dict(session.execute(select(Department.id, Department.code).where(Department.manager_id == user.id)).all())
+    managed = dict(session.execute(
+        select(Department.id, Department.code).join(DepartmentManager).where(DepartmentManager.user_id == user.id)
+    ).all())
     team: list[str] = []
     if managed and any("owner_manager" in r.readers for r in rules.values()):
         team = list(session.scalars(select(User.login).where(User.department_id.in_(managed))))
@@ -106,8 +108,7 @@ def read_scope(session: Session, user: User, *, at: datetime | None = None) -> R
     customers: dict[int, int] = {}
     # Ordered by end, so that of several live grants the one lasting longest is named.
     for grant in session.scalars(
-        select(Grant).where(Grant.user_id == user.id, Grant.revoked_at.is_(None), Grant.valid_from <= now,
-                            Grant.valid_until > now).order_by(Grant.valid_until, Grant.id)
+        select(Grant).where(Grant.user_id == user.id, Grant.live_at(now)).order_by(Grant.valid_until, Grant.id)
     ):
         if grant.document_id is not None:
             documents[grant.document_id] = grant.id
@@ -143,10 +144,10 @@ def scope_filter(scope: ReadScope) -> ColumnElement[bool]:
         terms.append(Document.level.in_(sorted(scope.everywhere)))
     for level, departments in scope.departments.items():
         files = select(Customer.id).where(Customer.department.in_(sorted(departments)))
-        terms.append(Document.customer_id.in_(files))
+        terms.append(and_(Document.level == level, Document.customer_id.in_(files)))
     for level, owners in scope.owners.items():
         files = select(Customer.id).where(Customer.owner.in_(sorted(owners)))
-        terms.append(Document.customer_id.in_(files))
+        terms.append(and_(Document.level == level, Document.customer_id.in_(files)))
     if scope.documents:
         terms.append(Document.id.in_(sorted(scope.documents)))
     if scope.customers:

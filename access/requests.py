@@ -107,7 +107,7 @@ def _plan(session: Session, chain: Iterable[str], requester: User, files: list[C
             continue
         if not departments or None in departments:
             raise DanganError("access.no_approver", step=code)
-        steps.extend(("department_manager", d) for d in sorted(set(departments)))  # type: ignore[arg-type]
+        steps.extend(("department_manager", d) for d in sorted({d for d in departments if d is not None}))
     return list(dict.fromkeys(steps))
 
 

@@ -78,3 +78,14 @@ def end_session(session: Session, *, secret: str, client: str = "") -> bool:
 def csrf_ok(active: ActiveSession, token: str | None) -> bool:
     """Whether a submitted form carries this session's CSRF token (constant-time comparison)."""
     return bool(token) and hmac.compare_digest(active.csrf_token.encode(), (token or "").encode())
+
+
+def end_user_sessions(session: Session, user: User) -> int:
+    """End every open web session of the user; the number ended."""
+    open_sessions = session.scalars(
+        select(WebSession).where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
+    ).all()
+    now = utcnow()
+    for web_session in open_sessions:
+        web_session.ended_at = now
+    return len(open_sessions)

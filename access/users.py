@@ -10,10 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.errors import require_role
-from access.models import ROLES, Department, Position, User, UserPosition, UserRole, WebSession
+from access.models import (
+    ROLES,
+    Department,
+    DepartmentManager,
+    Position,
+    User,
+    UserPosition,
+    UserRole,
+)
 from access.passwords import check_password, generate_password, hash_password
+from access.sessions import end_user_sessions
 from core import audit
-from core.db import utcnow
 from core.errors import Conflict, DanganError, NotFound
 
 ADMIN_LOGIN = "admin"
@@ -143,17 +151,6 @@ def _other_active_admins(session: Session, user: User) -> int:
     ).all())
 
 
-def end_user_sessions(session: Session, user: User) -> int:
-    """End every open web session of the user; the number ended."""
-    open_sessions = session.scalars(
-        select(WebSession).where(WebSession.user_id == user.id, WebSession.ended_at.is_(None))
-    ).all()
-    now = utcnow()
-    for web_session in open_sessions:
-        web_session.ended_at = now
-    return len(open_sessions)
-
-
 def set_active(session: Session, *, actor: User, login: str, active: bool, client: str = "") -> User:
     """Disable (or enable again) an account; disabling ends its sessions, and its tokens stop working."""
     action = "user.enable" if active else "user.disable"
@@ -244,7 +241,7 @@ def set_department_manager(session: Session, *, actor: User, code: str, manager:
         _check_codes(session, [], ["department_manager"])
         new.position_rows.append(UserPosition(position="department_manager"))
     if old is not None and old is not new and session.scalar(
-        select(Department.id).where(Department.manager_id == old.id)
+        select(DepartmentManager.department_id).where(DepartmentManager.user_id == old.id)
     ) is None:
         old.position_rows = [p for p in old.position_rows if p.position != "department_manager"]
     before = old.login if old else None

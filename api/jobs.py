@@ -51,12 +51,12 @@ def build_queue(runtime: Runtime) -> Huey:
     _runtime = runtime
     settings = runtime.settings
     if settings.queue_backend == "redis":
-        huey: Huey = RedisHuey("dangan", url=settings.redis_url)
+        huey: Huey = RedisHuey(settings.queue_name, url=settings.redis_url)
     elif settings.queue_backend == "immediate":
-        huey = MemoryHuey("dangan", immediate=True)
+        huey = MemoryHuey(settings.queue_name, immediate=True)
     else:
         settings.home.mkdir(parents=True, exist_ok=True)
-        huey = SqliteHuey("dangan", filename=str(settings.queue_path))
+        huey = SqliteHuey(settings.queue_name, filename=str(settings.queue_path))
 
     @huey.task(retries=2, retry_delay=5, name="process_document")
     def process_task(

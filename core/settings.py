@@ -85,6 +85,7 @@ class Settings(BaseSettings):
         "sqlite",
         description="Job queue: `sqlite` (embedded), `redis` (many workers) or `immediate` (inline).",
     )
+    queue_name: str = Field("dangan", description="Job-queue name (Redis key prefix / SQLite queue).")
     redis_url: str = Field(
         "redis://127.0.0.1:6379/0", description="Redis URL when DANGAN_QUEUE_BACKEND=redis."
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import statistics
 import subprocess
 import tempfile
@@ -23,7 +24,7 @@ from core.errors import DanganError
 from ingest.deskew import estimate_skew, straighten
 from ingest.detect import sniff
 from ingest.ocrpdf import compose_page_pdf
-from ingest.ocrtext import Line, mean_confidence, page_text, parse_tsv
+from ingest.ocrtext import Line, mean_confidence, page_text, parse_tsv, parse_tsv_pages
 
 # psm 6 (one uniform block) keeps large titles that psm 3's layout analysis drops, reads a form's label and
 # value as one line instead of as two columns, and skips the layout pass (dense page: 4.9 s vs 7.8 s).
@@ -33,6 +34,9 @@ PSM = 6
 DOUBTFUL_CONFIDENCE = 50.0
 TALL_LINE = 1.6  # x the median line height: a heading, which tesseract misreads at full size
 TALL_LINES_REREAD = 3
+HEADING_SIZES = (1.0, 0.75)  # x the body-text height: the sizes a heading is read again at
+MIN_LATIN_RUN = 3  # words; shorter runs are codes and names (HT-2024-0173, USD), which chi_sim reads well
+_WORDLIKE = re.compile(r"[A-Za-z]{2}")
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ def ocr_page(job: PageJob) -> OcrResult:
             turn = _osd_rotation(image, job, work)
             if turn:
                 reading = max(reading, _read(image, job, work, rotation=turn), key=lambda r: r.confidence)
-        lines = _reread_tall_lines(reading.image, reading.lines, job, work)
+        lines = _reread(reading.image, reading.lines, job, work)
         pdf = compose_page_pdf(reading.image, reading.text_pdf, job.dpi)
     return OcrResult(
         text=page_text(lines),
@@ -211,7 +215,7 @@ def _recognise(image: Image.Image, job: PageJob, work: Path, *, psm: int = PSM) 
             "--dpi",
             str(job.dpi),
             "-l",
-            job.languages,
+            _languages(job.languages)[0],
             "--psm",
             str(psm),
             "-c",
@@ -256,32 +260,102 @@ def _osd_rotation(image: Image.Image, job: PageJob, work: Path) -> int:
     return 0
 
 
-def _reread_tall_lines(image: Image.Image, lines: list[Line], job: PageJob, work: Path) -> list[Line]:
-    """Read large headings again at body-text size, where tesseract's models do better."""
+def _reread(image: Image.Image, lines: list[Line], job: PageJob, work: Path) -> list[Line]:
+    """Read again what the page pass reads poorly: large headings at body-text size, runs of English in English."""
+    page_languages, latin = _languages(job.languages)
+    result = list(lines)
+    tall = _tall_lines(lines)
+    if tall:
+        body = statistics.median(line.height for line in lines)
+        # At body size and a little smaller: a bold heading can read badly at one size and well at the other.
+        crops = [
+            _crop(image, lines[i].box, lines[i].height, scale=size * body / lines[i].height)
+            for i in tall
+            for size in HEADING_SIZES
+        ]
+        readings = iter(_read_crops(crops, job, work, page_languages))
+        for i in tall:
+            again = max((next(readings) for _ in HEADING_SIZES), key=mean_confidence)
+            if again and mean_confidence(again) > lines[i].confidence + 5:
+                result[i] = Line(tuple(w for line in again for w in line.words))
+    if latin is None:
+        return result
+    runs = [(i, run) for i, line in enumerate(lines) if i not in tall for run in _latin_runs(line)]
+    if not runs:
+        return result
+    crops = [_crop(image, Line(lines[i].words[run]).box, lines[i].height) for i, run in runs]
+    # Right to left within a line, so the slices of runs still to replace keep their positions.
+    for (i, run), again in sorted(
+        zip(runs, _read_crops(crops, job, work, latin), strict=True), key=lambda r: (r[0][0], -r[0][1].start)
+    ):
+        read = [w for line in again for w in line.words]
+        if read and statistics.fmean(w.confidence for w in read) >= Line(result[i].words[run]).confidence:
+            words = result[i].words
+            result[i] = Line(words[: run.start] + tuple(read) + words[run.stop :])
+    return result
+
+
+def _languages(languages: str) -> tuple[str, str | None]:
+    """The languages that read the page, and the one that re-reads runs of English words (None: no re-read)."""
+    # chi_sim+eng on the whole page lets the English model take Chinese words it cannot read (甲方 → FAB,
+    # 签订地点 → Sita), and costs a third more time; chi_sim alone reads the page, but runs English words
+    # together (Agreementis, betweenthe), which the English model then reads right.
+    parts = languages.split("+")
+    if "eng" not in parts or len(parts) == 1:
+        return languages, None
+    return "+".join(p for p in parts if p != "eng"), "eng"
+
+
+def _tall_lines(lines: list[Line]) -> list[int]:
+    """Indexes of the large, doubtfully read headings, largest first."""
     if len(lines) < 3:
-        return lines
+        return []
     body = statistics.median(line.height for line in lines)
     tall = [i for i, line in enumerate(lines) if line.height > TALL_LINE * body and line.confidence < 90]
-    tall.sort(key=lambda i: -lines[i].height)
-    result = list(lines)
-    for i in tall[:TALL_LINES_REREAD]:
-        left, top, right, bottom = lines[i].box
-        pad = round(lines[i].height / 4)
-        crop = image.crop((max(0, left - pad), max(0, top - pad), right + pad, bottom + pad))
-        scale = body / lines[i].height
-        crop = crop.convert("L").resize(
+    return sorted(tall, key=lambda i: -lines[i].height)[:TALL_LINES_REREAD]
+
+
+def _latin_runs(line: Line) -> list[slice]:
+    """Runs of English words in a line: at least MIN_LATIN_RUN words of Latin script, two with letters in them."""
+    runs, start = [], None
+    for i, word in enumerate((*line.words, None)):
+        latin = word is not None and word.text.isascii()
+        if latin and start is None:
+            start = i
+        elif not latin and start is not None:
+            words = line.words[start:i]
+            if len(words) >= MIN_LATIN_RUN and sum(_WORDLIKE.search(w.text) is not None for w in words) >= 2:
+                runs.append(slice(start, i))
+            start = None
+    return runs
+
+
+def _crop(
+    image: Image.Image, box: tuple[int, int, int, int], height: float, *, scale: float = 1.0
+) -> Image.Image:
+    left, top, right, bottom = box
+    pad = round(height / 4)
+    crop = image.crop((max(0, left - pad), max(0, top - pad), right + pad, bottom + pad)).convert("L")
+    if scale != 1.0:
+        crop = crop.resize(
             (max(1, round(crop.width * scale)), max(1, round(crop.height * scale))), Image.Resampling.LANCZOS
         )
-        path = work / "line.pgm"
-        crop.save(path)
-        output = _tesseract(
-            [str(path), "stdout", "--dpi", str(job.dpi), "-l", job.languages, "--psm", "7", "tsv"],
-            job.timeout,
-        )
-        again = parse_tsv(output)
-        if again and mean_confidence(again) > lines[i].confidence + 5:
-            result[i] = Line(tuple(w for line in again for w in line.words))
-    return result
+    return crop
+
+
+def _read_crops(crops: list[Image.Image], job: PageJob, work: Path, languages: str) -> list[list[Line]]:
+    """Each crop read as one line, all in a single tesseract run (its models load once)."""
+    paths = []
+    for n, crop in enumerate(crops):
+        paths.append(work / f"crop-{n}.pgm")
+        crop.save(paths[-1])
+    listing = work / "crops.txt"
+    listing.write_text("".join(f"{path}\n" for path in paths), encoding="utf-8")
+    output = _tesseract(
+        [str(listing), "stdout", "--dpi", str(job.dpi), "-l", languages, "--psm", "7", "tsv"], job.timeout
+    )
+    pages = parse_tsv_pages(output)
+    return [pages.get(n, []) for n in range(1, len(crops) + 1)]
 
 
 def _tesseract(arguments: list[str], timeout: float) -> str:

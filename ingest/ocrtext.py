@@ -9,6 +9,11 @@ from dataclasses import dataclass
 # Ideographs, kana, CJK punctuation and full-width forms: characters Chinese text sets without spaces.
 _CJK = "\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SPACE_BESIDE_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_FULL_WIDTH = {":": "：", ";": "；", ",": "，", "!": "！", "?": "？", "(": "（", ")": "）"}
+# Official document numbers set the year in tortoise-shell brackets (鸿达担函〔2023〕37号); tesseract reads them
+# as [ ], 【 】 or ［ ］.
+_DOCUMENT_YEAR = re.compile(rf"(?<=[{_CJK}])[\[【〔［]\s*(\d{{4}})\s*[\]】〕］]")
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,11 @@ class Line:
 
 def parse_tsv(tsv: str) -> list[Line]:
     """Lines of recognised words, in reading order, from tesseract's TSV."""
+    return [line for page in parse_tsv_pages(tsv).values() for line in page]
+
+
+def parse_tsv_pages(tsv: str) -> dict[int, list[Line]]:
+    """Lines of recognised words by page number (from 1), for a run over a list of images."""
     lines: dict[tuple[str, ...], list[Word]] = {}
     for row in tsv.splitlines()[1:]:
         cells = row.split("\t")
@@ -64,7 +74,10 @@ def parse_tsv(tsv: str) -> list[Line]:
         left, top, width, height = (int(v) for v in cells[6:10])
         word = Word(cells[11].strip(), float(cells[10]), left, top, width, height)
         lines.setdefault(tuple(cells[1:5]), []).append(word)
-    return [Line(tuple(words)) for words in lines.values()]
+    pages: dict[int, list[Line]] = {}
+    for key, words in lines.items():
+        pages.setdefault(int(key[0]), []).append(Line(tuple(words)))
+    return pages
 
 
 def join_cjk(text: str) -> str:
@@ -72,9 +85,76 @@ def join_cjk(text: str) -> str:
     return _SPACE_BESIDE_CJK.sub("", text)
 
 
+def cjk_punctuation(text: str) -> str:
+    """Full-width punctuation where tesseract put ASCII beside Chinese; codes, numbers and English keep ASCII.
+
+    `甲方(借款人):` becomes `甲方（借款人）：`, a 〈 closed by ) becomes （, but `1,000,000.00`, `10:30`,
+    `http://`, `HT-2024-0173` and `Amount: USD (one million)` stay as they are.
+    """
+    chars = list(text)
+
+    def neighbour(i: int, step: int) -> str:
+        # The nearest character on the same line, spaces skipped; "" at the line's ends.
+        i += step
+        while 0 <= i < len(chars) and chars[i] in " \t":
+            i += step
+        return chars[i] if 0 <= i < len(chars) and chars[i] != "\n" else ""
+
+    def cjk(ch: str) -> bool:
+        return bool(ch) and _CJK_CHAR.match(ch) is not None
+
+    def ends_english_word(i: int) -> bool:
+        # Letters with a lower-case one among them: a word, not a code like MAC225ARXR.
+        i -= 1
+        while i >= 0 and chars[i] in " \t":
+            i -= 1
+        word = ""
+        while i >= 0 and chars[i].isascii() and chars[i].isalpha():
+            word, i = chars[i] + word, i - 1
+        return any(ch.islower() for ch in word)
+
+    # Brackets pair up across lines (a parenthesis may wrap); a pair is Chinese when anything in or around it is.
+    open_at: list[int] = []
+    pairs: list[tuple[int, int]] = []
+    lone: list[int] = []
+    for i, ch in enumerate(chars):
+        if ch in "(（〈":
+            open_at.append(i)
+        elif ch in ")）〉":
+            if open_at and (ch != "〉" or chars[open_at[-1]] == "〈"):
+                pairs.append((open_at.pop(), i))
+            else:
+                lone.append(i)
+    lone += open_at
+    for start, end in pairs:
+        kinds = chars[start] + chars[end]
+        if kinds == "〈〉":
+            continue  # a real angle-bracketed title
+        chinese = (
+            kinds != "()"  # tesseract saw one side full-width, or read （ as 〈
+            or any(cjk(ch) for ch in chars[start + 1 : end])
+            or cjk(neighbour(start, -1))
+            or cjk(neighbour(end, 1))
+        )
+        if chinese:
+            chars[start], chars[end] = "（", "）"
+    for i in lone:
+        if chars[i] in "()〈" and (cjk(neighbour(i, -1)) or cjk(neighbour(i, 1))):
+            chars[i] = "（" if chars[i] in "(〈" else "）"
+    # Separators: after Chinese, or before Chinese unless they end an English word (`Amount: 壹佰元`, but
+    # `代码为91110108MAC225ARXR，具有`).
+    for i, ch in enumerate(chars):
+        if ch in ":;,!?":
+            before, after = neighbour(i, -1), neighbour(i, 1)
+            if cjk(before) or (cjk(after) and not ends_english_word(i)):
+                chars[i] = _FULL_WIDTH[ch]
+    return _DOCUMENT_YEAR.sub(r"〔\1〕", "".join(chars))
+
+
 def page_text(lines: list[Line]) -> str:
-    """The page's text, one line per line."""
-    return "\n".join(line.text for line in lines)
+    """The page's text, one line per line, with Chinese punctuation in Chinese text."""
+    text = cjk_punctuation("\n".join(line.text for line in lines))
+    return "\n".join(join_cjk(line) for line in text.split("\n"))
 
 
 def mean_confidence(lines: list[Line]) -> float:

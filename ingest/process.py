@@ -6,7 +6,6 @@ A job runs this with a document id; it reloads what it needs and can run twice w
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -60,21 +59,13 @@ class Processed:
     notes: list[str] = field(default_factory=list)
 
 
-@contextmanager
-def local_copy(store: ObjectStore, settings: Settings, key: str, given: Path | None) -> Iterator[Path]:
-    """The original as a local file: the path we were given, or a streamed download."""
+def local_copy(store: ObjectStore, key: str, given: Path | None, work: Path) -> Path:
+    """The original as a local file: the path we were given, or a streamed download into work/."""
     if given is not None and given.exists():
-        yield given
-        return
-    tmp_root = settings.home / "tmp"
-    tmp_root.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(dir=tmp_root))
-    try:
-        dest = workdir / "original"
-        store.download(key, dest)
-        yield dest
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        return given
+    dest = work / "original"
+    store.download(key, dest)
+    return dest
 
 
 def process_document(
@@ -99,7 +90,8 @@ def process_document(
         doc.state = "processing"
         key, total = doc.object_key, doc.page_count
     try:
-        with local_copy(store, settings, key, local_path) as path, _workdir(settings) as work:
+        with _workdir(settings) as work:
+            path = local_copy(store, key, local_path, work)
             pages, tables, page_pdfs = _read_pages(factory, settings, ocr_map, path, work, document_id, total)
             derivative = _store_searchable(store, work, path, pages, page_pdfs)
     except DanganError as err:

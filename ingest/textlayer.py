@@ -50,15 +50,25 @@ def extract_text_layer(path: Path | str, *, settings: Settings) -> list[PageText
     ]
 
 
-def iter_page_text(path: Path | str, *, min_chars: int) -> Iterator[PageText]:
-    """Pages' text one at a time (pdfium reads the file lazily; each page is closed before the next)."""
-    document = pdfium.PdfDocument(str(path))
-    try:
-        for index in range(len(document)):
-            text = _pdfium_text(document, index)
-            yield PageText(index + 1, text, readable_chars(text) >= min_chars)
-    finally:
-        document.close()
+def iter_page_text(path: Path | str, *, min_chars: int, reopen_every: int = 32) -> Iterator[PageText]:
+    """Pages' text one at a time, each page closed before the next.
+
+    pdfium keeps every object it has parsed until the document closes, so a long PDF with large page
+    images would grow memory with the file; reopening every few pages keeps it bounded.
+    """
+    start = 0
+    while True:
+        document = pdfium.PdfDocument(str(path))
+        try:
+            total = len(document)
+            for index in range(start, min(total, start + reopen_every)):
+                text = _pdfium_text(document, index)
+                yield PageText(index + 1, text, readable_chars(text) >= min_chars)
+        finally:
+            document.close()
+        start += reopen_every
+        if start >= total:
+            return
 
 
 def readable_chars(text: str) -> int:

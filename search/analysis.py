@@ -51,20 +51,23 @@ _user_words: dict[str, None] = {}  # insertion-ordered set, replayed into a new 
 
 
 def _jieba() -> Any:
-    """The process-wide rjieba segmenter, created (dictionary loaded) on first use."""
+    """The process-wide rjieba segmenter, loaded on first use."""
     global _segmenter
     if _segmenter is None:
+        # Importing rjieba builds its default segmenter (~30 MB of dictionary); use that
+        # one rather than a second copy.
         import rjieba
 
-        segmenter = rjieba.Jieba()
         for word in _user_words:
-            segmenter.add_word(word, None, None)
-        _segmenter = segmenter
+            rjieba.add_word(word, None, None)
+        _segmenter = rjieba
     return _segmenter
 
 
 def add_user_words(words: Iterable[str]) -> int:
     """Teach the segmenter words (customer names, document types); returns how many were new."""
+    # Only ranking depends on segmentation (matching uses bigrams and codes), so documents
+    # indexed before a word was added are still found; a rebuild refreshes their scores.
     added = 0
     with _segmenter_lock:
         for raw in words:

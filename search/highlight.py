@@ -23,7 +23,6 @@ _MAX_MARKS = 1000  # enough for any snippet window; bounds the work on huge text
 # with hits: a 300-page contract costs a few milliseconds, not a full pass per result.
 _CHUNK = 8_000
 _MAX_SCAN = 400_000
-_MARGIN = 64  # longer than any hit, so hits straddling a slice edge are still found
 ELLIPSIS = "…"
 
 Mark = tuple[int, int, int]  # start, end (original text offsets), term number
@@ -31,29 +30,29 @@ Mark = tuple[int, int, int]  # start, end (original text offsets), term number
 
 def snippet(text: str, query: str, *, length: int = 160) -> str:
     """HTML-escaped excerpt of text with <mark> around every hit of query; the text's start if none."""
-    if not text:
+    if not text or length < 1:
         return ""
     try:
         terms = positive_terms(parse(query))
     except BadQuery:
         terms = []
-    marks = _first_marks(text, terms) if terms else []
+    matchers = _Matchers(terms)
+    marks = _first_marks(text, matchers) if terms else []
     if not marks:
         return _render(text, 0, min(len(text), length), [])
     start = _best_window(marks, len(text), length)
     end = min(len(text), start + length)
     # Mark the window afresh: it may reach past the chunk the hits were found in.
-    region = max(0, start - _MARGIN)
-    marks = [(s + region, e + region, t) for s, e, t in find_marks(text[region : end + _MARGIN], terms)]
+    region = max(0, start - matchers.margin)
+    marks = [(s + region, e + region, t) for s, e, t in _marks(text[region : end + matchers.margin], matchers)]
     inside = [(max(s, start), min(e, end), t) for s, e, t in marks if s < end and e > start]
     return _render(text, start, end, inside)
 
 
-def _first_marks(text: str, terms: list[Term]) -> list[Mark]:
+def _first_marks(text: str, matchers: _Matchers) -> list[Mark]:
     """Marks of the first chunk of text that has any."""
-    matchers = _Matchers(terms)
     for chunk_start in range(0, min(len(text), _MAX_SCAN), _CHUNK):
-        chunk = text[chunk_start : chunk_start + _CHUNK + _MARGIN]
+        chunk = text[chunk_start : chunk_start + _CHUNK + matchers.margin]
         # The fast normalisation finds out whether the chunk is worth mapping offsets for.
         if matchers.any_hit(normalize(chunk)):
             return [(s + chunk_start, e + chunk_start, t) for s, e, t in _marks(chunk, matchers)]
@@ -71,6 +70,9 @@ class _Matchers:
     def __init__(self, terms: list[Term]) -> None:
         self.patterns: list[tuple[re.Pattern[str], int]] = []
         self.stems: dict[str, int] = {}
+        # Slices overlap by this much so a hit straddling a slice edge is still seen whole;
+        # original text can be longer than the term (spaces, line breaks, expansions).
+        self.margin = 16 + 3 * max((len(term.text) for term in terms), default=0)
         for number, term in enumerate(terms):
             target = normalize(term.text).strip()
             if not target:

@@ -9,6 +9,7 @@ import shutil
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,10 @@ def tiered_merge(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
         reader.close()
     merged = {id(segment) for segment in merging}
     return [segment for segment in segments if id(segment) not in merged]
+
+
+def _parse_stamp(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 class IndexSchemaMismatch(RuntimeError):
@@ -214,11 +219,11 @@ class SearchIndex:
         """Ids of every live document in the index (for consistency checks)."""
         return set(self.versions())
 
-    def versions(self) -> dict[int, str | None]:
-        """Each live document id with the updated_at (ISO string) it was indexed at."""
+    def versions(self) -> dict[int, datetime | None]:
+        """Each live document id with the updated_at it was indexed at (to spot stale entries)."""
         with self.searcher() as searcher:
             return {
-                fields[ID_FIELD]: fields.get(UPDATED_FIELD)
+                fields[ID_FIELD]: _parse_stamp(fields.get(UPDATED_FIELD))
                 for fields in searcher.reader().all_stored_fields()
             }
 

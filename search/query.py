@@ -20,6 +20,7 @@ from search.analysis import bigram_query_terms, code_key, is_code, word_terms
 from search.index import SearchIndex
 from search.normalize import has_cjk, normalize
 from search.parser import And, Node, Not, Or, Term, parse
+from search.phrase import SequenceQuery
 from search.schema import (
     ARCHIVE_CODES,
     ARCHIVE_NO,
@@ -28,18 +29,18 @@ from search.schema import (
     CUSTOMER_BI,
     DOC_TYPE,
     DOC_TYPE_BI,
+    HEAD,
+    HEAD_BI,
     ID_FIELD,
     TEXT_BI,
     TEXT_CODES,
     TEXT_WORDS,
-    TITLE,
-    TITLE_BI,
     keyword,
 )
 
 # Where a plain word is looked for, and how much a match there counts.
-BIGRAM_FIELDS = ((TITLE_BI, 3.0), (CUSTOMER_BI, 3.0), (DOC_TYPE_BI, 2.0), (TEXT_BI, 1.0))
-WORD_FIELDS = ((TITLE, 3.0), (CUSTOMER, 3.0), (TEXT_WORDS, 1.0))
+BIGRAM_FIELDS = ((HEAD_BI, 3.0), (TEXT_BI, 1.0))
+WORD_FIELDS = ((HEAD, 3.0), (TEXT_WORDS, 1.0))
 CODE_FIELDS = ((CODES, 4.0), (ARCHIVE_CODES, 4.0), (TEXT_CODES, 1.0))
 # jieba terms refine the ranking of CJK matches but never decide what matches.
 WORD_SCORE_WEIGHT = 0.5
@@ -173,7 +174,7 @@ def _text_match(
     elif len(sequence) == 1:
         options += [wq.Term(name, sequence[0], boost=boost) for name, boost in bigram_fields]
     elif sequence:
-        options += [wq.Phrase(name, sequence, boost=boost) for name, boost in bigram_fields]
+        options += [SequenceQuery(name, sequence, boost=boost) for name, boost in bigram_fields]
     if key:
         options += [wq.Term(name, key, boost=boost) for name, boost in code_fields]
     words = word_terms(text) if word_fields else []

@@ -97,8 +97,9 @@ def company(factory) -> Company:
             add_user(session, "carol", department=sales2),
             add_user(session, "archivist", roles=("archivist",)),
         ]
-        out.users = {u.login: u.id for u in people}
-        sales1.manager_id, sales2.manager_id = out.users["mgr1"], out.users["mgr2"]
+        by_login = {u.login: u for u in people}
+        out.users = {login: u.id for login, u in by_login.items()}
+        sales1.manager, sales2.manager = by_login["mgr1"], by_login["mgr2"]
         out.departments = {"sales1": sales1.id, "sales2": sales2.id}
         for name, dept, owner in (("c1", "sales1", "alice"), ("c2", "sales2", "carol")):
             customer = Customer(name=f"客户{name}", department=dept, owner=owner)

@@ -24,7 +24,7 @@ users = st.lists(
         "department": st.sampled_from([None, *DEPARTMENTS]),
         "positions": st.sets(st.sampled_from(POSITIONS)),
         "roles": st.sets(st.sampled_from(ROLES)),
-        "active": st.booleans(),
+        "active": st.sampled_from([True, True, True, False]),
     }),
     min_size=1, max_size=5,
 )
@@ -33,12 +33,13 @@ world = st.fixed_dictionaries({
     # manager of each department: an index into users (taken modulo), or None
     "managers": st.lists(st.one_of(st.none(), st.integers(0, 4)), min_size=3, max_size=3),
     "customers": st.lists(
-        st.tuples(st.sampled_from([None, "ghost", *DEPARTMENTS]), st.one_of(st.none(), st.integers(0, 5))),
+        # owner: u0..u4 may exist, u5 never does, 6 means no owner
+        st.tuples(st.sampled_from([None, "ghost", *DEPARTMENTS]), st.integers(0, 6)),
         min_size=1, max_size=3,
     ),
-    # (customer index or None, level); "secret" is a level no rule names
+    # (customer index, 3 meaning none; level); "secret" is a level no rule names
     "documents": st.lists(
-        st.tuples(st.one_of(st.none(), st.integers(0, 2)), st.sampled_from([*LEVELS, "secret"])),
+        st.tuples(st.integers(0, 3), st.sampled_from([*LEVELS, "secret"])),
         min_size=1, max_size=6,
     ),
     # (user, document or customer target, index, start hours, length hours, revoked)
@@ -66,16 +67,16 @@ def _build(session, spec, now):
                         positions=sorted(u["positions"]), active=u["active"])
         people.append(user)
     for department, manager in zip(departments, spec["managers"], strict=True):
-        department.manager_id = people[manager % len(people)].id if manager is not None else None
+        department.manager = people[manager % len(people)] if manager is not None else None
     customers = []
     for n, (department, owner) in enumerate(spec["customers"]):
-        login = None if owner is None else f"u{owner}"  # u5 and above own files but do not exist
+        login = None if owner == 6 else f"u{owner}"
         customer = Customer(name=f"c{n}", department=department, owner=login)
         session.add(customer)
         customers.append(customer)
     session.flush()
     docs = [
-        add_document(session, customers[c % len(customers)] if c is not None and customers else None, level)
+        add_document(session, customers[c % len(customers)] if c < 3 else None, level)
         for c, level in spec["documents"]
     ]
     for user, kind, index, start, length, revoked in spec["grants"]:

@@ -23,6 +23,8 @@ def test_open_or_create_makes_an_empty_index(tmp_path: Path) -> None:
     with SearchIndex(tmp_path / "new") as index:
         assert index.doc_ids() == set()
         assert index.doc_count() == 0
+        assert search(index, "借款").total == 0
+        assert search(index, "借款", filter_ids={1}).total == 0
 
 
 def test_documents_are_committed_in_batches(empty_index: SearchIndex) -> None:
@@ -58,7 +60,7 @@ def test_delete_removes_documents(empty_index: SearchIndex) -> None:
 def test_versions_report_updated_at(empty_index: SearchIndex) -> None:
     stamp = datetime(2025, 1, 2, 3, 4, tzinfo=UTC)
     empty_index.add_documents([_doc(1, updated_at=stamp), _doc(2)])
-    assert empty_index.versions() == {1: stamp.isoformat(), 2: None}
+    assert empty_index.versions() == {1: stamp, 2: None}
 
 
 def test_a_searcher_sees_commits_made_after_it_was_opened(empty_index: SearchIndex) -> None:
@@ -155,9 +157,19 @@ def test_only_ids_and_versions_are_stored(corpus_index: SearchIndex) -> None:
 
 
 def test_empty_values_are_left_out() -> None:
-    fields = to_fields(IndexDoc(document_id=5, title="", text="文本", department=None, codes=["", "HT-1"]))
-    assert "title" not in fields and "department" not in fields
+    doc = IndexDoc(
+        document_id=5, title=" ", customer="明远", text="文本", department=None, codes=["", "HT-1"]
+    )
+    fields = to_fields(doc)
+    assert fields["head"] == "明远"
+    assert "department" not in fields and "doc_type" not in fields
     assert fields["codes"] == "HT-1"
+
+
+def test_head_parts_cannot_join_into_a_phrase(empty_index: SearchIndex) -> None:
+    empty_index.add_documents([IndexDoc(document_id=1, title="借款合同", customer="杭州明远")])
+    assert search(empty_index, "合同杭州").total == 0
+    assert search(empty_index, "合同").total == 1
 
 
 def test_corpus_index_holds_every_document(corpus_index: SearchIndex) -> None:
