@@ -9,8 +9,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from access.errors import AccessDenied, record_denial
 from api.runtime import Runtime
 from core.errors import DanganError
 from core.messages import pick_language, translate
@@ -65,7 +67,13 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
 
     @app.exception_handler(DanganError)
     async def _domain_error(request: Request, exc: DanganError) -> JSONResponse:
-        return JSONResponse(error_body(request, exc.code, **exc.params), status_code=exc.status_code)
+        if isinstance(exc, AccessDenied) and exc.event is not None:
+            # The refused transaction rolled back; its audit event is written in a new one (AUD-2).
+            await run_in_threadpool(_record_refusal, runtime, exc)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse(
+            error_body(request, exc.code, **exc.params), status_code=exc.status_code, headers=headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -79,11 +87,16 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
         code = "request.not_found" if exc.status_code == 404 else "request.invalid"
         return JSONResponse(error_body(request, code, detail=str(exc.detail)), status_code=exc.status_code)
 
-    from api.routes import documents, home
+    from api.routes import access, audit, documents, home, session, tokens, users
 
-    app.include_router(documents.router)
-    app.include_router(home.router)
+    for module in (session, tokens, documents, access, users, audit, home):
+        app.include_router(module.router)
     return app
+
+
+def _record_refusal(runtime: Runtime, error: AccessDenied) -> None:
+    with runtime.factory() as session, session.begin():
+        record_denial(session, error)
 
 
 def _start_consumer(huey, workers: int):  # type: ignore[no-untyped-def]

@@ -13,37 +13,52 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api.runtime import Runtime
+from api import cli_access, cli_audit, cli_documents, cli_users
+from api.cli_support import (
+    DEFAULT_USER,
+    JsonOpt,
+    UserOpt,
+    acting,
+    capturer,
+    fail,
+    make_runtime,
+    read_password_file,
+    reported,
+)
 from core.errors import DanganError
 from core.messages import bilingual
 from core.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dangan (档案): customer archives.")
 err_console = Console(stderr=True)
-UserOpt = Annotated[str, typer.Option("--user", help="Act as this user (audited).")]
 
-
-def _runtime() -> Runtime:
-    return Runtime(Settings())
-
-
-def _fail(message: str, code: int = 1) -> None:
-    """One line on stderr, non-zero exit."""
-    err_console.print(message, markup=False, highlight=False)
-    raise typer.Exit(code)
+for sub in (cli_users, cli_documents, cli_access, cli_audit):
+    app.add_typer(sub.app, name=sub.NAME)
 
 
 @app.command()
-def init() -> None:
-    """Create or upgrade the data directory and database (idempotent)."""
-    from api.setup import initialise
+def init(
+    admin_password_file: Annotated[
+        Path | None, typer.Option("--admin-password-file", help="The first admin's password (first line).")
+    ] = None,
+) -> None:
+    """Create or upgrade the data directory and database, and the first admin (idempotent).
 
-    runtime = _runtime()
+    Without --admin-password-file the first admin gets a one-time password, printed this once on stdout.
+    """
+    from api.setup import ensure_first_admin, initialise
+
+    password = read_password_file(admin_password_file)
+    runtime = make_runtime()
     try:
-        report = initialise(runtime)
+        with reported(runtime):
+            report = initialise(runtime)
+            one_time = ensure_first_admin(runtime, password)
     finally:
         runtime.close()
-    err_console.print(f"dangan: {runtime.settings.home.resolve()} — {report}", highlight=False)
+    typer.echo(f"dangan: {runtime.settings.home.resolve()} — {report}", err=True)
+    if one_time:
+        print(bilingual("user.one_time_password", login=DEFAULT_USER, password=one_time))
 
 
 @app.command()
@@ -52,16 +67,17 @@ def ingest(
     customer: Annotated[str | None, typer.Option(help="File everything under this customer.")] = None,
     doc_type: Annotated[str | None, typer.Option("--type", help="Document type code for everything.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file on stdout.")] = False,
-    user: UserOpt = "admin",
+    user: UserOpt = DEFAULT_USER,
 ) -> None:
-    """Ingest files: store, read (text layer or OCR), extract, classify, file and index."""
+    """Ingest files as an archivist, staff member or admin: store, read, extract, classify, file, index."""
     from api.batch import expand, ingest_files
     from api.setup import known_type
 
-    runtime = _runtime()
+    runtime = make_runtime()
     try:
+        user = capturer(runtime, user).login
         if doc_type and not known_type(runtime, doc_type):
-            _fail(bilingual("doctype.unknown", name=doc_type), 2)
+            fail(bilingual("doctype.unknown", name=doc_type), 2)
         files = list(expand(paths))
         exit_code = _run_ingest(runtime, files, user, customer, doc_type, as_json, ingest_files)
     finally:
@@ -129,18 +145,21 @@ def _run_ingest(runtime, files, user, customer, doc_type, as_json, ingest_files)
 def search(
     query: Annotated[str, typer.Argument(help="Search words, phrases in quotes, AND/OR/NOT, field filters.")],
     limit: Annotated[int, typer.Option(help="Most hits to show.")] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    user: UserOpt = "admin",
+    as_json: JsonOpt = False,
+    user: UserOpt = DEFAULT_USER,
 ) -> None:
-    """Full-text search."""
+    """Full-text search over what the user may read (audited)."""
     from api.finding import run_search
 
-    runtime = _runtime()
+    runtime = make_runtime()
     try:
+        who = acting(runtime, user)
         with runtime.factory() as session, session.begin():
-            result = run_search(session, runtime.index, query=query, limit=limit, actor=user)
+            result = run_search(
+                session, runtime.index, query=query, limit=limit, user=who.user(session), client=who.client
+            )
     except DanganError as err:
-        _fail(err.both(), 2)
+        fail(err.both(), 2)
     finally:
         runtime.close()
     if as_json:
@@ -155,18 +174,19 @@ def search(
 @app.command()
 def show(
     document_id: Annotated[int, typer.Argument(metavar="ID")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    user: UserOpt = "admin",
+    as_json: JsonOpt = False,
+    user: UserOpt = DEFAULT_USER,
 ) -> None:
-    """Show one document: metadata, extracted fields and the text of each page."""
+    """Show one document the user may read (audited; a refusal exits 1 and is audited too)."""
     from api.finding import document_detail
 
-    runtime = _runtime()
+    runtime = make_runtime()
     try:
-        with runtime.factory() as session, session.begin():
-            detail = document_detail(session, document_id=document_id, actor=user)
-    except DanganError as err:
-        _fail(err.both(), 1)
+        who = acting(runtime, user)
+        with reported(runtime):
+            detail = document_detail(
+                runtime.factory, user_id=who.user_id, document_id=document_id, client=who.client
+            )
     finally:
         runtime.close()
     if as_json:
@@ -183,13 +203,14 @@ def watch(
     folder: Annotated[Path, typer.Argument(help="Hot folder to watch.")],
     interval: Annotated[float, typer.Option(help="Seconds between scans.")] = 2.0,
     once: Annotated[bool, typer.Option(help="Take what is ready now, then stop.")] = False,
-    user: UserOpt = "admin",
+    user: UserOpt = DEFAULT_USER,
 ) -> None:
-    """Hot folder: take files once they stop growing; move them to done/ or rejected/."""
+    """Hot folder: take files once they stop growing; move them to done/ or rejected/ (needs capture)."""
     from api.hotfolder import HotFolder
 
-    runtime = _runtime()
+    runtime = make_runtime()
     try:
+        user = capturer(runtime, user).login
         HotFolder(runtime, folder, actor=user, interval=interval).run(once=once, log=err_console.print)
     finally:
         runtime.close()
@@ -215,33 +236,13 @@ def worker() -> None:
     """Run the background job worker (OCR, filing, indexing)."""
     from api.jobs import build_queue
 
-    runtime = _runtime()
+    runtime = make_runtime()
     huey = build_queue(runtime)
     consumer = huey.create_consumer(workers=runtime.settings.worker_threads, worker_type="thread")
     try:
         consumer.run()
     finally:
         runtime.close()
-
-
-audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
-app.add_typer(audit_app, name="audit")
-
-
-@audit_app.command("verify")
-def audit_verify() -> None:
-    """Walk the hash chain; exit 1 naming the first broken link."""
-    from core.audit import verify_chain
-
-    runtime = _runtime()
-    try:
-        with runtime.factory() as session:
-            report = verify_chain(session)
-    finally:
-        runtime.close()
-    if not report.intact:
-        _fail(f"audit chain broken at event {report.broken_at}: {report.reason}", 1)
-    print(f"audit chain intact: {report.checked} events")
 
 
 @app.command("settings")

@@ -1,16 +1,29 @@
-"""Search and show: what the CLI and API return for a query or a document."""
+"""Search and show, for the CLI and the API: every read goes through access.policy and is audited.
+
+A read is decided and recorded in one transaction that is committed whatever the answer, so a denied
+read stays in the trail (AUD-2); only then is the refusal raised.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from access.duties import uploaded
+from access.errors import AccessDenied
+from access.models import User
+from access.policy import Decision, readable_filter, record_read
 from core import audit
 from core.errors import NotFound
-from records.models import Document
+from records.models import Document, Revision
 from search.highlight import snippet
 from search.index import SearchIndex
 from search.query import search
+
+T = TypeVar("T")
 
 
 def run_search(
@@ -18,13 +31,16 @@ def run_search(
     index: SearchIndex,
     *,
     query: str,
+    user: User,
     limit: int = 10,
     offset: int = 0,
-    actor: str,
     client: str = "",
 ) -> dict:
-    """Hits with titles, archive numbers and highlighted snippets cut from the database text."""
-    result = search(index, query, limit=limit, offset=offset)
+    """Hits the user may read, with titles, archive numbers and snippets; hits and total are both filtered."""
+    # The filter is applied inside the index search, so neither the total nor a page of hits counts
+    # a document the user may not read. It comes from the database, so a level change is effective at once.
+    readable = set(session.scalars(select(Document.id).where(readable_filter(session, user))))
+    result = search(index, query, limit=limit, offset=offset, filter_ids=readable)
     ids = [h.document_id for h in result.hits]
     docs = {
         d.id: d
@@ -53,43 +69,111 @@ def run_search(
         )
     audit.record(
         session,
-        actor=actor,
+        actor=user.login,
+        role=user.role_label,
         action="search",
         client=client,
-        details={"query": query[:500], "total": result.total, "returned": len(hits)},
+        details={
+            "query": query[:500],
+            "total": result.total,
+            "returned": len(hits),
+            "documents": [h["document_id"] for h in hits],
+        },
     )
     return {"total": result.total, "hits": hits}
 
 
-def document_detail(session: Session, *, document_id: int, actor: str, client: str = "") -> dict:
+def read_document(
+    factory: sessionmaker[Session],
+    *,
+    user_id: int,
+    document_id: int,
+    action: str,
+    client: str,
+    show: Callable[[Session, Document, Decision], T],
+    uploader_may: bool = False,
+) -> T:
+    """Decide and record one read; `show` builds the answer when it is allowed.
+
+    With uploader_may, the document's uploader is also answered (the status of their own capture).
+    """
+    with factory() as session:
+        with session.begin():
+            user = session.get_one(User, user_id)
+            doc = session.get(Document, document_id)
+            if doc is None:
+                audit.record(
+                    session,
+                    actor=user.login,
+                    role=user.role_label,
+                    action=action,
+                    object_type="document",
+                    object_id=document_id,
+                    result="not_found",
+                    client=client,
+                )
+            elif uploader_may and uploaded(user, doc):
+                audit.record(
+                    session,
+                    actor=user.login,
+                    role=user.role_label,
+                    action=action,
+                    object_type="document",
+                    object_id=doc.id,
+                    archive_no=doc.archive_no,
+                    client=client,
+                    details={"reason": "access.reason.uploader", "level": doc.level},
+                )
+                return show(session, doc, Decision(True, "access.reason.uploader"))
+            else:
+                decision = record_read(session, user=user, document=doc, action=action, client=client)
+                if decision.allowed:
+                    return show(session, doc, decision)
+        # Committed: the refusal is in the trail.
+        if doc is None:
+            raise NotFound("document.not_found", id=document_id)
+        raise AccessDenied(decision.reason_code)
+
+
+def status_view(session: Session, doc: Document, decision: Decision) -> dict:
+    """Processing state: queued → processing (page k of n) → filed → indexed, or failed."""
+    return {
+        "document_id": doc.id,
+        "state": doc.state,
+        "pages_done": doc.pages_done,
+        "page_count": doc.page_count,
+        "error": doc.error,
+    }
+
+
+def history_view(session: Session, doc: Document, decision: Decision) -> dict:
+    """The document's metadata revisions, oldest first (POL-10)."""
+    revisions = session.scalars(
+        select(Revision).where(Revision.document_id == doc.id).order_by(Revision.at, Revision.id)
+    )
+    return {
+        "document_id": doc.id,
+        "revisions": [
+            {
+                "id": r.id,
+                "at": r.at.isoformat(),
+                "actor": r.actor,
+                "reason": r.reason,
+                "before": r.before,
+                "after": r.after,
+            }
+            for r in revisions
+        ],
+    }
+
+
+def original_view(session: Session, doc: Document, decision: Decision) -> tuple[str, str, str]:
+    """Where the original's bytes are: (object key, MIME type, file name)."""
+    return doc.object_key, doc.mime, doc.original_filename
+
+
+def detail_view(session: Session, doc: Document, decision: Decision) -> dict[str, Any]:
     """Everything about one document, for `show --json` and GET /api/documents/ID."""
-    doc = session.scalar(
-        select(Document)
-        .where(Document.id == document_id)
-        .options(
-            selectinload(Document.pages), selectinload(Document.customer), selectinload(Document.derivatives)
-        )
-    )
-    if doc is None:
-        audit.record(
-            session,
-            actor=actor,
-            action="view",
-            object_type="document",
-            object_id=document_id,
-            result="not_found",
-            client=client,
-        )
-        raise NotFound("document.not_found", id=document_id)
-    audit.record(
-        session,
-        actor=actor,
-        action="view",
-        object_type="document",
-        object_id=doc.id,
-        archive_no=doc.archive_no,
-        client=client,
-    )
     ex = doc.extracted or {}
     return {
         "document_id": doc.id,
@@ -112,6 +196,7 @@ def document_detail(session: Session, *, document_id: int, actor: str, client: s
         "page_count": doc.page_count,
         "pages_done": doc.pages_done,
         "created_at": doc.created_at.isoformat(),
+        "access": {"reason": decision.reason_code, "grant_id": decision.grant_id},
         "pages": [
             {
                 "number": p.number,
@@ -128,3 +213,12 @@ def document_detail(session: Session, *, document_id: int, actor: str, client: s
         }
         | {"customer": ex.get("customer", []), "doc_date": ex.get("doc_date")},
     }
+
+
+def document_detail(
+    factory: sessionmaker[Session], *, user_id: int, document_id: int, client: str = ""
+) -> dict:
+    """The document for a user cleared to read it (the view is audited, with the grant it relied on)."""
+    return read_document(
+        factory, user_id=user_id, document_id=document_id, action="view", client=client, show=detail_view
+    )

@@ -1,9 +1,12 @@
-"""`dangan init`: the data directory, the schema and the shipped document types (idempotent)."""
+"""`dangan init`: the data directory, the schema, the shipped document types, positions and level rules,
+and the first admin (all idempotent)."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from access.rules import ensure_defaults
+from access.users import ensure_admin
 from api.runtime import Runtime
 from core import audit
 from core.migrate import upgrade
@@ -35,11 +38,25 @@ def initialise(runtime: Runtime) -> str:
                 )
             )
             added += 1
-        if added:
-            audit.record(session, actor="system", action="init", details={"document_types_added": added})
+        rules_added = ensure_defaults(session)
+        if added or rules_added:
+            audit.record(
+                session,
+                actor="system",
+                action="init",
+                details={"document_types_added": added, "positions_and_rules_added": rules_added},
+            )
     runtime.store  # noqa: B018 - creates the objects folder or the bucket now, not on first upload
     runtime.index  # noqa: B018
-    return f"ready ({added} document types added)"
+    return f"ready ({added} document types, {rules_added} positions and level rules added)"
+
+
+def ensure_first_admin(runtime: Runtime, password: str | None = None) -> str | None:
+    """Create the admin account when no active admin exists; its one-time password, if one was made."""
+    with runtime.factory() as session, session.begin():
+        return ensure_admin(
+            session, password=password, min_password_length=runtime.settings.password_min_length
+        )
 
 
 def known_type(runtime: Runtime, code: str) -> bool:

@@ -140,12 +140,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.raw_cache and args.raw_cache.exists():
         raw = {k: Reading(**v) for k, v in json.loads(args.raw_cache.read_text()).items()}
     todo_raw = [p for p in pages if p.key not in raw and not args.no_raw]
-    with ProcessPoolExecutor(
-        args.workers,
-        mp_context=get_context("spawn"),
-    ) as pool:
-        ours = dict(zip((p.key for p in pages), pool.map(read_ours, pages), strict=True))
-        raw.update(zip((p.key for p in todo_raw), pool.map(read_raw, todo_raw), strict=True))
+    with ProcessPoolExecutor(args.workers, mp_context=get_context("spawn")) as pool:
+        # Ours and raw tesseract interleaved, so both see the same load from whatever else the machine runs.
+        ours_f, raw_f = {}, {}
+        for p in pages:
+            ours_f[p.key] = pool.submit(read_ours, p)
+            if p in todo_raw:
+                raw_f[p.key] = pool.submit(read_raw, p)
+        ours = {key: future.result() for key, future in ours_f.items()}
+        raw.update({key: future.result() for key, future in raw_f.items()})
     load_after = os.getloadavg()
     if args.raw_cache and todo_raw:
         args.raw_cache.write_text(json.dumps({k: asdict(v) for k, v in raw.items()}, ensure_ascii=False))

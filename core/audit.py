@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, select
+from sqlalchemy import JSON, ForeignKey, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from core.db import Base, UTCDateTime, utcnow
@@ -49,9 +49,26 @@ class AuditHead(Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-def event_hash(event: AuditEvent) -> str:
-    """SHA-256 over the previous hash and the event's canonical content."""
-    content = {
+CONTENT_FIELDS = (
+    "id",
+    "at",
+    "actor",
+    "role",
+    "action",
+    "object_type",
+    "object_id",
+    "archive_no",
+    "result",
+    "client",
+    "reference",
+    "details",
+    "prev_hash",
+)
+
+
+def event_content(event: AuditEvent) -> dict[str, Any]:
+    """What an event's hash covers, as plain values (also the shape of an exported row, less its hash)."""
+    return {
         "id": event.id,
         "at": event.at.isoformat(),
         "actor": event.actor,
@@ -66,8 +83,17 @@ def event_hash(event: AuditEvent) -> str:
         "details": event.details,
         "prev_hash": event.prev_hash,
     }
+
+
+def content_hash(content: dict[str, Any]) -> str:
+    """SHA-256 over an event's canonical content (which includes the previous hash)."""
     blob = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def event_hash(event: AuditEvent) -> str:
+    """SHA-256 over the previous hash and the event's canonical content."""
+    return content_hash(event_content(event))
 
 
 def record(
@@ -90,7 +116,12 @@ def record(
         head = AuditHead(id=1, last_hash=GENESIS)
         session.add(head)
         session.flush()
+    # The id is part of the hash, so it is chosen here rather than by the database: the row is then
+    # written once, complete (on PostgreSQL a trigger refuses any UPDATE of audit_event). Writers are
+    # serialised by the head lock above, so max + 1 cannot be taken twice.
+    next_id = (session.scalar(select(func.max(AuditEvent.id))) or 0) + 1
     event = AuditEvent(
+        id=next_id,
         at=utcnow(),
         actor=actor,
         role=role,
@@ -105,9 +136,9 @@ def record(
         prev_hash=head.last_hash,
         hash="",
     )
-    session.add(event)
-    session.flush()  # assigns the id, which is part of the hash
     event.hash = event_hash(event)
+    session.add(event)
+    session.flush()
     head.last_event_id = event.id
     head.last_hash = event.hash
     session.flush()

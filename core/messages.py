@@ -200,6 +200,47 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "您的查阅授权 {grant_id} 已被撤销",
         "en": "Your access grant {grant_id} was revoked",
     },
+    # api: signing in, sessions, CSRF, the acting user, the audit trail
+    "auth.required": {"zh-CN": "请先登录", "en": "Sign in first"},
+    "auth.session_ended": {"zh-CN": "会话已结束，请重新登录", "en": "The session has ended; sign in again"},
+    "auth.token_invalid": {
+        "zh-CN": "API 令牌无效、已过期或已撤销",
+        "en": "The API token is invalid, expired or revoked",
+    },
+    "auth.csrf": {
+        "zh-CN": "缺少或错误的 CSRF 令牌（请求头 X-CSRF-Token）",
+        "en": "Missing or wrong CSRF token (header X-CSRF-Token)",
+    },
+    "password.must_change": {
+        "zh-CN": "请先修改初始密码（POST /api/password）",
+        "en": "Change your one-time password first (POST /api/password)",
+    },
+    "password.file_unreadable": {
+        "zh-CN": "无法读取密码文件：{path}",
+        "en": "Cannot read the password file: {path}",
+    },
+    "user.disabled": {"zh-CN": "用户 {login} 已停用", "en": "User {login} is disabled"},
+    "access.reason.uploader": {
+        "zh-CN": "您上传的文件（仅处理状态）",
+        "en": "Your upload (processing status only)",
+    },
+    "level.no_reason": {"zh-CN": "未说明理由（命令行）", "en": "No reason given (command line)"},
+    "audit.bad_time": {
+        "zh-CN": "时间格式有误：{value}（应为 YYYY-MM-DD 或 ISO 8601）",
+        "en": "Bad time: {value} (use YYYY-MM-DD or ISO 8601)",
+    },
+    "audit.chain_broken": {
+        "zh-CN": "审计链在事件 {id} 处断开：{reason}",
+        "en": "The audit chain is broken at event {id}: {reason}",
+    },
+    "audit.chain_intact": {
+        "zh-CN": "审计链完整：共 {count} 个事件",
+        "en": "The audit chain is intact: {count} events",
+    },
+    "user.one_time_password": {
+        "zh-CN": "用户 {login} 的一次性密码（仅显示这一次，首次登录后须修改）：{password}",
+        "en": "One-time password of {login} (shown this once; change it after signing in): {password}",
+    },
     # generic
     "request.invalid": {"zh-CN": "请求参数有误：{detail}", "en": "Invalid request: {detail}"},
     "request.not_found": {"zh-CN": "页面或资源不存在", "en": "Not found"},

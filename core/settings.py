@@ -109,6 +109,13 @@ class Settings(BaseSettings):
     access_max_days: int = Field(
         90, description="Longest period an access request (查阅申请) may ask for, in days."
     )
+    cookie_secure: Literal["auto", "always", "never"] = Field(
+        "auto",
+        description=(
+            "Secure flag of the session cookie: `auto` sets it except on plain HTTP to a loopback host "
+            "(`make run` at http://127.0.0.1:8000), `always` behind a TLS proxy, `never` only for tests."
+        ),
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the SQLite file under home."""

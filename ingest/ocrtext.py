@@ -9,6 +9,11 @@ from dataclasses import dataclass
 # Ideographs, kana, CJK punctuation and full-width forms: characters Chinese text sets without spaces.
 _CJK = "\u2e80-\u2fdf\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _SPACE_BESIDE_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+|[ \t]+(?=[{_CJK}])")
+# After 小写： or an opening bracket, a digit is an amount: tesseract reads its ¥ as #, 习, 昼, 导 or 引.
+_YUAN = re.compile(r"(?<=[：:（(])[#习昼导引](?=\d)")
+# An area (two decimals) followed by m, mm or m with a stray mark (m7, m', m:) is in square metres.
+_SQUARE_METRE = re.compile(rf"(?<=\d\.\d\d)(?:m[²2'’7:：]?|mm)(?=[/／]|$|[{_CJK}])", re.MULTILINE)
+NOISE_CONFIDENCE = 20.0  # below it, a word of only punctuation is a speck or a gap read as ” or 。
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 _FULL_WIDTH = {":": "：", ";": "；", ",": "，", "!": "！", "?": "？", "(": "（", ")": "）"}
 # Official document numbers set the year in tortoise-shell brackets (鸿达担函〔2023〕37号); tesseract reads them
@@ -148,12 +153,43 @@ def cjk_punctuation(text: str) -> str:
             before, after = neighbour(i, -1), neighbour(i, 1)
             if cjk(before) or (cjk(after) and not ends_english_word(i)):
                 chars[i] = _FULL_WIDTH[ch]
-    return _DOCUMENT_YEAR.sub(r"〔\1〕", "".join(chars))
+    # A closing quote nothing opened is tesseract reading the gap between a form's label and its value.
+    quoted, stray = 0, set()
+    for i, ch in enumerate(chars):
+        if ch in '“"':
+            quoted += 1
+        elif ch == "”":
+            if quoted == 0 and (cjk(neighbour(i, -1)) or cjk(neighbour(i, 1))):
+                stray.add(i)
+            quoted = max(0, quoted - 1)
+    text = "".join(ch for i, ch in enumerate(chars) if i not in stray)
+    return _DOCUMENT_YEAR.sub(r"〔\1〕", text)
+
+
+def cjk_symbols(text: str) -> str:
+    """¥ and ㎡ where tesseract's Chinese model, which reads neither well, put look-alikes beside an amount or area."""
+    text = _YUAN.sub("¥", text)
+    return _SQUARE_METRE.sub("㎡", text)
+
+
+def without_noise(lines: list[Line]) -> list[Line]:
+    """Lines less what tesseract made of specks and gaps: punctuation it barely believes, lone scraps of a line."""
+    kept = []
+    for line in lines:
+        words = tuple(
+            w for w in line.words if w.confidence >= NOISE_CONFIDENCE or any(ch.isalnum() for ch in w.text)
+        )
+        if not words or (
+            len(words) == 1 and words[0].confidence < NOISE_CONFIDENCE and len(words[0].text) <= 2
+        ):
+            continue
+        kept.append(Line(words))
+    return kept
 
 
 def page_text(lines: list[Line]) -> str:
-    """The page's text, one line per line, with Chinese punctuation in Chinese text."""
-    text = cjk_punctuation("\n".join(line.text for line in lines))
+    """The page's text, one line per line, with Chinese punctuation and symbols in Chinese text."""
+    text = cjk_symbols(cjk_punctuation("\n".join(line.text for line in lines)))
     return "\n".join(join_cjk(line) for line in text.split("\n"))
 
 

@@ -44,7 +44,9 @@ def snippet(text: str, query: str, *, length: int = 160) -> str:
     end = min(len(text), start + length)
     # Mark the window afresh: it may reach past the chunk the hits were found in.
     region = max(0, start - matchers.margin)
-    marks = [(s + region, e + region, t) for s, e, t in _marks(text[region : end + matchers.margin], matchers)]
+    marks = [
+        (s + region, e + region, t) for s, e, t in _marks(text[region : end + matchers.margin], matchers)
+    ]
     inside = [(max(s, start), min(e, end), t) for s, e, t in marks if s < end and e > start]
     return _render(text, start, end, inside)
 

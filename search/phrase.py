@@ -49,8 +49,11 @@ class SequenceMatcher(SpanWrappingMatcher):
 class SequenceQuery(Phrase):
     """Phrase with slop 1 matched by SequenceMatcher; drop-in for Whoosh's Phrase."""
 
-    def __init__(self, fieldname: str, words: list[str], boost: float = 1.0) -> None:
-        super().__init__(fieldname, words, slop=1, boost=boost)
+    def __init__(
+        self, fieldname: str, words: list[str], slop: int = 1, boost: float = 1.0, char_ranges: Any = None
+    ) -> None:
+        # Whoosh's signature, so normalize() and copies work; slop is always 1 (exact sequence).
+        super().__init__(fieldname, words, slop=1, boost=boost, char_ranges=char_ranges)
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         fieldname = self.fieldname

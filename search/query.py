@@ -82,8 +82,7 @@ def search(
         allow = None if filter_ids is None else _docnums(searcher, filter_ids)
         if allow is not None and not allow:
             return SearchResult(total=0, hits=[])
-        results = _run(searcher, compiled, offset + limit, allow)
-        total = len(results)
+        results, total = _run(searcher, compiled, offset + limit, allow)
         hits = [
             Hit(document_id=searcher.stored_fields(docnum)[ID_FIELD], score=float(score))
             for score, docnum in results.top_n[offset : offset + limit]
@@ -91,15 +90,25 @@ def search(
     return SearchResult(total=total, hits=hits)
 
 
-def _run(searcher: Searcher, compiled: wq.Query, top: int, allow: set[int] | None) -> Results:
-    """Score every match in one pass, so the total is exact without a second counting pass."""
-    # Block-quality skipping (Whoosh's default) cannot count, so len() would search again;
-    # matcher replacement (replace>0) prunes sub-matchers and would make the count wrong.
-    collector: Collector = TopCollector(top, usequality=False, replace=0)
+def _run(searcher: Searcher, compiled: wq.Query, top: int, allow: set[int] | None) -> tuple[Results, int]:
+    """The top hits and the exact total, by whichever of two strategies is cheaper."""
+    skipping = all(isinstance(leaf, wq.Term | wq.Every) for leaf in compiled.leaves())
+    if skipping:
+        # Plain terms: block-max skipping finds the top hits fast, and an unscored pass
+        # over the matches counts them cheaply.
+        collector: Collector = TopCollector(top)
+    else:
+        # Phrases and prefixes cost most per candidate: score every match in one pass and
+        # count as we go (replace=0: pruning sub-matchers mid-search would skew the count).
+        collector = TopCollector(top, usequality=False, replace=0)
     if allow is not None:
         collector = FilterCollector(collector, allow=allow)
     searcher.search_with_collector(compiled, collector)
-    return collector.results()
+    results = collector.results()
+    # Counted explicitly when skipping: Whoosh decides whether its own count is exact from
+    # the last segment's matcher only.
+    total = sum(1 for _ in collector.all_ids()) if skipping else len(results)
+    return results, total
 
 
 def compile_query(node: Node) -> wq.Query:

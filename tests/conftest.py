@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,9 +24,9 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"dangan database: {'postgresql' if PG_URL else 'sqlite'}"
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str | None]:
-    """None (SQLite under DANGAN_HOME) or a PostgreSQL URL on a schema made for this test."""
+@contextmanager
+def fresh_database_url() -> Iterator[str | None]:
+    """None (SQLite under DANGAN_HOME) or a PostgreSQL URL on a schema made for the caller, dropped after."""
     if not PG_URL:
         yield None
         return
@@ -43,18 +44,26 @@ def database_url(tmp_path: Path) -> Iterator[str | None]:
         admin.dispose()
 
 
-@pytest.fixture
-def settings(tmp_path: Path, database_url: str | None):
-    """Settings for a fresh archive under tmp_path, jobs run inline."""
+def make_settings(home: Path, database_url: str | None):
+    """Settings for a fresh archive under home, jobs run inline."""
     from core.settings import Settings
 
     return Settings(
-        home=tmp_path / "home",
-        database_url=database_url,
-        queue_backend="immediate",
-        ocr_workers=2,
-        _env_file=None,
+        home=home, database_url=database_url, queue_backend="immediate", ocr_workers=2, _env_file=None
     )
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str | None]:
+    """None (SQLite under DANGAN_HOME) or a PostgreSQL URL on a schema made for this test."""
+    with fresh_database_url() as url:
+        yield url
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str | None):
+    """Settings for a fresh archive under tmp_path, jobs run inline."""
+    return make_settings(tmp_path / "home", database_url)
 
 
 @pytest.fixture(scope="session")

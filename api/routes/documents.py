@@ -1,160 +1,174 @@
-"""REST: upload, status, detail, original download and search."""
+"""REST: upload, status, detail, original download, history, confidentiality level and search.
+
+Every read goes through api.finding.read_document (access.policy.record_read): a refusal is a 403 with a
+one-line reason and an audit event; a read under a grant records the grant id.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import tempfile
-from pathlib import Path
+from dataclasses import asdict
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from api.finding import document_detail, run_search
-from api.runtime import Runtime
-from core import audit
-from core.errors import DanganError, NotFound, RejectedInput
-from ingest.receive import receive
+from access.duties import require_capture
+from access.levels import set_customer_level, set_document_level
+from api import finding
+from api.auth import CurrentUser, RuntimeDep
+from api.indexing import index_documents
+from api.uploads import CHUNK, take_upload
+from core.errors import DanganError
 from records.models import Document, DocumentType
 
 router = APIRouter(prefix="/api", tags=["documents"])
-ACTOR = "api"  # replaced by the signed-in user when accounts arrive
-CHUNK = 1024 * 1024
 
 
-def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else ""
+class LevelBody(BaseModel):
+    level: str = Field(description="internal, department, company or personal")
+    reason: str = Field(min_length=1, max_length=2000)
 
 
 @router.get("/health")
 def health() -> dict:
-    """Liveness probe."""
+    """Liveness probe (no sign-in needed)."""
     return {"status": "ok"}
 
 
 @router.post("/documents", status_code=202)
 def upload(
     request: Request,
+    caller: CurrentUser,
+    rt: RuntimeDep,
     file: Annotated[UploadFile, File(description="The scan or PDF.")],
     customer: Annotated[str | None, Form()] = None,
     doc_type: Annotated[str | None, Form()] = None,
 ) -> JSONResponse:
-    """Take one file; returns at once with the document id while OCR and indexing run in the background."""
-    runtime = _runtime(request)
-    settings = runtime.settings
-    if doc_type:
-        with runtime.factory() as session:
-            if session.get(DocumentType, doc_type) is None:
-                raise DanganError("doctype.unknown", name=doc_type)
-    tmp_root = settings.home / "tmp"
-    tmp_root.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=tmp_root) as workdir:
-        path = Path(workdir) / "upload"
-        digest, size = hashlib.sha256(), 0
-        with open(path, "wb") as out:
-            while chunk := file.file.read(CHUNK):
-                size += len(chunk)
-                if size > settings.max_upload_bytes:
-                    raise RejectedInput(
-                        "input.too_large",
-                        size=f">{settings.max_upload_bytes}",
-                        limit=settings.max_upload_bytes,
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-        got = receive(
-            runtime.factory,
-            runtime.store,
-            settings,
-            path=path,
-            filename=file.filename or "upload",
-            actor=ACTOR,
-            source="api",
-            sha256=digest.hexdigest(),
-            client=_client(request),
-        )
+    """Take one file as the signed-in archivist, staff member or admin; returns at once with the document id."""
+    with rt.factory() as session:
+        require_capture(caller.user(session), client=caller.client)
+        if doc_type and session.get(DocumentType, doc_type) is None:
+            raise DanganError("doctype.unknown", name=doc_type)
+    got = take_upload(
+        rt, file.file, filename=file.filename or "upload", actor=caller.login, client=caller.client
+    )
     if got.error is not None:
         raise got.error
     if got.status == "ingested":
-        request.app.state.queue.dangan_process(got.document_id, ACTOR, customer, doc_type)
-    with runtime.factory() as session:
+        request.app.state.queue.dangan_process(got.document_id, caller.login, customer, doc_type)
+    with rt.factory() as session:
         state = session.scalar(select(Document.state).where(Document.id == got.document_id))
     body = {"document_id": got.document_id, "status": got.status, "sha256": got.sha256, "state": state}
     return JSONResponse(body, status_code=202 if got.status == "ingested" else 200)
 
 
 @router.get("/documents/{document_id}/status")
-def status(request: Request, document_id: int) -> dict:
-    """Processing state: queued → processing (page k of n) → filed → indexed, or failed."""
-    with _runtime(request).factory() as session:
-        doc = session.get(Document, document_id)
-        if doc is None:
-            raise NotFound("document.not_found", id=document_id)
-        return {
-            "document_id": doc.id,
-            "state": doc.state,
-            "pages_done": doc.pages_done,
-            "page_count": doc.page_count,
-            "error": doc.error,
-        }
+def status(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """Processing state, for readers of the document and for its uploader (audited)."""
+    return finding.read_document(
+        rt.factory,
+        user_id=caller.user_id,
+        document_id=document_id,
+        action="status",
+        client=caller.client,
+        show=finding.status_view,
+        uploader_may=True,
+    )
 
 
 @router.get("/documents/{document_id}")
-def detail(request: Request, document_id: int) -> dict:
-    """The document with pages, extracted fields and derivatives."""
-    with _runtime(request).factory() as session, session.begin():
-        return document_detail(session, document_id=document_id, actor=ACTOR, client=_client(request))
+def detail(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """The document with pages, extracted fields and derivatives (audited as a view)."""
+    return finding.document_detail(
+        rt.factory, user_id=caller.user_id, document_id=document_id, client=caller.client
+    )
 
 
 @router.get("/documents/{document_id}/original")
-def original(request: Request, document_id: int) -> StreamingResponse:
-    """Download the original, streamed from the store (audited)."""
-    runtime = _runtime(request)
-    with runtime.factory() as session, session.begin():
-        doc = session.get(Document, document_id)
-        if doc is None:
-            raise NotFound("document.not_found", id=document_id)
-        audit.record(
-            session,
-            actor=ACTOR,
-            action="download",
-            object_type="document",
-            object_id=doc.id,
-            archive_no=doc.archive_no,
-            client=_client(request),
-        )
-        key, mime, name = doc.object_key, doc.mime, doc.original_filename
+def original(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> StreamingResponse:
+    """Download the original, streamed from the store (audited as a download)."""
+    key, mime, name = finding.read_document(
+        rt.factory,
+        user_id=caller.user_id,
+        document_id=document_id,
+        action="download",
+        client=caller.client,
+        show=finding.original_view,
+    )
 
     def chunks():  # type: ignore[no-untyped-def]
-        with runtime.store.open(key) as fh:
+        with rt.store.open(key) as fh:
             while chunk := fh.read(CHUNK):
                 yield chunk
 
-    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{_quote(name)}"}
+    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"}
     return StreamingResponse(chunks(), media_type=mime, headers=headers)
 
 
-def _quote(name: str) -> str:
-    from urllib.parse import quote
+@router.get("/documents/{document_id}/history")
+def history(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """The document's metadata revisions (who, when, why, before/after), for its readers (audited)."""
+    return finding.read_document(
+        rt.factory,
+        user_id=caller.user_id,
+        document_id=document_id,
+        action="history",
+        client=caller.client,
+        show=finding.history_view,
+    )
 
-    return quote(name, safe="")
+
+@router.put("/documents/{document_id}/level")
+def document_level(document_id: int, body: LevelBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """Set a document's level: a manager who reads it by right (not by a grant); kept as a revision."""
+    with rt.factory() as session, session.begin():
+        change = set_document_level(
+            session,
+            document_id=document_id,
+            level=body.level,
+            actor=caller.user(session),
+            reason=body.reason,
+            client=caller.client,
+        )
+        index_documents(session, rt.index, [document_id])
+    return asdict(change)
+
+
+@router.put("/customers/{customer_id}/level")
+def customer_level(customer_id: int, body: LevelBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """Set a customer file's level (it picks the approval chain for requests for the whole file)."""
+    with rt.factory() as session, session.begin():
+        return asdict(
+            set_customer_level(
+                session,
+                customer_id=customer_id,
+                level=body.level,
+                actor=caller.user(session),
+                reason=body.reason,
+                client=caller.client,
+            )
+        )
 
 
 @router.get("/search")
 def search_documents(
-    request: Request,
+    caller: CurrentUser,
+    rt: RuntimeDep,
     q: Annotated[str, Query(min_length=1, max_length=1000, description="The query.")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> dict:
-    """Full-text search with highlighted snippets."""
-    runtime = _runtime(request)
-    with runtime.factory() as session, session.begin():
-        return run_search(
-            session, runtime.index, query=q, limit=limit, offset=offset, actor=ACTOR, client=_client(request)
+    """Full-text search over what the signed-in user may read (hits, total and snippets alike)."""
+    with rt.factory() as session, session.begin():
+        return finding.run_search(
+            session,
+            rt.index,
+            query=q,
+            limit=limit,
+            offset=offset,
+            user=caller.user(session),
+            client=caller.client,
         )

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from core.settings import Settings
 from tests.api.test_cli_ingest import LICENCE
+from tests.api.world import build_world
 from tests.ingest import samples
 
 
@@ -43,14 +44,16 @@ def test_worker_processes_uploads_in_the_background(backend, settings, ocr_pool,
     app = create_app(queued, start_worker=True)
     app.state.runtime.ocr_pool = ocr_pool
     pdf = samples.write_text_pdf(tmp_path / "licence.pdf", [LICENCE])
-    with TestClient(app) as client:
+    with TestClient(app):
+        world = build_world(app, app.state.runtime)
+        archivist = world.client("archivist")
         with open(pdf, "rb") as fh:
-            response = client.post("/api/documents", files={"file": ("licence.pdf", fh)})
+            response = archivist.post("/api/documents", files={"file": ("licence.pdf", fh)})
         assert response.status_code == 202
         assert response.json()["state"] in ("queued", "processing", "filed", "indexed")
-        status = _wait_indexed(client, response.json()["document_id"])
+        status = _wait_indexed(archivist, response.json()["document_id"])
         assert status["state"] == "indexed"
-        hits = client.get("/api/search", params={"q": "明远贸易"}).json()["hits"]
+        hits = world.client("md").get("/api/search", params={"q": "明远贸易"}).json()["hits"]
         assert [h["document_id"] for h in hits] == [response.json()["document_id"]]
     if backend == "redis":
         server = redis.Redis.from_url("redis://127.0.0.1:6379/0")

@@ -7,6 +7,7 @@ import re
 import shutil
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -39,8 +40,35 @@ def _lines(output: str) -> list[dict]:
     return [json.loads(line) for line in output.splitlines() if line.startswith("{")]
 
 
+def _reader(settings, *document_ids: int) -> list[str]:
+    """`--user reader`: a staff account with live grants on the documents.
+
+    Files opened by capture have no department or owner yet, so their department-level and personal
+    documents are readable by no one until a grant (or a records officer assigning the file) says so.
+    """
+    from access.models import User, UserRole
+    from api.runtime import Runtime
+    from tests.api.world import World, add_grant
+
+    runtime = Runtime(settings)
+    try:
+        with runtime.factory() as session, session.begin():
+            user = session.scalar(select(User).where(User.login == "reader"))
+            if user is None:
+                user = User(login="reader", name="reader")
+                user.role_rows = [UserRole(role="staff")]
+                session.add(user)
+                session.flush()
+            world = World(None, runtime, users={"reader": user.id})
+            for document_id in document_ids:
+                add_grant(session, world, "reader", document_id=document_id)
+    finally:
+        runtime.close()
+    return ["--user", "reader"]
+
+
 @pytest.mark.slow
-def test_ingest_folder_reports_each_file_and_files_them(cli_env, tmp_path):
+def test_ingest_folder_reports_each_file_and_files_them(cli_env, settings, tmp_path):
     inbox = tmp_path / "inbox"
     (inbox / "sub").mkdir(parents=True)
     samples.save_png(samples.render_page(), inbox / "contract.png")
@@ -63,7 +91,11 @@ def test_ingest_folder_reports_each_file_and_files_them(cli_env, tmp_path):
     assert rows["notes.pdf"]["status"] == "rejected" and rows["notes.pdf"]["document_id"] is None
     assert all(set(r) == {"file", "status", "document_id", "sha256", "reason"} for r in rows.values())
 
-    shown = cli_env.invoke(app, ["show", str(rows["contract.png"]["document_id"]), "--json"])
+    contract_id, licence_id = rows["contract.png"]["document_id"], rows["licence.pdf"]["document_id"]
+    refused = cli_env.invoke(app, ["show", str(contract_id), "--json"])  # the admin reads nothing by role
+    assert refused.exit_code == 1 and len(refused.stderr.strip().splitlines()) == 1
+    reader = _reader(settings, contract_id, licence_id)
+    shown = cli_env.invoke(app, ["show", str(contract_id), "--json", *reader])
     doc = json.loads(shown.stdout)
     assert doc["doc_type"] == "contract"
     assert doc["customer"] == "上海明远贸易有限公司"
@@ -75,14 +107,13 @@ def test_ingest_folder_reports_each_file_and_files_them(cli_env, tmp_path):
     assert [d["kind"] for d in doc["derivatives"]] == ["searchable_pdf"]
     assert doc["derivatives"][0]["sha256"] != doc["sha256"]
 
-    licence = json.loads(
-        cli_env.invoke(app, ["show", str(rows["licence.pdf"]["document_id"]), "--json"]).stdout
-    )
+    licence = json.loads(cli_env.invoke(app, ["show", str(licence_id), "--json", *reader]).stdout)
     assert licence["doc_type"] == "licence" and licence["pages"][0]["method"] == "text_layer"
     assert licence["customer"] == "上海明远贸易有限公司"  # matched by credit code to the same file
     assert licence["customer_id"] == doc["customer_id"]
 
-    found = json.loads(cli_env.invoke(app, ["search", "借款合同", "--json", "--limit", "5"]).stdout)
+    assert json.loads(cli_env.invoke(app, ["search", "借款合同", "--json"]).stdout)["total"] == 0
+    found = json.loads(cli_env.invoke(app, ["search", "借款合同", "--json", "--limit", "5", *reader]).stdout)
     assert found["total"] >= 1
     hit = found["hits"][0]
     assert hit["document_id"] == doc["document_id"] and "<mark>" in hit["snippet"]
@@ -119,12 +150,13 @@ def test_unknown_type_is_refused_before_anything_is_stored(cli_env, tmp_path):
     assert result.exit_code == 2 and "nonsense" in result.stderr
 
 
-def test_customer_and_type_given_on_the_command_line_win(cli_env, tmp_path):
+def test_customer_and_type_given_on_the_command_line_win(cli_env, settings, tmp_path):
     pdf = samples.write_text_pdf(tmp_path / "licence.pdf", [LICENCE])
     row = _lines(
         cli_env.invoke(
             app, ["ingest", str(pdf), "--json", "--customer", "杭州青禾农业合作社", "--type", "customer_form"]
         ).stdout
     )[0]
-    doc = json.loads(cli_env.invoke(app, ["show", str(row["document_id"]), "--json"]).stdout)
+    reader = _reader(settings, row["document_id"])
+    doc = json.loads(cli_env.invoke(app, ["show", str(row["document_id"]), "--json", *reader]).stdout)
     assert doc["customer"] == "杭州青禾农业合作社" and doc["doc_type"] == "customer_form"

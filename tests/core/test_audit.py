@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from core import audit
+from tests.support.tamper import append_only_off
 
 
 def _events(runtime, n: int) -> None:
@@ -26,7 +27,8 @@ def test_edited_event_is_named(runtime):
         target = session.execute(
             text("SELECT id FROM audit_event ORDER BY id DESC LIMIT 1 OFFSET 2")
         ).scalar()
-        session.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE id = :id"), {"id": target})
+        with append_only_off(session):
+            session.execute(text("UPDATE audit_event SET actor = 'mallory' WHERE id = :id"), {"id": target})
     with runtime.factory() as session:
         report = audit.verify_chain(session)
     assert not report.intact and report.broken_at == target
@@ -36,7 +38,8 @@ def test_deleted_event_breaks_the_next_link(runtime):
     _events(runtime, 5)
     with runtime.factory() as session, session.begin():
         ids = list(session.execute(text("SELECT id FROM audit_event ORDER BY id")).scalars())
-        session.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": ids[-3]})
+        with append_only_off(session):
+            session.execute(text("DELETE FROM audit_event WHERE id = :id"), {"id": ids[-3]})
     with runtime.factory() as session:
         report = audit.verify_chain(session)
     assert not report.intact and report.broken_at == ids[-2]

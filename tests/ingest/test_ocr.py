@@ -6,21 +6,18 @@ import io
 import pickle
 from pathlib import Path
 
+import numpy as np
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
-from ingest.deskew import estimate_skew, straighten
+from ingest.deskew import estimate_skew, lines_run_vertically, looks_upside_down, straighten
 from ingest.ocr import OcrFailed, PageJob, make_ocr_pool, ocr_image_path, ocr_page
-from ingest.ocrtext import join_cjk, parse_tsv
+from ingest.rulings import without_rulings
 from tests.ingest import samples
 
-TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
-
-
-def tsv_row(line: int, word: int, text: str, conf: float = 90.0, level: int = 5) -> str:
-    return f"{level}\t1\t1\t1\t{line}\t{word}\t{word * 60}\t{line * 80}\t50\t50\t{conf}\t{text}"
+ENGLISH = "This Agreement is made on 1 March 2024 by the Lender and the Borrower."
 
 
 def pdf_text(pdf: bytes | Path) -> list[str]:
@@ -54,31 +51,6 @@ def assert_reads_contract(text: str) -> None:
     assert "Loan Agreement between the parties above." in text
 
 
-def test_spaces_beside_chinese_are_dropped_and_latin_spaces_kept() -> None:
-    assert (
-        join_cjk("借 款 合 同 ， 甲 方 ： Loan Agreement 2024 年 3 月")
-        == "借款合同，甲方：Loan Agreement 2024年3月"
-    )
-
-
-def test_tsv_words_are_grouped_into_lines() -> None:
-    tsv = "\n".join(
-        [
-            TSV_HEADER,
-            tsv_row(1, 0, "", -1, level=4),
-            tsv_row(1, 1, "合同"),
-            tsv_row(1, 2, "编号"),
-            tsv_row(1, 3, "HT-01", 80.0),
-            tsv_row(2, 1, "Loan"),
-            tsv_row(2, 2, "Agreement", 50.0),
-            tsv_row(3, 1, " ", 95.0),
-        ]
-    )
-    lines = parse_tsv(tsv)
-    assert [line.text for line in lines] == ["合同编号HT-01", "Loan Agreement"]
-    assert lines[1].confidence == 70.0
-
-
 @pytest.mark.parametrize("angle", [2.0, -1.5, 4.0])
 def test_skew_is_measured(contract_page: Image.Image, angle: float) -> None:
     tilted = contract_page.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
@@ -88,6 +60,48 @@ def test_skew_is_measured(contract_page: Image.Image, angle: float) -> None:
 
 def test_blank_page_has_no_skew() -> None:
     assert estimate_skew(Image.new("L", (2480, 3508), 255)) == 0.0
+
+
+def framed(page: Image.Image) -> Image.Image:
+    """The page inside a double frame with a ruled line under the title, as on a licence or certificate."""
+    page = page.copy()
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((150, 150, page.width - 150, page.height - 150), outline=0, width=6)
+    draw.rectangle((175, 175, page.width - 175, page.height - 175), outline=0, width=2)
+    draw.line((300, 470, page.width - 300, 470), fill=0, width=4)
+    return page
+
+
+def test_ruled_lines_are_whited_out_and_text_kept(contract_page: Image.Image) -> None:
+    page = framed(contract_page)
+    clean = np.asarray(without_rulings(page, 300))
+    assert clean[150:157, 150:-150].min() > 200  # the outer frame's top edge
+    assert clean[300:-300, 175:178].min() > 200  # the inner frame's left edge
+    assert clean[468:473, 300:-300].min() > 200  # the rule under the title
+    text_ink = np.asarray(contract_page)[300:-300, 300:-300] < 128
+    assert (clean[300:-300, 300:-300] < 128).sum() >= 0.98 * text_ink.sum()
+
+
+def test_page_without_rules_is_left_alone(contract_page: Image.Image) -> None:
+    assert without_rulings(contract_page, 300) is contract_page
+
+
+@pytest.mark.parametrize(("turn", "sideways"), [(0, False), (90, True), (180, False), (270, True)])
+def test_sideways_page_is_told_from_an_upright_one(
+    contract_page: Image.Image, turn: int, sideways: bool
+) -> None:
+    for page in (contract_page, framed(contract_page)):
+        turned = page.rotate(turn, expand=True)
+        assert lines_run_vertically(without_rulings(turned, 300)) is sideways
+
+
+@pytest.mark.parametrize(("turn", "upside_down"), [(0, False), (180, True)])
+def test_turned_over_page_is_told_by_its_flush_left_edge(
+    contract_page: Image.Image, turn: int, upside_down: bool
+) -> None:
+    for page in (contract_page, framed(contract_page)):
+        turned = without_rulings(page.rotate(turn), 300)
+        assert looks_upside_down(turned, 300) is upside_down
 
 
 def test_failure_crosses_the_process_boundary_intact() -> None:
@@ -125,6 +139,14 @@ def test_skewed_tiff_frame_is_straightened_and_read(contract_page: Image.Image, 
     result = ocr_page(PageJob(str(path), "tiff", page_index=1))
     assert result.skew_degrees == pytest.approx(2.0, abs=0.15)
     assert_reads_contract(result.text)
+
+
+def test_framed_page_reads_chinese_punctuation_and_english_words(tmp_path: Path) -> None:
+    page = framed(samples.render_page([*samples.LINES, ENGLISH]))
+    result = ocr_image_path(samples.save_png(page, tmp_path / "licence.png"))
+    assert samples.char_accuracy(samples.ground_truth([*samples.LINES, ENGLISH]), result.text) >= 0.95
+    assert "甲方（出借人）：北京鸿达科技有限公司" in result.text
+    assert ENGLISH in result.text  # read by the English model: spaces between the words
 
 
 @pytest.mark.slow

@@ -54,3 +54,11 @@ def test_repeated_bigrams_need_every_occurrence(empty_index: SearchIndex) -> Non
 
 def test_missing_field_matches_nothing(corpus_index: SearchIndex) -> None:
     assert _hits(corpus_index, SequenceQuery("no_such_field", ["借款", "款合"])) == []
+
+
+def test_normalize_keeps_the_query_type() -> None:
+    query = SequenceQuery(TEXT_BI, ["借款", "款合"], boost=2.0)
+    assert isinstance(query.normalize(), SequenceQuery)
+    assert query.normalize().boost == 2.0
+    assert isinstance(SequenceQuery(TEXT_BI, ["借款"]).normalize(), wq.Term)
+    assert isinstance(wq.Or([query, wq.Term(TEXT_BI, "x")]).normalize(), wq.Or)

@@ -1,0 +1,71 @@
+"""`dangan documents …`: a document's confidentiality level and its revision history."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from access.levels import set_document_level
+from api import finding
+from api.cli_support import DEFAULT_USER, JsonOpt, UserOpt, acting, emit, make_runtime, reported
+from api.indexing import index_documents
+from core.messages import bilingual
+
+NAME = "documents"
+app = typer.Typer(help="Documents: confidentiality level, revision history.", no_args_is_help=True)
+
+
+@app.command("set-level")
+def set_level(
+    document_id: Annotated[int, typer.Argument(metavar="ID")],
+    level: Annotated[str, typer.Argument(metavar="LEVEL", help="internal, department, company or personal.")],
+    reason: Annotated[str | None, typer.Option(help="Why (kept in the revision and the trail).")] = None,
+    as_json: JsonOpt = False,
+    user: UserOpt = DEFAULT_USER,
+) -> None:
+    """Set a document's level: a manager who reads it by right; kept as a revision, audited, re-indexed."""
+    runtime = make_runtime()
+    try:
+        who = acting(runtime, user)
+        with reported(runtime), runtime.factory() as session, session.begin():
+            change = set_document_level(
+                session,
+                document_id=document_id,
+                level=level,
+                actor=who.user(session),
+                reason=reason or bilingual("level.no_reason"),
+                client=who.client,
+            )
+            index_documents(session, runtime.index, [document_id])
+    finally:
+        runtime.close()
+    emit(change) if as_json else print(f"{document_id}: {change.before} → {change.after}")
+
+
+@app.command("history")
+def history(
+    document_id: Annotated[int, typer.Argument(metavar="ID")],
+    as_json: JsonOpt = False,
+    user: UserOpt = DEFAULT_USER,
+) -> None:
+    """A document's metadata revisions, for its readers (audited)."""
+    runtime = make_runtime()
+    try:
+        who = acting(runtime, user)
+        with reported(runtime):
+            shown = finding.read_document(
+                runtime.factory,
+                user_id=who.user_id,
+                document_id=document_id,
+                action="history",
+                client=who.client,
+                show=finding.history_view,
+            )
+    finally:
+        runtime.close()
+    if as_json:
+        emit(shown)
+        return
+    for rev in shown["revisions"]:
+        print(f"{rev['at']}  {rev['actor']}  {rev['before']} → {rev['after']}  {rev['reason']}")

@@ -1,0 +1,344 @@
+"""Every route of the app × every role × every level × every grant state, against a declared rule.
+
+The rule table below is written by hand from the policies, not computed by the code under test: READS
+says which levels each fixture user reads by right (c1 is kept by sales1 and owned by alice), and each
+route names who may call it. A route the app serves without a rule here fails
+`test_every_route_has_a_rule`; a rule for a route that is gone fails it too.
+
+Routes about a document are called on a document of each level in each grant state (none, live, expired,
+revoked grant for the caller); the others do not depend on either, so they are called once per user.
+Allowed means the route's own answer (its probe's expected status, often a harmless 4xx such as "level
+unchanged" so that nothing changes); denied means 401 without credentials and 403 (or 404 where a route
+hides what is not the caller's) with them. Nothing may answer 5xx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from fastapi.testclient import TestClient
+
+from access.models import Notification, User
+from access.requests import request_access
+from access.tokens import create_token
+from api.app import create_app
+from tests.api.world import PASSWORD, World, add_document, add_grant, build_world
+from tests.conftest import fresh_database_url, make_settings
+
+LEVELS = ("internal", "department", "company", "personal")
+GRANTS = ("none", "live", "expired", "revoked")
+# One user per role, and the marketing director for company level; None is an anonymous caller.
+USERS = (None, "admin", "archivist", "alice", "mgr1", "officer", "auditor", "md")
+ROLES = {
+    "admin": {"admin"},
+    "archivist": {"archivist"},
+    "alice": {"staff"},
+    "mgr1": {"manager"},
+    "officer": {"records_officer"},
+    "auditor": {"auditor"},
+    "md": {"manager"},
+}
+# Levels of customer file c1 each user reads without a grant (POL-3): roles alone clear no one.
+READS = {
+    "admin": {"internal"},
+    "archivist": {"internal"},
+    "officer": {"internal"},
+    "auditor": {"internal"},
+    "alice": {"internal", "department", "personal"},  # a member of sales1, the file's owner
+    "mgr1": {"internal", "department", "personal"},  # sales1's manager, alice's manager
+    "md": {"internal", "company"},  # the marketing director
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    login: str | None
+    level: str | None = None
+    grant: str | None = None
+
+
+def anyone(case: Case) -> bool:
+    return True
+
+
+def signed_in(case: Case) -> bool:
+    return case.login is not None
+
+
+def roles(*names: str) -> Callable[[Case], bool]:
+    return lambda case: case.login is not None and bool(ROLES[case.login] & set(names))
+
+
+def logins(*names: str) -> Callable[[Case], bool]:
+    return lambda case: case.login in names
+
+
+def reads(case: Case) -> bool:
+    return case.login is not None and (case.level in READS[case.login] or case.grant == "live")
+
+
+def changes_level(case: Case) -> bool:
+    # A manager who reads the document by right; a grant lends reading, not the right to reclassify.
+    return case.login is not None and "manager" in ROLES[case.login] and case.level in READS[case.login]
+
+
+@dataclass(frozen=True)
+class Rule:
+    allowed: Callable[[Case], bool]
+    ok: frozenset[int]  # the status an allowed call gets from the probe
+    probe: Callable[[World, Case], tuple[str, dict]]  # (url, request keyword arguments)
+    about_documents: bool = False
+    denied: int = 403
+
+    @classmethod
+    def of(cls, allowed, ok, probe, **kw) -> Rule:  # type: ignore[no-untyped-def]
+        return cls(allowed, frozenset(ok if isinstance(ok, set) else {ok}), probe, **kw)
+
+
+def url(path: str) -> Callable[[World, Case], tuple[str, dict]]:
+    return lambda world, case: (path, {})
+
+
+def doc_url(suffix: str = "", **kwargs) -> Callable[[World, Case], tuple[str, dict]]:
+    def probe(world: World, case: Case) -> tuple[str, dict]:
+        document_id = world.extra["docs"][case.level, case.grant]
+        body = {"json": {"level": case.level, "reason": "probe"}} if kwargs.get("level") else {}
+        return f"/api/documents/{document_id}{suffix}", body
+
+    return probe
+
+
+def fresh(make: Callable[[World], int], template: str, **kwargs) -> Callable[[World, Case], tuple[str, dict]]:
+    """A probe on a new object per call (approving or revoking changes it)."""
+    return lambda world, case: (template.format(make(world)), kwargs)
+
+
+def _pending_request(world: World, requester: str, customer: str) -> int:
+    """A request for a new department-level document of the customer file (approving grants it)."""
+    document_id = add_document(world, customer, "department")
+    with world.runtime.factory() as session, session.begin():
+        info = request_access(
+            session,
+            requester=session.get_one(User, world.users[requester]),
+            document_ids=[document_id],
+            reason="probe",
+            days=3,
+        )
+        return info.id
+
+
+def _alice_grant(world: World) -> int:
+    with world.runtime.factory() as session, session.begin():
+        return add_grant(session, world, "alice", document_id=world.extra["named"]["c2.company"])
+
+
+def _alice_token(world: World) -> int:
+    with world.runtime.factory() as session, session.begin():
+        return create_token(session, user=session.get_one(User, world.users["alice"]), name="probe").id
+
+
+def _upload(world: World, case: Case) -> tuple[str, dict]:
+    return "/api/documents", {"files": {"file": ("empty.pdf", b"", "application/pdf")}}
+
+
+RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/openapi.json"): Rule.of(anyone, 200, url("/openapi.json")),
+    ("GET", "/docs"): Rule.of(anyone, 200, url("/docs")),
+    ("GET", "/docs/oauth2-redirect"): Rule.of(anyone, 200, url("/docs/oauth2-redirect")),
+    ("GET", "/redoc"): Rule.of(anyone, 200, url("/redoc")),
+    ("GET", "/"): Rule.of(anyone, 200, url("/")),
+    ("GET", "/api/health"): Rule.of(anyone, 200, url("/api/health")),
+    ("POST", "/api/login"): Rule.of(
+        anyone, 200, lambda w, c: ("/api/login", {"json": {"login": "bob", "password": PASSWORD}})
+    ),
+    ("POST", "/api/logout"): Rule.of(signed_in, 204, url("/api/logout")),
+    ("GET", "/api/me"): Rule.of(signed_in, 200, url("/api/me")),
+    ("POST", "/api/password"): Rule.of(
+        signed_in,
+        400,
+        lambda w, c: ("/api/password", {"json": {"old_password": PASSWORD, "new_password": PASSWORD}}),
+    ),  # "unchanged": nothing changes
+    ("POST", "/api/tokens"): Rule.of(
+        signed_in, 201, lambda w, c: ("/api/tokens", {"json": {"name": "probe"}})
+    ),
+    ("GET", "/api/tokens"): Rule.of(signed_in, 200, url("/api/tokens")),
+    ("DELETE", "/api/tokens/{token_id}"): Rule.of(
+        logins("alice", "admin"), 204, fresh(_alice_token, "/api/tokens/{}")
+    ),
+    ("POST", "/api/documents"): Rule.of(roles("archivist", "staff", "admin"), 422, _upload),  # empty file
+    ("GET", "/api/documents/{document_id}/status"): Rule.of(
+        reads, 200, doc_url("/status"), about_documents=True
+    ),
+    ("GET", "/api/documents/{document_id}"): Rule.of(reads, 200, doc_url(), about_documents=True),
+    ("GET", "/api/documents/{document_id}/original"): Rule.of(
+        reads, 200, doc_url("/original"), about_documents=True
+    ),
+    ("GET", "/api/documents/{document_id}/history"): Rule.of(
+        reads, 200, doc_url("/history"), about_documents=True
+    ),
+    ("PUT", "/api/documents/{document_id}/level"): Rule.of(
+        changes_level, 400, doc_url("/level", level=True), about_documents=True
+    ),  # same level: unchanged
+    ("PUT", "/api/customers/{customer_id}/level"): Rule.of(
+        roles("manager"),
+        400,
+        lambda w, c: (
+            f"/api/customers/{w.customers['c1']}/level",
+            {"json": {"level": "internal", "reason": "probe"}},
+        ),
+    ),
+    ("GET", "/api/search"): Rule.of(signed_in, 200, url("/api/search?q=合同")),
+    ("POST", "/api/access-requests"): Rule.of(
+        signed_in,
+        400,
+        lambda w, c: ("/api/access-requests", {"json": {"document_ids": [], "reason": "probe", "days": 3}}),
+    ),  # nothing requested
+    ("GET", "/api/access-requests/mine"): Rule.of(signed_in, 200, url("/api/access-requests/mine")),
+    ("GET", "/api/access-requests/awaiting"): Rule.of(signed_in, 200, url("/api/access-requests/awaiting")),
+    # alice asked for a sales2 document: she, its signer (mgr2), auditors and admins may see the request.
+    ("GET", "/api/access-requests/{request_id}"): Rule.of(
+        logins("alice", "auditor", "admin"),
+        200,
+        lambda w, c: (f"/api/access-requests/{w.extra['request']}", {}),
+    ),
+    # carol asks for a sales1 document: only sales1's manager signs.
+    ("POST", "/api/access-requests/{request_id}/approve"): Rule.of(
+        logins("mgr1"),
+        200,
+        fresh(lambda w: _pending_request(w, "carol", "c1"), "/api/access-requests/{}/approve", json={}),
+    ),
+    ("POST", "/api/access-requests/{request_id}/refuse"): Rule.of(
+        logins("mgr1"),
+        200,
+        fresh(
+            lambda w: _pending_request(w, "carol", "c1"),
+            "/api/access-requests/{}/refuse",
+            json={"comment": "no"},
+        ),
+    ),
+    ("POST", "/api/access-requests/{request_id}/withdraw"): Rule.of(
+        logins("alice"),
+        200,
+        fresh(lambda w: _pending_request(w, "alice", "c2"), "/api/access-requests/{}/withdraw"),
+    ),
+    ("GET", "/api/grants"): Rule.of(roles("admin", "auditor", "manager"), 200, url("/api/grants?all=true")),
+    ("POST", "/api/grants/{grant_id}/revoke"): Rule.of(
+        logins("alice", "admin", "mgr1", "md"),
+        200,
+        fresh(_alice_grant, "/api/grants/{}/revoke", json={"reason": "probe"}),
+    ),
+    ("GET", "/api/notifications"): Rule.of(signed_in, 200, url("/api/notifications")),
+    ("POST", "/api/notifications/{notification_id}/read"): Rule.of(
+        logins("alice"),
+        204,
+        lambda w, c: (f"/api/notifications/{w.extra['notification']}/read", {}),
+        denied=404,
+    ),
+    ("GET", "/api/users"): Rule.of(roles("admin"), 200, url("/api/users")),
+    ("POST", "/api/users"): Rule.of(
+        roles("admin"), 409, lambda w, c: ("/api/users", {"json": {"login": "alice"}})
+    ),  # exists
+    ("POST", "/api/users/{login}/disable"): Rule.of(roles("admin"), 404, url("/api/users/ghost/disable")),
+    ("POST", "/api/users/{login}/enable"): Rule.of(roles("admin"), 404, url("/api/users/ghost/enable")),
+    ("POST", "/api/users/{login}/reset-password"): Rule.of(
+        roles("admin"), 404, lambda w, c: ("/api/users/ghost/reset-password", {"json": {}})
+    ),
+    ("POST", "/api/users/{login}/roles"): Rule.of(
+        roles("admin"), 400, lambda w, c: ("/api/users/alice/roles", {"json": {"role": "nonsense"}})
+    ),
+    ("DELETE", "/api/users/{login}/roles/{role}"): Rule.of(
+        roles("admin"), 400, url("/api/users/alice/roles/nonsense")
+    ),
+    ("GET", "/api/audit"): Rule.of(roles("auditor"), 200, url("/api/audit?limit=5")),
+    ("GET", "/api/audit/verify"): Rule.of(roles("auditor", "admin"), 200, url("/api/audit/verify")),
+}
+
+
+def app_routes(app) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(method, path) of every route the app serves (HEAD aside: it follows GET)."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # FastAPI before lazily included routers
+        contexts = list(app.routes)
+    else:
+        contexts = list(iter_route_contexts(app.routes))
+    return {
+        (method, route.path) for route in contexts for method in (route.methods or ()) if method != "HEAD"
+    }
+
+
+@pytest.fixture(scope="module")
+def matrix(tmp_path_factory, ocr_pool):
+    """One archive for the whole matrix: documents of c1 per level and grant state, grants for everyone."""
+    with fresh_database_url() as database_url:
+        app = create_app(
+            make_settings(tmp_path_factory.mktemp("matrix") / "home", database_url), start_worker=False
+        )
+        app.state.runtime.ocr_pool = ocr_pool
+        with TestClient(app):
+            world = build_world(app, app.state.runtime)
+            world.extra = _objects(world)
+            yield world
+
+
+def _objects(world: World) -> dict:
+    named = {f"{c}.{level}": add_document(world, c, level) for c in ("c1", "c2") for level in LEVELS}
+    docs = {(level, grant): add_document(world, "c1", level) for level in LEVELS for grant in GRANTS}
+    with world.runtime.factory() as session, session.begin():
+        for (_level, grant), document_id in docs.items():
+            if grant != "none":
+                for login in filter(None, USERS):
+                    add_grant(session, world, login, document_id=document_id, state=grant)
+    extra = {"named": named, "docs": docs}
+    world.extra = extra
+    extra["request"] = _pending_request(world, "alice", "c2")
+    with world.runtime.factory() as session, session.begin():
+        note = Notification(user_id=world.users["alice"], code="notify.grant.revoked", params={"grant_id": 1})
+        session.add(note)
+        session.flush()
+        extra["notification"] = note.id
+    return extra
+
+
+def test_every_route_has_a_rule(matrix):
+    served = app_routes(matrix.app)
+    assert sorted(served - set(RULES)) == [], "declare who may call these routes in RULES"
+    assert sorted(set(RULES) - served) == [], "these rules name routes the app no longer serves"
+
+
+def _cases(rule: Rule) -> list[Case]:
+    if rule.about_documents:
+        return [Case(login, level, grant) for login in USERS for level in LEVELS for grant in GRANTS]
+    return [Case(login) for login in USERS]
+
+
+@dataclass
+class Tally:
+    calls: int = 0
+    wrong: list[str] = field(default_factory=list)
+
+
+@pytest.mark.parametrize("route", sorted(RULES), ids=lambda r: f"{r[0]} {r[1]}")
+def test_route_obeys_its_rule(matrix, route):
+    method, _path = route
+    rule = RULES[route]
+    tally = Tally()
+    clients = {login: matrix.client(login) for login in USERS}
+    for case in _cases(rule):
+        target, kwargs = rule.probe(matrix, case)
+        client = clients[case.login]
+        response = client.request(method, target, **kwargs)
+        client.cookies.clear()
+        tally.calls += 1
+        allowed = rule.allowed(case)
+        expected = rule.ok if allowed else {401 if case.login is None else rule.denied}
+        if response.status_code not in expected:
+            tally.wrong.append(
+                f"{case}: {'allowed' if allowed else 'denied'} expected {sorted(expected)}, "
+                f"got {response.status_code} {response.text[:150]}"
+            )
+    assert tally.wrong == [], f"{len(tally.wrong)} of {tally.calls} calls broke the rule:\n" + "\n".join(
+        tally.wrong
+    )
