@@ -30,8 +30,16 @@ class AuthenticationFailed(DanganError):
     status_code = 401
 
 
-def denied(actor: Any, code: str, *, action: str, object_type: str = "", object_id: object = "",
-           client: str = "", **params: object) -> AccessDenied:
+def denied(
+    actor: Any,
+    code: str,
+    *,
+    action: str,
+    object_type: str = "",
+    object_id: object = "",
+    client: str = "",
+    **params: object,
+) -> AccessDenied:
     """An AccessDenied carrying its audit event; actor is a User."""
     event = {
         "actor": actor.login,
@@ -52,9 +60,17 @@ def record_denial(session: Session, error: AccessDenied) -> None:
         audit.record(session, **error.event)
 
 
-def require_role(actor: Any, role: str, *, action: str, object_type: str = "", object_id: object = "",
-                 client: str = "") -> None:
+def require_role(
+    actor: Any, role: str, *, action: str, object_type: str = "", object_id: object = "", client: str = ""
+) -> None:
     """Refuse (with an audit event) unless the active actor holds the role."""
     if not actor.active or role not in actor.roles:
-        raise denied(actor, "permission.role_required", action=action, object_type=object_type,
-                     object_id=object_id, client=client, role=role)
+        raise denied(
+            actor,
+            "permission.role_required",
+            action=action,
+            object_type=object_type,
+            object_id=object_id,
+            client=client,
+            role=role,
+        )

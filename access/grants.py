@@ -35,19 +35,42 @@ class GrantInfo:
 
 
 def _info(grant: Grant, now: datetime) -> GrantInfo:
-    return GrantInfo(grant.id, grant.user.login, grant.document_id, grant.customer_id, grant.valid_from,
-                     grant.valid_until, grant.request_id, grant.revoked_at, grant.revoked_by, grant.live(now))
+    return GrantInfo(
+        grant.id,
+        grant.user.login,
+        grant.document_id,
+        grant.customer_id,
+        grant.valid_from,
+        grant.valid_until,
+        grant.request_id,
+        grant.revoked_at,
+        grant.revoked_by,
+        grant.live(now),
+    )
 
 
-def list_grants(session: Session, *, viewer: User, login: str | None = None, everyone: bool = False,
-                live_only: bool = False, client: str = "") -> list[GrantInfo]:
+def list_grants(
+    session: Session,
+    *,
+    viewer: User,
+    login: str | None = None,
+    everyone: bool = False,
+    live_only: bool = False,
+    client: str = "",
+) -> list[GrantInfo]:
     """The viewer's grants, or another user's (or everyone's) for an admin, auditor or manager."""
     now = utcnow()
     query = select(Grant).join(Grant.user).order_by(Grant.id.desc())
     if everyone or (login is not None and login != viewer.login):
         if not (viewer.active and viewer.roles & OVERSEERS):
-            raise denied(viewer, "access.not_yours", action="grant.list", object_type="user",
-                         object_id=login or "*", client=client)
+            raise denied(
+                viewer,
+                "access.not_yours",
+                action="grant.list",
+                object_type="user",
+                object_id=login or "*",
+                client=client,
+            )
         if not everyone:
             query = query.where(User.login == login)
     else:
@@ -57,27 +80,51 @@ def list_grants(session: Session, *, viewer: User, login: str | None = None, eve
     return [_info(g, now) for g in session.scalars(query)]
 
 
-def revoke_grant(session: Session, *, grant_id: int, actor: User, reason: str = "", client: str = "") -> GrantInfo:
+def revoke_grant(
+    session: Session, *, grant_id: int, actor: User, reason: str = "", client: str = ""
+) -> GrantInfo:
     """End a grant now: its holder, a signer of its request, a manager or an admin may."""
     grant = session.get(Grant, grant_id)
     if grant is None:
         raise NotFound("grant.not_found", id=grant_id)
-    signed = grant.request_id is not None and session.scalar(
-        select(ApprovalStep.id).where(ApprovalStep.request_id == grant.request_id,
-                                      ApprovalStep.approver_id == actor.id)
-    ) is not None
+    signed = (
+        grant.request_id is not None
+        and session.scalar(
+            select(ApprovalStep.id).where(
+                ApprovalStep.request_id == grant.request_id, ApprovalStep.approver_id == actor.id
+            )
+        )
+        is not None
+    )
     if not actor.active or not (actor.id == grant.user_id or signed or actor.roles & REVOKERS):
-        raise denied(actor, "grant.revoke_forbidden", action="grant.revoke", object_type="grant",
-                     object_id=grant_id, client=client)
+        raise denied(
+            actor,
+            "grant.revoke_forbidden",
+            action="grant.revoke",
+            object_type="grant",
+            object_id=grant_id,
+            client=client,
+        )
     if grant.revoked_at is not None:
         raise Conflict("grant.already_revoked", id=grant_id)
     now = utcnow()
     grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, actor.login, reason.strip()
-    audit.record(session, actor=actor.login, role=actor.role_label, action="grant.revoke", object_type="grant",
-                 object_id=grant.id, client=client,
-                 reference=f"request:{grant.request_id}" if grant.request_id else "",
-                 details={"user": grant.user.login, "document_id": grant.document_id,
-                          "customer_id": grant.customer_id, "reason": grant.revoke_reason})
+    audit.record(
+        session,
+        actor=actor.login,
+        role=actor.role_label,
+        action="grant.revoke",
+        object_type="grant",
+        object_id=grant.id,
+        client=client,
+        reference=f"request:{grant.request_id}" if grant.request_id else "",
+        details={
+            "user": grant.user.login,
+            "document_id": grant.document_id,
+            "customer_id": grant.customer_id,
+            "reason": grant.revoke_reason,
+        },
+    )
     if actor.id != grant.user_id:
         notify(session, user_ids=[grant.user_id], code="notify.grant.revoked", grant_id=grant.id)
     return _info(grant, now)

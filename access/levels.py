@@ -27,10 +27,15 @@ class LevelChange:
 
 
 def _manages(session: Session, user: User, department: str | None) -> bool:
-    return department is not None and session.scalar(
-        select(Department.id).join(DepartmentManager)
-        .where(Department.code == department, DepartmentManager.user_id == user.id)
-    ) is not None
+    return (
+        department is not None
+        and session.scalar(
+            select(Department.id)
+            .join(DepartmentManager)
+            .where(Department.code == department, DepartmentManager.user_id == user.id)
+        )
+        is not None
+    )
 
 
 def may_change_level(session: Session, user: User, customer: Customer | None) -> bool:
@@ -49,8 +54,9 @@ def _check(level: str, reason: str) -> str:
     return reason
 
 
-def set_document_level(session: Session, *, document_id: int, level: str, actor: User, reason: str,
-                       client: str = "") -> LevelChange:
+def set_document_level(
+    session: Session, *, document_id: int, level: str, actor: User, reason: str, client: str = ""
+) -> LevelChange:
     """Set a document's level; needs a manager who reads it by right, not by a borrowed grant."""
     reason = _check(level, reason)
     doc = session.get(Document, document_id)
@@ -58,37 +64,67 @@ def set_document_level(session: Session, *, document_id: int, level: str, actor:
         raise NotFound("document.not_found", id=document_id)
     decision = can_read(session, actor, doc)
     if not may_change_level(session, actor, doc.customer) or not decision.allowed or decision.grant_id:
-        raise denied(actor, "level.change_forbidden", action="level.change", object_type="document",
-                     object_id=document_id, client=client)
+        raise denied(
+            actor,
+            "level.change_forbidden",
+            action="level.change",
+            object_type="document",
+            object_id=document_id,
+            client=client,
+        )
     before = doc.level
     if before == level:
         raise DanganError("level.unchanged", level=level)
     doc.level = level
-    revision = Revision(document_id=doc.id, actor=actor.login, reason=reason, before={"level": before},
-                        after={"level": level})
+    revision = Revision(
+        document_id=doc.id, actor=actor.login, reason=reason, before={"level": before}, after={"level": level}
+    )
     session.add(revision)
     session.flush()
-    audit.record(session, actor=actor.login, role=actor.role_label, action="level.change", object_type="document",
-                 object_id=doc.id, archive_no=doc.archive_no, client=client, reference=f"revision:{revision.id}",
-                 details={"before": {"level": before}, "after": {"level": level}, "reason": reason})
+    audit.record(
+        session,
+        actor=actor.login,
+        role=actor.role_label,
+        action="level.change",
+        object_type="document",
+        object_id=doc.id,
+        archive_no=doc.archive_no,
+        client=client,
+        reference=f"revision:{revision.id}",
+        details={"before": {"level": before}, "after": {"level": level}, "reason": reason},
+    )
     return LevelChange(doc.id, doc.customer_id, before, level, revision.id)
 
 
-def set_customer_level(session: Session, *, customer_id: int, level: str, actor: User, reason: str,
-                       client: str = "") -> LevelChange:
+def set_customer_level(
+    session: Session, *, customer_id: int, level: str, actor: User, reason: str, client: str = ""
+) -> LevelChange:
     """Set a customer file's level (it chooses the approval chain for requests for the whole file)."""
     reason = _check(level, reason)
     customer = session.get(Customer, customer_id)
     if customer is None:
         raise NotFound("customer.not_found", id=customer_id)
     if not may_change_level(session, actor, customer):
-        raise denied(actor, "level.change_forbidden", action="level.change", object_type="customer",
-                     object_id=customer_id, client=client)
+        raise denied(
+            actor,
+            "level.change_forbidden",
+            action="level.change",
+            object_type="customer",
+            object_id=customer_id,
+            client=client,
+        )
     before = customer.level
     if before == level:
         raise DanganError("level.unchanged", level=level)
     customer.level = level
-    audit.record(session, actor=actor.login, role=actor.role_label, action="level.change", object_type="customer",
-                 object_id=customer.id, client=client,
-                 details={"before": {"level": before}, "after": {"level": level}, "reason": reason})
+    audit.record(
+        session,
+        actor=actor.login,
+        role=actor.role_label,
+        action="level.change",
+        object_type="customer",
+        object_id=customer.id,
+        client=client,
+        details={"before": {"level": before}, "after": {"level": level}, "reason": reason},
+    )
     return LevelChange(None, customer.id, before, level, None)

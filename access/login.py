@@ -32,8 +32,14 @@ class LoginResult:
 
 
 def authenticate(
-    session: Session, *, login: str, password: str, client: str = "",
-    max_failures: int = DEFAULT_MAX_FAILURES, lockout: timedelta = DEFAULT_LOCKOUT, at: datetime | None = None,
+    session: Session,
+    *,
+    login: str,
+    password: str,
+    client: str = "",
+    max_failures: int = DEFAULT_MAX_FAILURES,
+    lockout: timedelta = DEFAULT_LOCKOUT,
+    at: datetime | None = None,
 ) -> LoginResult:
     """Check a login and password; lock the account for `lockout` after `max_failures` failures in a row."""
     now = at or utcnow()
@@ -41,9 +47,17 @@ def authenticate(
 
     def refuse(why: str, code: str = "login.failed") -> LoginResult:
         # The user is told only "failed" or "locked"; the audit trail keeps the real reason.
-        audit.record(session, actor=login[:100], role=user.role_label if user else "", action="login",
-                     object_type="user", object_id=user.id if user else "", result="denied", client=client,
-                     details={"reason": why})
+        audit.record(
+            session,
+            actor=login[:100],
+            role=user.role_label if user else "",
+            action="login",
+            object_type="user",
+            object_id=user.id if user else "",
+            result="denied",
+            client=client,
+            details={"reason": why},
+        )
         return LoginResult(False, None, code, user.locked_until if user and code == "login.locked" else None)
 
     if user is not None and user.locked_until is not None and user.locked_until > now:
@@ -62,23 +76,48 @@ def authenticate(
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
     if needs_rehash(user.password_hash or ""):
         user.password_hash = hash_password(password)
-    audit.record(session, actor=user.login, role=user.role_label, action="login", object_type="user",
-                 object_id=user.id, client=client)
+    audit.record(
+        session,
+        actor=user.login,
+        role=user.role_label,
+        action="login",
+        object_type="user",
+        object_id=user.id,
+        client=client,
+    )
     return LoginResult(True, user, "login.ok", None, user.must_change_password)
 
 
 def change_password(
-    session: Session, *, user: User, old_password: str, new_password: str,
-    min_password_length: int = DEFAULT_MIN_PASSWORD, client: str = "",
+    session: Session,
+    *,
+    user: User,
+    old_password: str,
+    new_password: str,
+    min_password_length: int = DEFAULT_MIN_PASSWORD,
+    client: str = "",
 ) -> None:
     """Replace one's own password, proving the old one."""
     if not verify_password(user.password_hash, old_password):
-        raise denied(user, "password.wrong", action="password.change", object_type="user", object_id=user.id,
-                     client=client)
+        raise denied(
+            user,
+            "password.wrong",
+            action="password.change",
+            object_type="user",
+            object_id=user.id,
+            client=client,
+        )
     check_password(new_password, min_length=min_password_length)
     if verify_password(user.password_hash, new_password):
         raise DanganError("password.unchanged")
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
-    audit.record(session, actor=user.login, role=user.role_label, action="password.change", object_type="user",
-                 object_id=user.id, client=client)
+    audit.record(
+        session,
+        actor=user.login,
+        role=user.role_label,
+        action="password.change",
+        object_type="user",
+        object_id=user.id,
+        client=client,
+    )

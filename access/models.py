@@ -32,7 +32,9 @@ class DepartmentManager(Base):
 
     __tablename__ = "department_manager"
 
-    department_id: Mapped[int] = mapped_column(ForeignKey("department.id", ondelete="CASCADE"), primary_key=True)
+    department_id: Mapped[int] = mapped_column(
+        ForeignKey("department.id", ondelete="CASCADE"), primary_key=True
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
 
 
@@ -160,7 +162,9 @@ class AccessRequest(Base):
     documents: Mapped[list[AccessRequestDocument]] = relationship(
         cascade="all, delete-orphan", order_by="AccessRequestDocument.document_id"
     )
-    steps: Mapped[list[ApprovalStep]] = relationship(cascade="all, delete-orphan", order_by="ApprovalStep.order")
+    steps: Mapped[list[ApprovalStep]] = relationship(
+        cascade="all, delete-orphan", order_by="ApprovalStep.order"
+    )
 
     @property
     def document_ids(self) -> list[int]:
@@ -170,7 +174,9 @@ class AccessRequest(Base):
 class AccessRequestDocument(Base):
     __tablename__ = "access_request_document"
 
-    request_id: Mapped[int] = mapped_column(ForeignKey("access_request.id", ondelete="CASCADE"), primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("access_request.id", ondelete="CASCADE"), primary_key=True
+    )
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), primary_key=True)
 
 

@@ -2,7 +2,8 @@
 
 One rule, three uses: `can_read` for one document, `readable_filter` for lists and database queries and
 `search_scope` for the search index. All three come from the same `ReadScope`, the plain values a user may
-read by, so they cannot disagree (tests/access/test_policy_property.py proves it on random data).
+read by, so they cannot disagree (tests/access/test_policy_property.py proves it on random data, and
+tests/api/test_search_permissions.py for what search finds).
 
 A document is read by its own level; its customer file supplies the department (customer.department, a
 department code) and the owner (customer.owner, a login). document.created_by does not make anyone an
@@ -51,8 +52,15 @@ class ReadScope:
     documents: Mapping[int, int]
     customers: Mapping[int, int]
 
-    def decide(self, *, level: str, department: str | None, owner: str | None, customer_id: int | None,
-               document_id: int) -> Decision:
+    def decide(
+        self,
+        *,
+        level: str,
+        department: str | None,
+        owner: str | None,
+        customer_id: int | None,
+        document_id: int,
+    ) -> Decision:
         """The decision for a document with these indexed values."""
         if not self.active:
             return Decision(False, "access.denied.inactive")
@@ -76,9 +84,13 @@ def read_scope(session: Session, user: User, *, at: datetime | None = None) -> R
         return ReadScope(user.id, False, now, {}, {}, {}, {}, {})
     rules = load_rules(session)
     own_department = user.department.code if user.department is not None else None
-    managed = dict(session.execute(
-        select(Department.id, Department.code).join(DepartmentManager).where(DepartmentManager.user_id == user.id)
-    ).all())
+    managed = dict(
+        session.execute(
+            select(Department.id, Department.code)
+            .join(DepartmentManager)
+            .where(DepartmentManager.user_id == user.id)
+        ).all()
+    )
     team: list[str] = []
     if managed and any("owner_manager" in r.readers for r in rules.values()):
         team = list(session.scalars(select(User.login).where(User.department_id.in_(managed))))
@@ -108,14 +120,24 @@ def read_scope(session: Session, user: User, *, at: datetime | None = None) -> R
     customers: dict[int, int] = {}
     # Ordered by end, so that of several live grants the one lasting longest is named.
     for grant in session.scalars(
-        select(Grant).where(Grant.user_id == user.id, Grant.live_at(now)).order_by(Grant.valid_until, Grant.id)
+        select(Grant)
+        .where(Grant.user_id == user.id, Grant.live_at(now))
+        .order_by(Grant.valid_until, Grant.id)
     ):
         if grant.document_id is not None:
             documents[grant.document_id] = grant.id
         if grant.customer_id is not None:
             customers[grant.customer_id] = grant.id
-    return ReadScope(user.id, True, now, everywhere, {k: v for k, v in departments.items() if v},
-                     {k: v for k, v in owners.items() if v}, documents, customers)
+    return ReadScope(
+        user.id,
+        True,
+        now,
+        everywhere,
+        {k: v for k, v in departments.items() if v},
+        {k: v for k, v in owners.items() if v},
+        documents,
+        customers,
+    )
 
 
 def decide(scope: ReadScope, document: Document) -> Decision:
@@ -165,17 +187,31 @@ def search_scope(session: Session, user: User, *, at: datetime | None = None) ->
     return read_scope(session, user, at=at)
 
 
-def record_read(session: Session, *, user: User, document: Document, action: str = "view",
-                client: str = "", at: datetime | None = None) -> Decision:
+def record_read(
+    session: Session,
+    *,
+    user: User,
+    document: Document,
+    action: str = "view",
+    client: str = "",
+    at: datetime | None = None,
+) -> Decision:
     """Decide a read and audit it either way (AUD-2: a denied read is an event; a read under a grant names it).
 
     The caller commits even when the read is denied, then refuses with AccessDenied(decision.reason_code).
     """
     decision = can_read(session, user, document, at=at)
     audit.record(
-        session, actor=user.login, role=user.role_label, action=action, object_type="document",
-        object_id=document.id, archive_no=document.archive_no, result="ok" if decision.allowed else "denied",
-        client=client, reference=f"grant:{decision.grant_id}" if decision.grant_id else "",
+        session,
+        actor=user.login,
+        role=user.role_label,
+        action=action,
+        object_type="document",
+        object_id=document.id,
+        archive_no=document.archive_no,
+        result="ok" if decision.allowed else "denied",
+        client=client,
+        reference=f"grant:{decision.grant_id}" if decision.grant_id else "",
         details={"reason": decision.reason_code, "level": document.level},
     )
     return decision

@@ -44,10 +44,14 @@ class LevelRuleData:
 
 DEFAULT_RULES = {
     "internal": LevelRuleData("internal", 0, ("everyone",), ()),
-    "department": LevelRuleData("department", 1, ("department_manager", "department_members"), ("department_manager",)),
+    "department": LevelRuleData(
+        "department", 1, ("department_manager", "department_members"), ("department_manager",)
+    ),
     "personal": LevelRuleData("personal", 2, ("owner", "owner_manager"), ("owner_manager",)),
     # Company files outrank personal ones for approval: a request mixing both goes to the GM.
-    "company": LevelRuleData("company", 3, ("marketing_director", "deputy_gm", "gm"), ("requester_manager", "gm")),
+    "company": LevelRuleData(
+        "company", 3, ("marketing_director", "deputy_gm", "gm"), ("requester_manager", "gm")
+    ),
 }
 
 
@@ -71,19 +75,30 @@ def ensure_defaults(session: Session) -> int:
     have = set(session.scalars(select(LevelRule.level)))
     for rule in DEFAULT_RULES.values():
         if rule.level not in have:
-            session.add(LevelRule(level=rule.level, rank=rule.rank, readers=list(rule.readers), chain=list(rule.chain)))
+            session.add(
+                LevelRule(
+                    level=rule.level, rank=rule.rank, readers=list(rule.readers), chain=list(rule.chain)
+                )
+            )
             added += 1
     session.flush()
     return added
 
 
 def set_level_rule(
-    session: Session, *, level: str, readers: list[str], chain: list[str], rank: int | None = None,
-    actor: User, client: str = "",
+    session: Session,
+    *,
+    level: str,
+    readers: list[str],
+    chain: list[str],
+    rank: int | None = None,
+    actor: User,
+    client: str = "",
 ) -> LevelRuleData:
     """Change who reads a level and who approves requests for it (admin only; audited before/after)."""
-    require_role(actor, "admin", action="permission.change", object_type="level_rule", object_id=level,
-                 client=client)
+    require_role(
+        actor, "admin", action="permission.change", object_type="level_rule", object_id=level, client=client
+    )
     if level not in LEVELS:
         raise DanganError("level.unknown", level=level)
     positions = set(session.scalars(select(Position.code)))
@@ -99,9 +114,16 @@ def set_level_rule(
     session.add(row)
     session.flush()
     after = LevelRuleData(level, row.rank, tuple(readers), tuple(chain))
-    audit.record(session, actor=actor.login, role=actor.role_label, action="permission.change", object_type="level_rule",
-                 object_id=level, client=client,
-                 details={"before": _plain(before), "after": _plain(after)})
+    audit.record(
+        session,
+        actor=actor.login,
+        role=actor.role_label,
+        action="permission.change",
+        object_type="level_rule",
+        object_id=level,
+        client=client,
+        details={"before": _plain(before), "after": _plain(after)},
+    )
     return after
 
 

@@ -38,20 +38,34 @@ class ActiveSession:
     csrf_token: str
 
 
-def start_session(session: Session, *, user: User, client: str = "", max_age: timedelta = DEFAULT_MAX_AGE,
-                  at: datetime | None = None) -> NewWebSession:
+def start_session(
+    session: Session,
+    *,
+    user: User,
+    client: str = "",
+    max_age: timedelta = DEFAULT_MAX_AGE,
+    at: datetime | None = None,
+) -> NewWebSession:
     """A session for a user who has just authenticated."""
     now = at or utcnow()
     secret, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    row = WebSession(user_id=user.id, token_hash=token_hash(secret), csrf_token=csrf, client=client[:100],
-                     created_at=now, last_seen_at=now, expires_at=now + max_age)
+    row = WebSession(
+        user_id=user.id,
+        token_hash=token_hash(secret),
+        csrf_token=csrf,
+        client=client[:100],
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + max_age,
+    )
     session.add(row)
     session.flush()
     return NewWebSession(row.id, secret, csrf, row.expires_at)
 
 
-def resolve_session(session: Session, secret: str, *, idle: timedelta = DEFAULT_IDLE,
-                    at: datetime | None = None) -> ActiveSession | None:
+def resolve_session(
+    session: Session, secret: str, *, idle: timedelta = DEFAULT_IDLE, at: datetime | None = None
+) -> ActiveSession | None:
     """The live session for a cookie value, or None if unknown, ended, expired, idle too long or disabled."""
     now = at or utcnow()
     row = session.scalar(select(WebSession).where(WebSession.token_hash == token_hash(secret)))
@@ -70,8 +84,15 @@ def end_session(session: Session, *, secret: str, client: str = "") -> bool:
     if row is None or row.ended_at is not None:
         return False
     row.ended_at = utcnow()
-    audit.record(session, actor=row.user.login, role=row.user.role_label, action="logout", object_type="user",
-                 object_id=row.user_id, client=client)
+    audit.record(
+        session,
+        actor=row.user.login,
+        role=row.user.role_label,
+        action="logout",
+        object_type="user",
+        object_id=row.user_id,
+        client=client,
+    )
     return True
 
 

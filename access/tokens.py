@@ -49,8 +49,9 @@ def _live(token: ApiToken, now: datetime) -> bool:
     return token.revoked_at is None and (token.expires_at is None or token.expires_at > now)
 
 
-def create_token(session: Session, *, user: User, name: str, expires_at: datetime | None = None,
-                 client: str = "") -> NewToken:
+def create_token(
+    session: Session, *, user: User, name: str, expires_at: datetime | None = None, client: str = ""
+) -> NewToken:
     """A new token for the user themself; the secret is in the result and nowhere else."""
     name = name.strip()
     if not name:
@@ -58,13 +59,25 @@ def create_token(session: Session, *, user: User, name: str, expires_at: datetim
     if expires_at is not None and expires_at <= utcnow():
         raise DanganError("token.expiry_past")
     secret = PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name[:100], token_hash=token_hash(secret),
-                     prefix=secret[: len(PREFIX) + 4], expires_at=expires_at)
+    token = ApiToken(
+        user_id=user.id,
+        name=name[:100],
+        token_hash=token_hash(secret),
+        prefix=secret[: len(PREFIX) + 4],
+        expires_at=expires_at,
+    )
     session.add(token)
     session.flush()
-    audit.record(session, actor=user.login, role=user.role_label, action="token.create", object_type="token",
-                 object_id=token.id, client=client,
-                 details={"name": token.name, "expires_at": expires_at.isoformat() if expires_at else None})
+    audit.record(
+        session,
+        actor=user.login,
+        role=user.role_label,
+        action="token.create",
+        object_type="token",
+        object_id=token.id,
+        client=client,
+        details={"name": token.name, "expires_at": expires_at.isoformat() if expires_at else None},
+    )
     return NewToken(token.id, token.name, secret, expires_at)
 
 
@@ -75,8 +88,17 @@ def list_tokens(session: Session, *, user: User) -> list[TokenInfo]:
         select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
     ).all()
     return [
-        TokenInfo(t.id, user.login, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.revoked_at,
-                  _live(t, now))
+        TokenInfo(
+            t.id,
+            user.login,
+            t.name,
+            t.prefix,
+            t.created_at,
+            t.last_used_at,
+            t.expires_at,
+            t.revoked_at,
+            _live(t, now),
+        )
         for t in tokens
     ]
 
@@ -87,25 +109,57 @@ def revoke_token(session: Session, *, actor: User, token_id: int, client: str = 
     if token is None:
         raise NotFound("token.not_found", id=token_id)
     if token.user_id != actor.id and not (actor.active and "admin" in actor.roles):
-        raise denied(actor, "token.not_yours", action="token.revoke", object_type="token", object_id=token_id,
-                     client=client)
+        raise denied(
+            actor,
+            "token.not_yours",
+            action="token.revoke",
+            object_type="token",
+            object_id=token_id,
+            client=client,
+        )
     if token.revoked_at is not None:
         raise Conflict("token.already_revoked", id=token_id)
     token.revoked_at = utcnow()
-    audit.record(session, actor=actor.login, role=actor.role_label, action="token.revoke", object_type="token",
-                 object_id=token.id, client=client, details={"owner": token.user.login})
+    audit.record(
+        session,
+        actor=actor.login,
+        role=actor.role_label,
+        action="token.revoke",
+        object_type="token",
+        object_id=token.id,
+        client=client,
+        details={"owner": token.user.login},
+    )
 
 
-def resolve_token(session: Session, secret: str, *, client: str = "", at: datetime | None = None) -> User | None:
+def resolve_token(
+    session: Session, secret: str, *, client: str = "", at: datetime | None = None
+) -> User | None:
     """The active user a live token belongs to, or None (refusals are audited; the caller commits)."""
     now = at or utcnow()
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
-    reason = ("unknown" if token is None else "revoked" if token.revoked_at is not None
-              else "expired" if not _live(token, now) else "disabled" if not token.user.active else "")
+    reason = (
+        "unknown"
+        if token is None
+        else "revoked"
+        if token.revoked_at is not None
+        else "expired"
+        if not _live(token, now)
+        else "disabled"
+        if not token.user.active
+        else ""
+    )
     if reason:
-        audit.record(session, actor=token.user.login if token else "-", action="token.use", object_type="token",
-                     object_id=token.id if token else "", result="denied", client=client,
-                     details={"reason": reason})
+        audit.record(
+            session,
+            actor=token.user.login if token else "-",
+            action="token.use",
+            object_type="token",
+            object_id=token.id if token else "",
+            result="denied",
+            client=client,
+            details={"reason": reason},
+        )
         return None
     assert token is not None
     token.last_used_at = now

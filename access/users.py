@@ -63,11 +63,26 @@ def get_department(session: Session, code: str) -> Department:
     return department
 
 
-def _record(session: Session, actor: User | str, action: str, object_type: str, object_id: object,
-            client: str, **details: object) -> None:
+def _record(
+    session: Session,
+    actor: User | str,
+    action: str,
+    object_type: str,
+    object_id: object,
+    client: str,
+    **details: object,
+) -> None:
     login, role = (actor, "") if isinstance(actor, str) else (actor.login, actor.role_label)
-    audit.record(session, actor=login, role=role, action=action, object_type=object_type,
-                 object_id=object_id, client=client, details=dict(details))
+    audit.record(
+        session,
+        actor=login,
+        role=role,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        client=client,
+        details=dict(details),
+    )
 
 
 def _new_password(password: str | None, min_length: int) -> tuple[str, str | None]:
@@ -89,8 +104,13 @@ def _check_codes(session: Session, roles: Iterable[str], positions: Iterable[str
             raise DanganError("position.unknown", position=position, known=", ".join(sorted(known)))
 
 
-def ensure_admin(session: Session, *, password: str | None = None, login: str = ADMIN_LOGIN,
-                 min_password_length: int = DEFAULT_MIN_PASSWORD) -> str | None:
+def ensure_admin(
+    session: Session,
+    *,
+    password: str | None = None,
+    login: str = ADMIN_LOGIN,
+    min_password_length: int = DEFAULT_MIN_PASSWORD,
+) -> str | None:
     """Create the first admin if no active admin exists; return the one-time password if one was made."""
     if session.scalar(select(UserRole).join(User).where(UserRole.role == "admin", User.active)) is not None:
         return None
@@ -109,9 +129,17 @@ def ensure_admin(session: Session, *, password: str | None = None, login: str = 
 
 
 def add_user(
-    session: Session, *, actor: User, login: str, name: str = "", department: str | None = None,
-    roles: Iterable[str] = ("staff",), positions: Iterable[str] = (), password: str | None = None,
-    min_password_length: int = DEFAULT_MIN_PASSWORD, client: str = "",
+    session: Session,
+    *,
+    actor: User,
+    login: str,
+    name: str = "",
+    department: str | None = None,
+    roles: Iterable[str] = ("staff",),
+    positions: Iterable[str] = (),
+    password: str | None = None,
+    min_password_length: int = DEFAULT_MIN_PASSWORD,
+    client: str = "",
 ) -> NewUser:
     """Add an account (admin only); without a password a one-time one is made and must be changed."""
     require_role(actor, "admin", action="user.add", object_type="user", object_id=login, client=client)
@@ -124,14 +152,29 @@ def add_user(
     _check_codes(session, roles, positions)
     dept = get_department(session, department) if department else None
     password_hash, one_time = _new_password(password, min_password_length)
-    user = User(login=login, name=name or login, department=dept, password_hash=password_hash,
-                must_change_password=one_time is not None)
+    user = User(
+        login=login,
+        name=name or login,
+        department=dept,
+        password_hash=password_hash,
+        must_change_password=one_time is not None,
+    )
     user.role_rows = [UserRole(role=r) for r in roles]
     user.position_rows = [UserPosition(position=p) for p in positions]
     session.add(user)
     session.flush()
-    _record(session, actor, "user.add", "user", user.id, client, login=login, department=department,
-            roles=roles, positions=positions)
+    _record(
+        session,
+        actor,
+        "user.add",
+        "user",
+        user.id,
+        client,
+        login=login,
+        department=department,
+        roles=roles,
+        positions=positions,
+    )
     return NewUser(user, one_time)
 
 
@@ -139,16 +182,29 @@ def list_users(session: Session) -> list[UserInfo]:
     """Every account, by login."""
     users = session.scalars(select(User).order_by(User.login)).all()
     return [
-        UserInfo(u.id, u.login, u.name, u.department.code if u.department else None, tuple(sorted(u.roles)),
-                 tuple(sorted(u.positions)), u.active, u.locked_until, u.must_change_password)
+        UserInfo(
+            u.id,
+            u.login,
+            u.name,
+            u.department.code if u.department else None,
+            tuple(sorted(u.roles)),
+            tuple(sorted(u.positions)),
+            u.active,
+            u.locked_until,
+            u.must_change_password,
+        )
         for u in users
     ]
 
 
 def _other_active_admins(session: Session, user: User) -> int:
-    return len(session.scalars(
-        select(UserRole.user_id).join(User).where(UserRole.role == "admin", User.active, User.id != user.id)
-    ).all())
+    return len(
+        session.scalars(
+            select(UserRole.user_id)
+            .join(User)
+            .where(UserRole.role == "admin", User.active, User.id != user.id)
+        ).all()
+    )
 
 
 def set_active(session: Session, *, actor: User, login: str, active: bool, client: str = "") -> User:
@@ -166,8 +222,13 @@ def set_active(session: Session, *, actor: User, login: str, active: bool, clien
 
 
 def reset_password(
-    session: Session, *, actor: User, login: str, password: str | None = None,
-    min_password_length: int = DEFAULT_MIN_PASSWORD, client: str = "",
+    session: Session,
+    *,
+    actor: User,
+    login: str,
+    password: str | None = None,
+    min_password_length: int = DEFAULT_MIN_PASSWORD,
+    client: str = "",
 ) -> str | None:
     """Set a new password (or a one-time one, returned), unlock the account, end its sessions."""
     require_role(actor, "admin", action="password.reset", object_type="user", object_id=login, client=client)
@@ -181,10 +242,13 @@ def reset_password(
     return one_time
 
 
-def set_role(session: Session, *, actor: User, login: str, role: str, granted: bool = True,
-             client: str = "") -> User:
+def set_role(
+    session: Session, *, actor: User, login: str, role: str, granted: bool = True, client: str = ""
+) -> User:
     """Grant (or take away) a role."""
-    require_role(actor, "admin", action="permission.change", object_type="user", object_id=login, client=client)
+    require_role(
+        actor, "admin", action="permission.change", object_type="user", object_id=login, client=client
+    )
     _check_codes(session, [role], [])
     user = get_user(session, login)
     if granted and role not in user.roles:
@@ -194,15 +258,19 @@ def set_role(session: Session, *, actor: User, login: str, role: str, granted: b
             raise Conflict("user.last_admin")
         user.role_rows = [r for r in user.role_rows if r.role != role]
     session.flush()
-    _record(session, actor, "permission.change", "user", user.id, client, login=login,
-            role=role, granted=granted)
+    _record(
+        session, actor, "permission.change", "user", user.id, client, login=login, role=role, granted=granted
+    )
     return user
 
 
-def set_position(session: Session, *, actor: User, login: str, position: str, held: bool = True,
-                 client: str = "") -> User:
+def set_position(
+    session: Session, *, actor: User, login: str, position: str, held: bool = True, client: str = ""
+) -> User:
     """Give (or take away) a position such as marketing director or GM."""
-    require_role(actor, "admin", action="permission.change", object_type="user", object_id=login, client=client)
+    require_role(
+        actor, "admin", action="permission.change", object_type="user", object_id=login, client=client
+    )
     _check_codes(session, [], [position])
     user = get_user(session, login)
     if held and position not in user.positions:
@@ -210,14 +278,25 @@ def set_position(session: Session, *, actor: User, login: str, position: str, he
     elif not held:
         user.position_rows = [p for p in user.position_rows if p.position != position]
     session.flush()
-    _record(session, actor, "permission.change", "user", user.id, client, login=login,
-            position=position, held=held)
+    _record(
+        session,
+        actor,
+        "permission.change",
+        "user",
+        user.id,
+        client,
+        login=login,
+        position=position,
+        held=held,
+    )
     return user
 
 
 def add_department(session: Session, *, actor: User, code: str, name: str, client: str = "") -> Department:
     """Add a department; its code is what customer files name in customer.department."""
-    require_role(actor, "admin", action="department.add", object_type="department", object_id=code, client=client)
+    require_role(
+        actor, "admin", action="department.add", object_type="department", object_id=code, client=client
+    )
     if session.scalar(select(Department.id).where(Department.code == code)) is not None:
         raise Conflict("department.exists", code=code)
     department = Department(code=code, name=name)
@@ -227,11 +306,13 @@ def add_department(session: Session, *, actor: User, code: str, name: str, clien
     return department
 
 
-def set_department_manager(session: Session, *, actor: User, code: str, manager: str | None,
-                           client: str = "") -> Department:
+def set_department_manager(
+    session: Session, *, actor: User, code: str, manager: str | None, client: str = ""
+) -> Department:
     """Name the department's manager (or none); the manager holds the department_manager position."""
-    require_role(actor, "admin", action="permission.change", object_type="department", object_id=code,
-                 client=client)
+    require_role(
+        actor, "admin", action="permission.change", object_type="department", object_id=code, client=client
+    )
     department = get_department(session, code)
     old = department.manager
     new = get_user(session, manager) if manager else None
@@ -240,23 +321,46 @@ def set_department_manager(session: Session, *, actor: User, code: str, manager:
     if new is not None and "department_manager" not in new.positions:
         _check_codes(session, [], ["department_manager"])
         new.position_rows.append(UserPosition(position="department_manager"))
-    if old is not None and old is not new and session.scalar(
-        select(DepartmentManager.department_id).where(DepartmentManager.user_id == old.id)
-    ) is None:
+    if (
+        old is not None
+        and old is not new
+        and session.scalar(select(DepartmentManager.department_id).where(DepartmentManager.user_id == old.id))
+        is None
+    ):
         old.position_rows = [p for p in old.position_rows if p.position != "department_manager"]
     before = old.login if old else None
-    _record(session, actor, "permission.change", "department", department.id, client, code=code,
-            before={"manager": before}, after={"manager": manager})
+    _record(
+        session,
+        actor,
+        "permission.change",
+        "department",
+        department.id,
+        client,
+        code=code,
+        before={"manager": before},
+        after={"manager": manager},
+    )
     return department
 
 
 def move_user(session: Session, *, actor: User, login: str, department: str | None, client: str = "") -> User:
     """Put a user in a department (or none)."""
-    require_role(actor, "admin", action="permission.change", object_type="user", object_id=login, client=client)
+    require_role(
+        actor, "admin", action="permission.change", object_type="user", object_id=login, client=client
+    )
     user = get_user(session, login)
     before = user.department.code if user.department else None
     user.department = get_department(session, department) if department else None
     session.flush()
-    _record(session, actor, "permission.change", "user", user.id, client, login=login,
-            before={"department": before}, after={"department": department})
+    _record(
+        session,
+        actor,
+        "permission.change",
+        "user",
+        user.id,
+        client,
+        login=login,
+        before={"department": before},
+        after={"department": department},
+    )
     return user

@@ -87,9 +87,9 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
         code = "request.not_found" if exc.status_code == 404 else "request.invalid"
         return JSONResponse(error_body(request, code, detail=str(exc.detail)), status_code=exc.status_code)
 
-    from api.routes import access, audit, documents, home, session, tokens, users
+    from api.routes import access, audit, customers, documents, home, session, tokens, users
 
-    for module in (session, tokens, documents, access, users, audit, home):
+    for module in (session, tokens, documents, customers, access, users, audit, home):
         app.include_router(module.router)
     return app
 

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api import cli_access, cli_audit, cli_documents, cli_users
+from api import cli_access, cli_audit, cli_customers, cli_documents, cli_users
 from api.cli_support import (
     DEFAULT_USER,
     JsonOpt,
@@ -32,7 +32,7 @@ from core.settings import Settings
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dangan (档案): customer archives.")
 err_console = Console(stderr=True)
 
-for sub in (cli_users, cli_documents, cli_access, cli_audit):
+for sub in (cli_users, cli_customers, cli_documents, cli_access, cli_audit):
     app.add_typer(sub.app, name=sub.NAME)
 
 

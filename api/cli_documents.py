@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
 
 from access.levels import set_document_level
+from access.metadata import correct_metadata
 from api import finding
 from api.cli_support import DEFAULT_USER, JsonOpt, UserOpt, acting, emit, make_runtime, reported
 from api.indexing import index_documents
+from core.errors import DanganError
 from core.messages import bilingual
 
 NAME = "documents"
@@ -41,6 +44,51 @@ def set_level(
     finally:
         runtime.close()
     emit(change) if as_json else print(f"{document_id}: {change.before} → {change.after}")
+
+
+@app.command("correct")
+def correct(
+    document_id: Annotated[int, typer.Argument(metavar="ID")],
+    reason: Annotated[str, typer.Option(help="Why (kept in the revision and the trail).")],
+    doc_type: Annotated[str | None, typer.Option("--type", help="Document type code.")] = None,
+    title: Annotated[str | None, typer.Option(help="Title.")] = None,
+    doc_date: Annotated[str | None, typer.Option("--date", help="Document date, YYYY-MM-DD.")] = None,
+    customer_id: Annotated[
+        int | None, typer.Option("--customer-id", help="Move to this customer file.")
+    ] = None,
+    as_json: JsonOpt = False,
+    user: UserOpt = DEFAULT_USER,
+) -> None:
+    """Correct type, title, date or customer file (archivist or manager); kept as a revision, re-indexed."""
+    runtime = make_runtime()
+    try:
+        who = acting(runtime, user)
+        with reported(runtime), runtime.factory() as session, session.begin():
+            change = correct_metadata(
+                session,
+                document_id=document_id,
+                actor=who.user(session),
+                reason=reason,
+                doc_type=doc_type,
+                title=title,
+                doc_date=parse_date(doc_date),
+                customer_id=customer_id,
+                client=who.client,
+            )
+            index_documents(session, runtime.index, [document_id])
+    finally:
+        runtime.close()
+    emit(change) if as_json else print(f"{document_id}: {change.before} → {change.after}")
+
+
+def parse_date(value: str | None) -> date | None:
+    """YYYY-MM-DD, or a one-line bilingual refusal."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DanganError("request.invalid", detail=f"--date {value}") from None
 
 
 @app.command("history")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from access.duties import uploaded
 from access.errors import AccessDenied
 from access.models import User
-from access.policy import Decision, readable_filter, record_read
+from access.policy import Decision, decide, record_read, search_scope
 from core import audit
 from core.errors import NotFound
 from records.models import Document, Revision
@@ -37,10 +37,11 @@ def run_search(
     client: str = "",
 ) -> dict:
     """Hits the user may read, with titles, archive numbers and snippets; hits and total are both filtered."""
-    # The filter is applied inside the index search, so neither the total nor a page of hits counts
-    # a document the user may not read. It comes from the database, so a level change is effective at once.
-    readable = set(session.scalars(select(Document.id).where(readable_filter(session, user))))
-    result = search(index, query, limit=limit, offset=offset, filter_ids=readable)
+    # The user's scope (levels, departments, owners, grants) is read from the database now, and the index
+    # filters on it, so neither the total nor a page of hits counts a document the user may not read. A
+    # grant or a new post counts at once; a level or customer-file change re-indexes what it changes.
+    scope = search_scope(session, user)
+    result = search(index, query, limit=limit, offset=offset, scope=scope)
     ids = [h.document_id for h in result.hits]
     docs = {
         d.id: d
@@ -53,7 +54,9 @@ def run_search(
     hits = []
     for hit in result.hits:
         doc = docs.get(hit.document_id)
-        if doc is None:  # in the index but gone from the database; `dangan check` repairs it
+        # Gone from the database, or the index lags a change the database already holds (a failed
+        # re-index): the database decides, so a stale entry never shows a title or snippet.
+        if doc is None or not decide(scope, doc).allowed:
             continue
         hits.append(
             {

@@ -207,11 +207,23 @@ class Dangan:
         return done.json_lines(), done
 
     def show(self, document_id: object) -> dict[str, Any]:
-        """`dangan show ID --json` as a dict."""
-        lines = self.checked("show", str(document_id), "--json", timeout=300).stdout.strip()
+        """The stored pages of a document, read from the archive's database.
+
+        Not `dangan show`: that is a permission-checked, audited read, and a fresh archive's documents are
+        department- or company-level, readable by nobody until files are assigned. The benchmark owns
+        this data directory and measures what was stored, so it reads the rows directly.
+        """
+        from sqlalchemy import select
+
+        from core.db import make_engine
+        from core.settings import Settings
+        from records.models import Page
+
+        engine = make_engine(Settings(home=self.home, _env_file=None))
         try:
-            return json.loads(lines)
-        except json.JSONDecodeError as exc:
-            raise DanganError(
-                f"dangan show {document_id} --json printed no JSON object: {lines[:200]!r}"
-            ) from exc
+            with engine.connect() as conn:
+                query = select(Page.text, Page.method).where(Page.document_id == int(str(document_id)))
+                rows = conn.execute(query.order_by(Page.number)).all()
+        finally:
+            engine.dispose()
+        return {"pages": [{"text": text, "method": method} for text, method in rows]}

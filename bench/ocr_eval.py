@@ -2,8 +2,10 @@
 
 python -m bench.ocr_eval CORPUS [CORPUS ...] [--sets scan300 scan200] [--workers 2] [--raw-cache FILE]
 
-Each page is read single-threaded in a worker process; seconds are CPU seconds (the worker's own plus its
-tesseract children's), so a busy shared machine skews them less than wall time. Accuracy is bench.accuracy's:
+Each page is read single-threaded in a worker process, with Dangan's defaults; raw tesseract reads what
+bench.ingest gives it (the image file, a scanned PDF page's embedded JPEG), interleaved with ours so both see the
+same load. Seconds are CPU seconds (the worker's own plus its tesseract children's), which a busy shared machine
+skews less than wall time; a multi-page TIFF's raw time is shared equally among its pages. Accuracy is bench.accuracy's:
 strict, and NFKC-folded (full- and half-width punctuation the same).
 """
 
@@ -28,7 +30,7 @@ from rapidfuzz.distance import Levenshtein
 from bench.accuracy import Score, normalize, pct, score
 from bench.corpus import load_manifest
 from bench.reference import single_thread_env, tesseract_command
-from ingest.ocr import PageJob, load_page, ocr_page
+from ingest.ocr import PageJob, ocr_page
 
 KINDS = {"pdf": "pdf", "tif": "tiff", "png": "png", "jpg": "jpeg"}
 
@@ -45,6 +47,8 @@ class Page:
     dpi: int
     rotation: int
     truth: str
+    raw_input: str  # what bench.ingest hands raw tesseract: the image file, or a PDF page's embedded JPEG
+    raw_index: int  # this page's place among the pages tesseract reads from raw_input
 
 
 @dataclass
@@ -75,6 +79,8 @@ def pages_of(corpus: Path, sets: list[str], limit: int | None) -> list[Page]:
                     entry["dpi"],
                     page.get("rotation", 0),
                     page["text"],
+                    str(corpus / entry["ocr_inputs"][i if len(entry["ocr_inputs"]) > 1 else 0]),
+                    i if len(entry["ocr_inputs"]) == 1 else 0,
                 )
             )
     return out
@@ -86,23 +92,24 @@ def _cpu() -> float:
 
 
 def read_ours(page: Page) -> Reading:
-    """ingest.ocr.ocr_page on one page, in this (worker) process."""
+    """ingest.ocr.ocr_page on one page, in this (worker) process, as Dangan's defaults set it up."""
     cpu, wall = _cpu(), time.perf_counter()
-    result = ocr_page(PageJob(page.path, page.kind, page.index, page.dpi))
+    # No dpi given: a PDF page is rendered at the default 300 dpi, an image file's own resolution is used.
+    result = ocr_page(PageJob(page.path, page.kind, page.index))
     return Reading(result.text, _cpu() - cpu, time.perf_counter() - wall)
 
 
-def read_raw(page: Page) -> Reading:
-    """The raw tesseract CLI (bench.reference's command) on the page's image, one thread."""
-    # The same pixels ocr_page starts from (a PDF page rendered, a TIFF frame picked), handed over lossless.
-    image, dpi = load_page(PageJob(page.path, page.kind, page.index, page.dpi))
-    path = Path(f"/tmp/ocr-eval-{os.getpid()}.png")
-    image.save(path, dpi=(dpi, dpi))
+def read_raw(raw_input: str) -> list[Reading]:
+    """bench.reference's raw tesseract command on one input, one thread; its time shared among its pages."""
     cpu, wall = _cpu(), time.perf_counter()
-    done = subprocess.run(tesseract_command(path), capture_output=True, env=single_thread_env(), check=False)
-    elapsed = Reading(done.stdout.decode("utf-8", "replace"), _cpu() - cpu, time.perf_counter() - wall)
-    path.unlink()
-    return elapsed
+    done = subprocess.run(
+        tesseract_command(Path(raw_input)), capture_output=True, env=single_thread_env(), check=False
+    )
+    cpu, wall = _cpu() - cpu, time.perf_counter() - wall
+    pages = done.stdout.decode("utf-8", "replace").split("\f")
+    if len(pages) > 1 and not pages[-1].strip():
+        pages.pop()  # the text renderer ends every page with a form feed
+    return [Reading(text, cpu / len(pages), wall / len(pages)) for text in pages]
 
 
 def error_pairs(truth: str, text: str) -> Counter[str]:
@@ -145,10 +152,13 @@ def main(argv: list[str] | None = None) -> int:
         ours_f, raw_f = {}, {}
         for p in pages:
             ours_f[p.key] = pool.submit(read_ours, p)
-            if p in todo_raw:
-                raw_f[p.key] = pool.submit(read_raw, p)
+            if p in todo_raw and p.raw_input not in raw_f:
+                raw_f[p.raw_input] = pool.submit(read_raw, p.raw_input)
         ours = {key: future.result() for key, future in ours_f.items()}
-        raw.update({key: future.result() for key, future in raw_f.items()})
+        by_input = {raw_input: future.result() for raw_input, future in raw_f.items()}
+        for p in todo_raw:
+            readings = by_input[p.raw_input]
+            raw[p.key] = readings[p.raw_index] if p.raw_index < len(readings) else Reading("", 0.0, 0.0)
     load_after = os.getloadavg()
     if args.raw_cache and todo_raw:
         args.raw_cache.write_text(json.dumps({k: asdict(v) for k, v in raw.items()}, ensure_ascii=False))
@@ -189,6 +199,13 @@ def main(argv: list[str] | None = None) -> int:
                 f"{cpu['raw'] / n:.2f} s/page; ours/raw time {cpu['ours'] / cpu['raw']:.2f}"
             )
         print(summary)
+        for label, group in (
+            ("upright", [p for p in chosen if not p.rotation]),
+            ("turned", [p for p in chosen if p.rotation]),
+        ):
+            if group and all(p.key in raw for p in group):
+                mine, theirs = (sum(r[p.key].cpu for p in group) / len(group) for r in (ours, raw))
+                print(f"  {label} ({len(group)}): ours {mine:.2f} s/page, raw tesseract {theirs:.2f} s/page")
         print("  errors:", ", ".join(f"{k}×{v}" for k, v in errors.most_common(args.errors)))
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} ({os.cpu_count()} cores)")
     if args.out:

@@ -63,6 +63,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Archive number already in use: {value}",
     },
     "customer.not_found": {"zh-CN": "客户 {id} 不存在", "en": "Customer {id} does not exist"},
+    "customer.status_unknown": {
+        "zh-CN": "未知的客户状态：{status}（可选 {known}）",
+        "en": "Unknown customer status: {status} (known: {known})",
+    },
+    "customer.nothing_to_change": {
+        "zh-CN": "请指定要变更的部门、负责人或状态",
+        "en": "Name the department, owner or status to change",
+    },
+    "customer.reason_required": {"zh-CN": "请填写变更理由", "en": "Give a reason for the change"},
+    "customer.unchanged": {
+        "zh-CN": "客户档案 {id} 已是这些值",
+        "en": "Customer file {id} already has these values",
+    },
+    "customer.change_forbidden": {
+        "zh-CN": "变更客户档案的部门或负责人需由经理或该档案所属部门的经理进行；状态也可由档案管理员变更",
+        "en": "A customer file's department or owner is changed by a manager or the manager of its "
+        "department; its status also by an archivist",
+    },
+    "customer.no_reason": {"zh-CN": "未说明理由（命令行）", "en": "No reason given (command line)"},
     "processing.failed": {"zh-CN": "处理失败：{detail}", "en": "Processing failed: {detail}"},
     "ocr.failed": {"zh-CN": "文字识别失败：{detail}", "en": "OCR failed: {detail}"},
     # storage
@@ -134,6 +153,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "level.unknown": {
         "zh-CN": "未知的密级：{level}（可选 internal、department、company、personal）",
         "en": "Unknown level: {level} (internal, department, company or personal)",
+    },
+    "metadata.reason_required": {"zh-CN": "请填写更正著录信息的理由", "en": "Give a reason for the correction"},
+    "metadata.title_empty": {"zh-CN": "题名不能为空", "en": "The title cannot be empty"},
+    "metadata.unchanged": {"zh-CN": "著录信息没有变化", "en": "Nothing would change"},
+    "metadata.change_forbidden": {
+        "zh-CN": "只有能按权限查阅该档案的档案管理员或经理可以更正著录信息",
+        "en": "Only an archivist or manager who may read this record by right can correct its description",
     },
     "level.reason_required": {"zh-CN": "请填写变更密级的理由", "en": "Give a reason for the level change"},
     "level.change_forbidden": {

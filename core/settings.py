@@ -55,7 +55,10 @@ class Settings(BaseSettings):
     )
     max_pages: int = Field(5000, description="Most pages accepted in one file.")
     ocr_workers: int = Field(default_factory=_cores, description="OCR worker processes (default: CPU cores).")
-    ocr_languages: str = Field("chi_sim+eng", description="Tesseract languages.")
+    ocr_languages: str = Field(
+        "chi_sim+eng",
+        description="Tesseract languages: the first reads the page; `eng` re-reads runs of English words.",
+    )
     ocr_dpi: int = Field(
         300, description="Resolution at which PDF pages without a text layer are rendered for OCR."
     )

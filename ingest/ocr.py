@@ -1,12 +1,9 @@
-"""OCR of one page in a worker process: load, deskew, orient, then one tesseract run for TSV and a PDF page."""
+"""OCR of one page in a worker process: load, orient, deskew, clear ruled lines, read at 200 dpi, re-read the hard parts."""
 
 from __future__ import annotations
 
 import math
 import os
-import re
-import statistics
-import subprocess
 import tempfile
 import time
 import warnings
@@ -17,15 +14,16 @@ from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
-import pytesseract
+import pypdfium2.raw as pdfium_raw
 from PIL import Image, ImageOps
 
-from core.errors import DanganError
 from ingest.deskew import estimate_skew, lines_run_vertically, looks_upside_down, straighten
 from ingest.detect import sniff
 from ingest.ocrpdf import compose_page_pdf
-from ingest.ocrtext import Line, mean_confidence, page_text, parse_tsv, parse_tsv_pages, without_noise
+from ingest.ocrreread import reread, split_languages
+from ingest.ocrtext import Line, mean_confidence, page_text, parse_tsv, without_noise
 from ingest.rulings import without_rulings
+from ingest.tesseract import OcrFailed, run_tesseract
 
 # psm 6 (one uniform block) keeps large titles that psm 3's layout analysis drops, reads a form's label and
 # value as one line instead of as two columns, and skips the layout pass (dense page: 4.9 s vs 7.8 s).
@@ -33,15 +31,10 @@ PSM = 6
 # 300 dpi scans read better and faster at 200 dpi (18 pages, 10.5-14 pt: 97.99% -> 98.71%, 2.1 -> 1.7 s): the
 # models were trained on text of about that size. 200 dpi scans gain nothing from 300 (98.66% -> 98.73%, +25% time).
 OCR_DPI = 200
-# Upright pages read at 85-90 mean confidence; upside-down or sideways ones at 15-35. Only below this line
-# do we pay for orientation detection.
+# Upright pages read at 85-90 mean confidence; upside-down or sideways ones at 15-35. Below this line the page
+# is read turned over, and only if that reads no better do we pay for orientation detection.
 DOUBTFUL_CONFIDENCE = 50.0
 LAYOUT_WORK_SIZE = 1000  # pixels along the longer side of the copy the page's layout is judged on
-TALL_LINE = 1.6  # x the median line height: a heading, which tesseract misreads at full size
-TALL_LINES_REREAD = 3
-HEADING_SIZES = (1.0, 0.75)  # x the body-text height: the sizes a heading is read again at
-MIN_LATIN_RUN = 3  # words; shorter runs are codes and names (HT-2024-0173, USD), which chi_sim reads well
-_WORDLIKE = re.compile(r"[A-Za-z]{2}")
 
 
 @dataclass(frozen=True)
@@ -69,18 +62,6 @@ class OcrResult:
     seconds: float
 
 
-class OcrFailed(DanganError):
-    """Tesseract could not read a page."""
-
-    status_code = 422
-
-    def __init__(self, detail: str) -> None:
-        super().__init__("ocr.failed", detail=detail)
-
-    def __reduce__(self):  # crosses the process pool intact
-        return (type(self), (self.params["detail"],))
-
-
 def ocr_page(job: PageJob) -> OcrResult:
     """OCR one page of a PDF, TIFF, PNG or JPEG (top-level so a ProcessPoolExecutor can run it)."""
     started = time.perf_counter()
@@ -99,7 +80,14 @@ def ocr_page(job: PageJob) -> OcrResult:
                 if osd not in (turn, (turn + 180) % 360):
                     reading = max(reading, _read(image, job, work, rotation=osd), key=_confidence)
         lines = without_noise(
-            _reread(reading.clean, reading.lines, replace(job, dpi=reading.clean_dpi), work)
+            reread(
+                reading.clean,
+                reading.lines,
+                dpi=reading.clean_dpi,
+                languages=job.languages,
+                work=work,
+                timeout=job.timeout,
+            )
         )
         pdf = compose_page_pdf(reading.image, reading.text_pdf, job.dpi)
     return OcrResult(
@@ -213,7 +201,10 @@ def _render_pdf_page(job: PageJob) -> tuple[Image.Image, int]:
         page = document[job.page_index]
         try:
             width, height = page.get_size()
-            scale = job.dpi / 72
+            # A scan at 200 dpi rendered at 300 is only upsampled, to be read at OCR_DPI all the same: render it
+            # at its own resolution (never below OCR_DPI, never above the one asked for).
+            scanned = _scan_resolution(page, width * height)
+            scale = (min(job.dpi, max(OCR_DPI, scanned)) if scanned else job.dpi) / 72
             # A poster-sized page at 300 dpi would be gigapixels: lower the resolution instead.
             if width * height * scale * scale > job.max_pixels:
                 scale = math.sqrt(job.max_pixels / (width * height))
@@ -224,6 +215,17 @@ def _render_pdf_page(job: PageJob) -> tuple[Image.Image, int]:
     finally:
         document.close()
     return _working_mode(image), max(1, round(scale * 72))
+
+
+def _scan_resolution(page: pdfium.PdfPage, area: float) -> float | None:
+    """The resolution of the image that fills the page, in dpi; None when no single image covers it."""
+    for image in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_IMAGE], max_depth=1):
+        left, bottom, right, top = image.get_bounds()
+        covered = (right - left) * (top - bottom)
+        if covered >= 0.9 * area:
+            pixels = math.prod(image.get_px_size())
+            return math.sqrt(pixels / covered) * 72  # turn-proof: whichever side lies along the width
+    return None
 
 
 def _working_mode(image: Image.Image) -> Image.Image:
@@ -249,14 +251,14 @@ def _recognise(image: Image.Image, job: PageJob, work: Path, *, psm: int = PSM) 
     """One tesseract run on the (grayscale) image: the lines it read and a text-only PDF page."""
     source = _write_for_tesseract(image, work / "page")
     base = work / f"out-{time.monotonic_ns()}"
-    _tesseract(
+    run_tesseract(
         [
             str(source),
             str(base),
             "--dpi",
             str(job.dpi),
             "-l",
-            _languages(job.languages)[0],
+            split_languages(job.languages)[0],
             "--psm",
             str(psm),
             "-c",
@@ -290,7 +292,7 @@ def _osd_rotation(image: Image.Image, job: PageJob, work: Path) -> int:
     path = work / "osd.pgm"
     small.save(path)
     try:
-        output = _tesseract(
+        output = run_tesseract(
             [str(path), "stdout", "--dpi", str(max(70, job.dpi // 2)), "--psm", "0"], job.timeout
         )
     except OcrFailed:  # "Too few characters": a blank or pictorial page
@@ -299,120 +301,3 @@ def _osd_rotation(image: Image.Image, job: PageJob, work: Path) -> int:
         if row.startswith("Rotate:"):
             return int(row.split(":")[1]) % 360
     return 0
-
-
-def _reread(image: Image.Image, lines: list[Line], job: PageJob, work: Path) -> list[Line]:
-    """Read again what the page pass reads poorly: large headings at body-text size, runs of English in English."""
-    page_languages, latin = _languages(job.languages)
-    result = list(lines)
-    tall = _tall_lines(lines)
-    if tall:
-        body = statistics.median(line.height for line in lines)
-        # At body size and a little smaller: a bold heading can read badly at one size and well at the other.
-        crops = [
-            _crop(image, lines[i].box, lines[i].height, scale=size * body / lines[i].height)
-            for i in tall
-            for size in HEADING_SIZES
-        ]
-        readings = iter(_read_crops(crops, job, work, page_languages))
-        for i in tall:
-            again = max((next(readings) for _ in HEADING_SIZES), key=mean_confidence)
-            if again and mean_confidence(again) > lines[i].confidence + 5:
-                result[i] = Line(tuple(w for line in again for w in line.words))
-    if latin is None:
-        return result
-    runs = [(i, run) for i, line in enumerate(lines) if i not in tall for run in _latin_runs(line)]
-    if not runs:
-        return result
-    crops = [_crop(image, Line(lines[i].words[run]).box, lines[i].height) for i, run in runs]
-    # Right to left within a line, so the slices of runs still to replace keep their positions.
-    for (i, run), again in sorted(
-        zip(runs, _read_crops(crops, job, work, latin), strict=True), key=lambda r: (r[0][0], -r[0][1].start)
-    ):
-        read = [w for line in again for w in line.words]
-        if read and statistics.fmean(w.confidence for w in read) >= Line(result[i].words[run]).confidence:
-            words = result[i].words
-            result[i] = Line(words[: run.start] + tuple(read) + words[run.stop :])
-    return result
-
-
-def _languages(languages: str) -> tuple[str, str | None]:
-    """The languages that read the page, and the one that re-reads runs of English words (None: no re-read)."""
-    # chi_sim+eng on the whole page lets the English model take Chinese words it cannot read (甲方 → FAB,
-    # 签订地点 → Sita), and costs a third more time; chi_sim alone reads the page, but runs English words
-    # together (Agreementis, betweenthe), which the English model then reads right.
-    parts = languages.split("+")
-    if "eng" not in parts or len(parts) == 1:
-        return languages, None
-    return "+".join(p for p in parts if p != "eng"), "eng"
-
-
-def _tall_lines(lines: list[Line]) -> list[int]:
-    """Indexes of the large, doubtfully read headings, largest first."""
-    if len(lines) < 3:
-        return []
-    body = statistics.median(line.height for line in lines)
-    tall = [i for i, line in enumerate(lines) if line.height > TALL_LINE * body and line.confidence < 90]
-    return sorted(tall, key=lambda i: -lines[i].height)[:TALL_LINES_REREAD]
-
-
-def _latin_runs(line: Line) -> list[slice]:
-    """Runs of English words in a line: at least MIN_LATIN_RUN words of Latin script, two with letters in them."""
-    runs, start = [], None
-    for i, word in enumerate((*line.words, None)):
-        latin = word is not None and word.text.isascii()
-        if latin and start is None:
-            start = i
-        elif not latin and start is not None:
-            words = line.words[start:i]
-            if len(words) >= MIN_LATIN_RUN and sum(_WORDLIKE.search(w.text) is not None for w in words) >= 2:
-                runs.append(slice(start, i))
-            start = None
-    return runs
-
-
-def _crop(
-    image: Image.Image, box: tuple[int, int, int, int], height: float, *, scale: float = 1.0
-) -> Image.Image:
-    left, top, right, bottom = box
-    pad = round(height / 4)
-    crop = image.crop((max(0, left - pad), max(0, top - pad), right + pad, bottom + pad)).convert("L")
-    if scale != 1.0:
-        crop = crop.resize(
-            (max(1, round(crop.width * scale)), max(1, round(crop.height * scale))), Image.Resampling.LANCZOS
-        )
-    return crop
-
-
-def _read_crops(crops: list[Image.Image], job: PageJob, work: Path, languages: str) -> list[list[Line]]:
-    """Each crop read as one line, all in a single tesseract run (its models load once)."""
-    paths = []
-    for n, crop in enumerate(crops):
-        paths.append(work / f"crop-{n}.pgm")
-        crop.save(paths[-1])
-    listing = work / "crops.txt"
-    listing.write_text("".join(f"{path}\n" for path in paths), encoding="utf-8")
-    output = _tesseract(
-        [str(listing), "stdout", "--dpi", str(job.dpi), "-l", languages, "--psm", "7", "tsv"], job.timeout
-    )
-    pages = parse_tsv_pages(output)
-    return [pages.get(n, []) for n in range(1, len(crops) + 1)]
-
-
-def _tesseract(arguments: list[str], timeout: float) -> str:
-    """Run tesseract single-threaded; its standard output."""
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    try:
-        done = subprocess.run(
-            [pytesseract.pytesseract.tesseract_cmd, *arguments],
-            capture_output=True,
-            env=env,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as error:
-        raise OcrFailed(f"tesseract took longer than {timeout:.0f} s") from error
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise OcrFailed(message[-1] if message else f"tesseract exit status {done.returncode}")
-    return done.stdout.decode("utf-8", "replace")

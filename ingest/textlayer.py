@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ Table = list[list[str]]
 _NOISE = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufeff\ufffe]")
 # Spaces, the replacement character and private-use glyphs (fonts without a usable ToUnicode map).
 _NOT_READABLE = re.compile("[\\s\ufffd\ue000-\uf8ff]")
+RULED_PATHS = 4  # a table's cells or a form's boxes; a page rule or a logo has fewer
 
 
 @dataclass(frozen=True)
@@ -33,12 +35,15 @@ class PageText:
     has_text_layer: bool
     tables: list[Table] = field(default_factory=list)
     layout_text: str = ""  # lines as placed on the page; columns (label / value) apart by 2+ spaces
+    ruled: bool = False  # drawn lines on the page: a form or table worth pdfplumber's layout pass
 
 
 def extract_text_layer(path: Path | str, *, settings: Settings) -> list[PageText]:
     """Every page's text layer, with tables and layout text for the first pages that have one."""
     pages = list(iter_page_text(path, min_chars=settings.text_layer_min_chars))
+    # pdfplumber reads ~10 pages/s: only ruled pages (forms, tables) among the first few get its pass.
     wanted = [page.number for page in pages if page.has_text_layer][: settings.layout_pages]
+    wanted = [number for number in wanted if pages[number - 1].ruled]
     if not wanted:
         return pages
     layouts = read_layout(path, wanted)
@@ -62,8 +67,8 @@ def iter_page_text(path: Path | str, *, min_chars: int, reopen_every: int = 32) 
         try:
             total = len(document)
             for index in range(start, min(total, start + reopen_every)):
-                text = _pdfium_text(document, index)
-                yield PageText(index + 1, text, readable_chars(text) >= min_chars)
+                text, ruled = _pdfium_text(document, index)
+                yield PageText(index + 1, text, readable_chars(text) >= min_chars, ruled=ruled)
         finally:
             document.close()
         start += reopen_every
@@ -114,24 +119,31 @@ def tidy_layout(text: str) -> str:
     return "\n".join(line[margin:] for line in lines)
 
 
-def _pdfium_text(document: pdfium.PdfDocument, index: int) -> str:
+def _pdfium_text(document: pdfium.PdfDocument, index: int) -> tuple[str, bool]:
+    """The page's text, and whether it has ruled lines (enough path objects to be a form or table)."""
     try:
         page = document[index]
     except pdfium.PdfiumError as error:
         log.warning("page %d not loaded: %s", index + 1, error)
-        return ""
+        return "", False
     try:
         textpage = page.get_textpage()
         try:
             raw = textpage.get_text_bounded()
         finally:
             textpage.close()
+        ruled = _has_paths(page)
     except pdfium.PdfiumError as error:
         log.warning("text of page %d not read: %s", index + 1, error)
-        return ""
+        return "", False
     finally:
         page.close()
-    return _NOISE.sub("", raw.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    return _NOISE.sub("", raw.replace("\r\n", "\n").replace("\r", "\n")).strip(), ruled
+
+
+def _has_paths(page: pdfium.PdfPage, enough: int = RULED_PATHS) -> bool:
+    paths = page.get_objects(filter=[pdfium.raw.FPDF_PAGEOBJ_PATH], max_depth=2)
+    return sum(1 for _ in itertools.islice(paths, enough)) >= enough
 
 
 def _cell(value: str | None) -> str:

@@ -37,6 +37,7 @@ from search.schema import (
     TEXT_WORDS,
     keyword,
 )
+from search.scope import Scope, scope_filter
 
 # Where a plain word is looked for, and how much a match there counts.
 BIGRAM_FIELDS = ((HEAD_BI, 3.0), (TEXT_BI, 1.0))
@@ -71,8 +72,14 @@ def search(
     limit: int = 20,
     offset: int = 0,
     filter_ids: set[int] | None = None,
+    scope: Scope | None = None,
 ) -> SearchResult:
-    """Search the index; filter_ids, when given, restricts hits and total to those documents."""
+    """Search the index; filter_ids and scope, when given, restrict hits and total to what they allow.
+
+    scope (search.scope) is a reader's permission filter, worked out inside the index from the level,
+    department, owner, customer and document id stored with each entry; unlike filter_ids it needs no list
+    of readable ids, and it costs the shorter of the readable and the unreadable posting lists.
+    """
     if limit < 1 or offset < 0:
         raise BadQuery("search.bad_query", detail=f"limit={limit} offset={offset}")
     compiled = compile_query(parse(query))
@@ -80,9 +87,15 @@ def search(
         return SearchResult(total=0, hits=[])
     with index.searcher() as searcher:
         allow = None if filter_ids is None else _docnums(searcher, filter_ids)
+        restrict = None
+        if scope is not None:
+            by_scope = scope_filter(searcher, scope)
+            if by_scope.allow is not None:
+                allow = by_scope.allow if allow is None else allow & by_scope.allow
+            restrict = by_scope.restrict or None
         if allow is not None and not allow:
             return SearchResult(total=0, hits=[])
-        results, total = _run(searcher, compiled, offset + limit, allow)
+        results, total = _run(searcher, compiled, offset + limit, allow, restrict)
         hits = [
             Hit(document_id=searcher.stored_fields(docnum)[ID_FIELD], score=float(score))
             for score, docnum in results.top_n[offset : offset + limit]
@@ -90,7 +103,9 @@ def search(
     return SearchResult(total=total, hits=hits)
 
 
-def _run(searcher: Searcher, compiled: wq.Query, top: int, allow: set[int] | None) -> tuple[Results, int]:
+def _run(
+    searcher: Searcher, compiled: wq.Query, top: int, allow: set[int] | None, restrict: set[int] | None = None
+) -> tuple[Results, int]:
     """The top hits and the exact total, by whichever of two strategies is cheaper."""
     skipping = all(isinstance(leaf, wq.Term | wq.Every) for leaf in compiled.leaves())
     if skipping:
@@ -101,8 +116,9 @@ def _run(searcher: Searcher, compiled: wq.Query, top: int, allow: set[int] | Non
         # Phrases and prefixes cost most per candidate: score every match in one pass and
         # count as we go (replace=0: pruning sub-matchers mid-search would skew the count).
         collector = TopCollector(top, usequality=False, replace=0)
-    if allow is not None:
-        collector = FilterCollector(collector, allow=allow)
+    if allow is not None or restrict:
+        # Filtered as matches are collected, and again when the skipping strategy counts them.
+        collector = FilterCollector(collector, allow=allow, restrict=restrict)
     searcher.search_with_collector(compiled, collector)
     results = collector.results()
     # Counted explicitly when skipping: Whoosh decides whether its own count is exact from

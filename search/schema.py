@@ -15,7 +15,8 @@ from search.fields import BigramField, CodeField, WordField
 from search.normalize import normalize
 
 # Bump when fields or analysis change in a way that needs a rebuild of existing indexes.
-SCHEMA_VERSION = 1
+# 2: level, department and owner are stored exactly (they filter what a reader may see).
+SCHEMA_VERSION = 2
 
 ID_FIELD = "id"
 UPDATED_FIELD = "updated_at"
@@ -53,7 +54,8 @@ class IndexDoc:
 def build_schema() -> Schema:
     """The Whoosh schema: word, bigram and code fields per text, keywords for filters."""
     # Only the bigram fields carry positions (for phrases); word and code fields keep
-    # frequencies. Keyword fields are sortable columns for facets and filters later.
+    # frequencies. Keyword fields are sortable columns for facets and filters. Level,
+    # department, owner and customer id are what search.scope filters readers by.
     return Schema(
         **{
             ID_FIELD: NUMERIC(int, bits=64, signed=False, unique=True, stored=True, shift_step=0),
@@ -110,14 +112,15 @@ def to_fields(doc: IndexDoc) -> dict[str, object]:
         CODES: "\n".join(code for code in doc.codes if code),
     }
     values.update({name: text for name, text in texts.items() if text and text.strip()})
-    keywords = {
-        DOC_TYPE: doc.doc_type,
-        ARCHIVE_NO: doc.archive_no,
-        LEVEL: doc.level,
-        DEPARTMENT: doc.department,
-        OWNER: doc.owner,
-    }
+    keywords = {DOC_TYPE: doc.doc_type, ARCHIVE_NO: doc.archive_no}
     values.update({name: keyword(v) for name, v in keywords.items() if v and keyword(v)})
+    # Access fields hold the database value unchanged: the permission filter must match exactly what
+    # access.policy compares, and folding would merge "Sales" with "sales" or 銷售 with 销售.
+    # Every entry has a level ("" when unknown, which no rule names): search.scope lists the unreadable
+    # documents by level, and an entry without one would escape that list.
+    values[LEVEL] = doc.level or ""
+    access = {DEPARTMENT: doc.department, OWNER: doc.owner}
+    values.update({name: v for name, v in access.items() if v is not None})
     if doc.doc_date is not None:
         values[DOC_DATE] = date_key(doc.doc_date)
     if doc.customer_id is not None:

@@ -7,6 +7,7 @@ one-line reason and an audit event; a read under a grant records the grant id.
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from typing import Annotated
 from urllib.parse import quote
 
@@ -17,6 +18,7 @@ from sqlalchemy import select
 
 from access.duties import require_capture
 from access.levels import set_customer_level, set_document_level
+from access.metadata import correct_metadata
 from api import finding
 from api.auth import CurrentUser, RuntimeDep
 from api.indexing import index_documents
@@ -25,6 +27,14 @@ from core.errors import DanganError
 from records.models import Document, DocumentType
 
 router = APIRouter(prefix="/api", tags=["documents"])
+
+
+class MetadataBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+    doc_type: str | None = Field(None, max_length=40, description="Document type code")
+    title: str | None = Field(None, max_length=500)
+    doc_date: date | None = None
+    customer_id: int | None = Field(None, ge=1)
 
 
 class LevelBody(BaseModel):
@@ -132,6 +142,21 @@ def document_level(document_id: int, body: LevelBody, caller: CurrentUser, rt: R
             actor=caller.user(session),
             reason=body.reason,
             client=caller.client,
+        )
+        index_documents(session, rt.index, [document_id])
+    return asdict(change)
+
+
+@router.put("/documents/{document_id}/metadata")
+def document_metadata(document_id: int, body: MetadataBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """Correct type, title, date or customer file: an archivist or manager who reads it by right; a revision."""
+    with rt.factory() as session, session.begin():
+        change = correct_metadata(
+            session,
+            document_id=document_id,
+            actor=caller.user(session),
+            client=caller.client,
+            **body.model_dump(),
         )
         index_documents(session, rt.index, [document_id])
     return asdict(change)

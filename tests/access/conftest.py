@@ -32,8 +32,15 @@ def factory(settings) -> Iterator[sessionmaker[Session]]:
     engine.dispose()
 
 
-def add_user(session: Session, login: str, *, department: Department | None = None, roles=("staff",),
-             positions=(), active: bool = True) -> User:
+def add_user(
+    session: Session,
+    login: str,
+    *,
+    department: Department | None = None,
+    roles=("staff",),
+    positions=(),
+    active: bool = True,
+) -> User:
     """A user without a password (hashing is for the login tests)."""
     user = User(login=login, name=login, department=department, active=active)
     user.role_rows = [UserRole(role=r) for r in roles]
@@ -47,9 +54,18 @@ def add_document(session: Session, customer: Customer | None, level: str, *, tit
     """A filed document at a level (no bytes: the policy reads only metadata)."""
     n = next(_serial)
     digest = hashlib.sha256(f"doc-{n}".encode()).hexdigest()
-    doc = Document(sha256=digest, size=1, mime="application/pdf", original_filename=f"{n}.pdf",
-                   object_key=f"originals/{digest}", title=title or f"doc {n}", customer=customer, level=level,
-                   state="filed", archive_no=f"A001-KH·2025-D30-XS-{n:04d}")
+    doc = Document(
+        sha256=digest,
+        size=1,
+        mime="application/pdf",
+        original_filename=f"{n}.pdf",
+        object_key=f"originals/{digest}",
+        title=title or f"doc {n}",
+        customer=customer,
+        level=level,
+        state="filed",
+        archive_no=f"A001-KH·2025-D30-XS-{n:04d}",
+    )
     session.add(doc)
     session.flush()
     return doc
@@ -90,8 +106,12 @@ def company(factory) -> Company:
             add_user(session, "gm", roles=("manager",), positions=("gm",)),
             add_user(session, "deputy", roles=("manager",), positions=("deputy_gm",)),
             add_user(session, "md", roles=("manager",), positions=("marketing_director",)),
-            add_user(session, "mgr1", department=sales1, roles=("manager",), positions=("department_manager",)),
-            add_user(session, "mgr2", department=sales2, roles=("manager",), positions=("department_manager",)),
+            add_user(
+                session, "mgr1", department=sales1, roles=("manager",), positions=("department_manager",)
+            ),
+            add_user(
+                session, "mgr2", department=sales2, roles=("manager",), positions=("department_manager",)
+            ),
             add_user(session, "alice", department=sales1),
             add_user(session, "bob", department=sales1),
             add_user(session, "carol", department=sales2),

@@ -26,14 +26,25 @@ def alice(factory, company):
 
 def _login(factory, password, *, login="alice", at=None, max_failures=3):
     with factory() as session, session.begin():
-        return authenticate(session, login=login, password=password, client="10.1.1.1", max_failures=max_failures,
-                            lockout=timedelta(minutes=15), at=at)
+        return authenticate(
+            session,
+            login=login,
+            password=password,
+            client="10.1.1.1",
+            max_failures=max_failures,
+            lockout=timedelta(minutes=15),
+            at=at,
+        )
 
 
 def _login_events(factory):
     with factory() as session:
-        return [(e.actor, e.result, e.details.get("reason")) for e in
-                session.scalars(select(AuditEvent).where(AuditEvent.action == "login").order_by(AuditEvent.id))]
+        return [
+            (e.actor, e.result, e.details.get("reason"))
+            for e in session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "login").order_by(AuditEvent.id)
+            )
+        ]
 
 
 def test_password_is_stored_as_argon2_hash(factory, company, alice):
@@ -51,11 +62,16 @@ def test_right_password_logs_in_and_is_audited(factory, alice):
 def test_account_locks_after_repeated_failures_and_refuses_even_the_right_password(factory, alice):
     now = utcnow()
     assert [_login(factory, "wrong", at=now).reason_code for _ in range(3)] == [
-        "login.failed", "login.failed", "login.locked"
+        "login.failed",
+        "login.failed",
+        "login.locked",
     ]
     locked = _login(factory, PASSWORD, at=now + timedelta(minutes=14))
     assert not locked.ok and locked.reason_code == "login.locked" and locked.locked_until is not None
-    assert _login_events(factory)[-2:] == [("alice", "denied", "wrong_password_locked"), ("alice", "denied", "locked")]
+    assert _login_events(factory)[-2:] == [
+        ("alice", "denied", "wrong_password_locked"),
+        ("alice", "denied", "locked"),
+    ]
 
 
 def test_lock_ends_after_the_lockout_period(factory, alice):

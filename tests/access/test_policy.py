@@ -59,7 +59,10 @@ def test_admin_auditor_and_archivist_roles_alone_read_nothing_confidential(facto
         for customer in ("c1", "c2"):
             decision = can_read(session, user, company.document(session, f"{customer}.{level}"))
             assert not decision.allowed and decision.reason_code == "access.denied"
-        assert _readable_ids(session, user) == {company.documents["c1.internal"], company.documents["c2.internal"]}
+        assert _readable_ids(session, user) == {
+            company.documents["c1.internal"],
+            company.documents["c2.internal"],
+        }
 
 
 def test_disabled_user_reads_nothing_not_even_internal(factory, company):
@@ -75,12 +78,20 @@ def test_allowed_read_names_its_reason(factory, company):
     with factory() as session:
         reasons = {
             login: can_read(session, company.user(session, login), company.document(session, doc)).reason_code
-            for login, doc in [("alice", "c1.personal"), ("mgr1", "c1.personal"), ("bob", "c1.department"),
-                               ("mgr1", "c1.department"), ("gm", "c1.company"), ("carol", "c1.internal")]
+            for login, doc in [
+                ("alice", "c1.personal"),
+                ("mgr1", "c1.personal"),
+                ("bob", "c1.department"),
+                ("mgr1", "c1.department"),
+                ("gm", "c1.company"),
+                ("carol", "c1.internal"),
+            ]
         }
     assert reasons == {
-        "alice": "access.reason.owner", "mgr1": "access.reason.department_manager",
-        "bob": "access.reason.department_member", "gm": "access.reason.position",
+        "alice": "access.reason.owner",
+        "mgr1": "access.reason.department_manager",
+        "bob": "access.reason.department_member",
+        "gm": "access.reason.position",
         "carol": "access.reason.everyone",
     }
 
@@ -88,10 +99,13 @@ def test_allowed_read_names_its_reason(factory, company):
 def _grant(factory, company, login, *, document=None, customer=None, start=-1, end=1) -> int:
     now = utcnow()
     with factory() as session, session.begin():
-        grant = Grant(user_id=company.users[login], valid_from=now + timedelta(hours=start),
-                      valid_until=now + timedelta(hours=end),
-                      document_id=company.documents[document] if document else None,
-                      customer_id=company.customers[customer] if customer else None)
+        grant = Grant(
+            user_id=company.users[login],
+            valid_from=now + timedelta(hours=start),
+            valid_until=now + timedelta(hours=end),
+            document_id=company.documents[document] if document else None,
+            customer_id=company.customers[customer] if customer else None,
+        )
         session.add(grant)
         session.flush()
         return grant.id
@@ -103,10 +117,14 @@ def test_document_grant_allows_until_it_expires(factory, company):
         carol, doc = company.user(session, "carol"), company.document(session, "c1.personal")
         now = utcnow()
         assert can_read(session, carol, doc, at=now).grant_id == grant_id
-        assert doc.id in set(session.scalars(select(Document.id).where(readable_filter(session, carol, at=now))))
+        assert doc.id in set(
+            session.scalars(select(Document.id).where(readable_filter(session, carol, at=now)))
+        )
         later = now + timedelta(hours=3)
         assert not can_read(session, carol, doc, at=later).allowed
-        assert doc.id not in set(session.scalars(select(Document.id).where(readable_filter(session, carol, at=later))))
+        assert doc.id not in set(
+            session.scalars(select(Document.id).where(readable_filter(session, carol, at=later)))
+        )
         # a grant for one document opens no other
         assert not can_read(session, carol, company.document(session, "c1.company"), at=now).allowed
 
@@ -114,7 +132,9 @@ def test_document_grant_allows_until_it_expires(factory, company):
 def test_grant_not_yet_started_does_not_allow(factory, company):
     _grant(factory, company, "carol", document="c1.personal", start=1, end=5)
     with factory() as session:
-        assert not can_read(session, company.user(session, "carol"), company.document(session, "c1.personal")).allowed
+        assert not can_read(
+            session, company.user(session, "carol"), company.document(session, "c1.personal")
+        ).allowed
 
 
 def test_customer_file_grant_opens_every_document_of_that_file_only(factory, company):
@@ -123,7 +143,9 @@ def test_customer_file_grant_opens_every_document_of_that_file_only(factory, com
         carol = company.user(session, "carol")
         for level in ("department", "company", "personal"):
             assert can_read(session, carol, company.document(session, f"c1.{level}")).grant_id == grant_id
-        assert _readable_ids(session, carol) >= {company.documents[f"c1.{lv}"] for lv in ("company", "personal")}
+        assert _readable_ids(session, carol) >= {
+            company.documents[f"c1.{lv}"] for lv in ("company", "personal")
+        }
         assert not can_read(session, carol, company.document(session, "c2.company")).allowed
 
 
@@ -140,8 +162,12 @@ def test_revoked_grant_no_longer_allows(factory, company):
 def test_grant_for_another_user_opens_nothing(factory, company):
     _grant(factory, company, "bob", document="c2.personal")
     with factory() as session:
-        assert not can_read(session, company.user(session, "carol"), company.document(session, "c1.personal")).allowed
-        assert not can_read(session, company.user(session, "alice"), company.document(session, "c2.personal")).allowed
+        assert not can_read(
+            session, company.user(session, "carol"), company.document(session, "c1.personal")
+        ).allowed
+        assert not can_read(
+            session, company.user(session, "alice"), company.document(session, "c2.personal")
+        ).allowed
 
 
 def test_search_scope_gives_the_plain_values_to_filter_on(factory, company):
@@ -158,22 +184,42 @@ def test_search_scope_gives_the_plain_values_to_filter_on(factory, company):
 
 def test_denied_read_is_audited_with_reason(factory, company):
     with factory() as session, session.begin():
-        decision = record_read(session, user=company.user(session, "carol"),
-                               document=company.document(session, "c1.personal"), action="download", client="10.0.0.9")
+        decision = record_read(
+            session,
+            user=company.user(session, "carol"),
+            document=company.document(session, "c1.personal"),
+            action="download",
+            client="10.0.0.9",
+        )
     assert not decision.allowed
     with factory() as session:
         event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
-    assert (event.actor, event.action, event.result, event.client) == ("carol", "download", "denied", "10.0.0.9")
-    assert event.object_id == str(company.documents["c1.personal"]) and event.details["reason"] == "access.denied"
+    assert (event.actor, event.action, event.result, event.client) == (
+        "carol",
+        "download",
+        "denied",
+        "10.0.0.9",
+    )
+    assert (
+        event.object_id == str(company.documents["c1.personal"])
+        and event.details["reason"] == "access.denied"
+    )
 
 
 def test_read_under_a_grant_records_the_grant_id(factory, company):
     grant_id = _grant(factory, company, "carol", document="c1.personal")
     with factory() as session, session.begin():
-        record_read(session, user=company.user(session, "carol"), document=company.document(session, "c1.personal"))
-        record_read(session, user=company.user(session, "alice"), document=company.document(session, "c1.personal"))
+        record_read(
+            session, user=company.user(session, "carol"), document=company.document(session, "c1.personal")
+        )
+        record_read(
+            session, user=company.user(session, "alice"), document=company.document(session, "c1.personal")
+        )
     with factory() as session:
-        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "view").order_by(AuditEvent.id)).all()
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "view").order_by(AuditEvent.id)
+        ).all()
     assert [(e.actor, e.result, e.reference) for e in events] == [
-        ("carol", "ok", f"grant:{grant_id}"), ("alice", "ok", "")
+        ("carol", "ok", f"grant:{grant_id}"),
+        ("alice", "ok", ""),
     ]

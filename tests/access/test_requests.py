@@ -19,10 +19,15 @@ from core.errors import Conflict, DanganError
 
 def _ask(factory, company, login, *documents, customer=None, days=7, **kw):
     with factory() as session, session.begin():
-        return request_access(session, requester=company.user(session, login),
-                              document_ids=[company.documents[d] for d in documents],
-                              customer_id=company.customers[customer] if customer else None,
-                              reason="续贷审查需要", days=days, **kw)
+        return request_access(
+            session,
+            requester=company.user(session, login),
+            document_ids=[company.documents[d] for d in documents],
+            customer_id=company.customers[customer] if customer else None,
+            reason="续贷审查需要",
+            days=days,
+            **kw,
+        )
 
 
 def _sign(factory, company, login, request_id, *, ok=True, comment=""):
@@ -35,20 +40,31 @@ def _sign(factory, company, login, request_id, *, ok=True, comment=""):
 
 def _reads(factory, company, login, document, at=None):
     with factory() as session:
-        return can_read(session, company.user(session, login), company.document(session, document), at=at).allowed
+        return can_read(
+            session, company.user(session, login), company.document(session, document), at=at
+        ).allowed
 
 
 def _notes(factory, company, login):
     with factory() as session:
-        return [(n.code, n.params) for n in session.scalars(
-            select(Notification).where(Notification.user_id == company.users[login]).order_by(Notification.id))]
+        return [
+            (n.code, n.params)
+            for n in session.scalars(
+                select(Notification)
+                .where(Notification.user_id == company.users[login])
+                .order_by(Notification.id)
+            )
+        ]
 
 
-@pytest.mark.parametrize(("login", "document", "chain"), [
-    ("carol", "c1.personal", [("department_manager", "sales1")]),  # the owner's manager
-    ("carol", "c1.department", [("department_manager", "sales1")]),  # the keeping department's manager
-    ("alice", "c2.company", [("department_manager", "sales1"), ("gm", None)]),  # own manager, then the GM
-])
+@pytest.mark.parametrize(
+    ("login", "document", "chain"),
+    [
+        ("carol", "c1.personal", [("department_manager", "sales1")]),  # the owner's manager
+        ("carol", "c1.department", [("department_manager", "sales1")]),  # the keeping department's manager
+        ("alice", "c2.company", [("department_manager", "sales1"), ("gm", None)]),  # own manager, then the GM
+    ],
+)
 def test_chain_follows_the_level(factory, company, login, document, chain):
     info = _ask(factory, company, login, document)
     assert [(s.position, s.department) for s in info.steps] == chain
@@ -59,7 +75,8 @@ def test_personal_request_approved_by_department_manager_grants_the_document(fac
     assert not _reads(factory, company, "carol", "c1.personal")
     info = _ask(factory, company, "carol", "c1.personal")
     assert _notes(factory, company, "mgr1") == [
-        ("notify.access.pending", {"request_id": info.id, "requester": "carol"})]
+        ("notify.access.pending", {"request_id": info.id, "requester": "carol"})
+    ]
     done = _sign(factory, company, "mgr1", info.id, comment="同意")
     assert done.state == "approved" and done.steps[0].approver == "mgr1"
     assert _reads(factory, company, "carol", "c1.personal")
@@ -70,12 +87,15 @@ def test_grant_covers_exactly_the_requested_documents(factory, company):
     info = _ask(factory, company, "alice", "c2.company", "c2.department")
     _sign(factory, company, "mgr1", info.id)
     _sign(factory, company, "gm", info.id)
-    assert _reads(factory, company, "alice", "c2.company") and _reads(factory, company, "alice", "c2.department")
+    assert _reads(factory, company, "alice", "c2.company") and _reads(
+        factory, company, "alice", "c2.department"
+    )
     assert not _reads(factory, company, "alice", "c2.personal")
     with factory() as session:
         grants = list_grants(session, viewer=company.user(session, "alice"))
-    assert sorted(g.document_id for g in grants) == sorted([company.documents["c2.company"],
-                                                             company.documents["c2.department"]])
+    assert sorted(g.document_id for g in grants) == sorted(
+        [company.documents["c2.company"], company.documents["c2.department"]]
+    )
     assert all(g.request_id == info.id and g.live for g in grants)
 
 
@@ -89,7 +109,10 @@ def test_grant_expires_at_the_end_of_the_period(factory, company):
 def test_whole_customer_file_request_goes_to_the_chain_of_its_highest_level(factory, company):
     info = _ask(factory, company, "carol", customer="c1")
     assert info.level == "company"
-    assert [(s.position, s.department) for s in info.steps] == [("department_manager", "sales2"), ("gm", None)]
+    assert [(s.position, s.department) for s in info.steps] == [
+        ("department_manager", "sales2"),
+        ("gm", None),
+    ]
     _sign(factory, company, "mgr2", info.id)
     _sign(factory, company, "gm", info.id)
     assert all(_reads(factory, company, "carol", f"c1.{lv}") for lv in ("department", "company", "personal"))
@@ -125,7 +148,8 @@ def test_refusal_needs_a_comment_closes_the_request_and_tells_the_requester(fact
     done = _sign(factory, company, "mgr1", info.id, ok=False, comment="与本岗位无关")
     assert done.state == "refused" and done.steps[0].comment == "与本岗位无关"
     assert _notes(factory, company, "alice") == [
-        ("notify.access.refused", {"request_id": info.id, "comment": "与本岗位无关"})]
+        ("notify.access.refused", {"request_id": info.id, "comment": "与本岗位无关"})
+    ]
     with pytest.raises(Conflict):
         _sign(factory, company, "gm", info.id)
     assert not _reads(factory, company, "alice", "c2.company")
@@ -146,20 +170,27 @@ def test_new_department_manager_signs_what_the_old_one_left(factory, company):
     assert _sign(factory, company, "bob", info.id).state == "approved"
 
 
-@pytest.mark.parametrize(("documents", "kwargs", "code"), [
-    (["c1.internal"], {}, "access.not_needed"),
-    (["c1.personal"], {"login": "alice"}, "access.not_needed"),
-    (["c2.personal"], {"days": 0}, "access.bad_period"),
-    (["c2.personal"], {"days": 91}, "access.bad_period"),
-    ([], {}, "access.nothing_requested"),
-    (["c2.personal"], {"reason": "  "}, "access.reason_required"),
-])
+@pytest.mark.parametrize(
+    ("documents", "kwargs", "code"),
+    [
+        (["c1.internal"], {}, "access.not_needed"),
+        (["c1.personal"], {"login": "alice"}, "access.not_needed"),
+        (["c2.personal"], {"days": 0}, "access.bad_period"),
+        (["c2.personal"], {"days": 91}, "access.bad_period"),
+        ([], {}, "access.nothing_requested"),
+        (["c2.personal"], {"reason": "  "}, "access.reason_required"),
+    ],
+)
 def test_bad_requests_are_refused(factory, company, documents, kwargs, code):
     login = kwargs.pop("login", "alice")
     with factory() as session, session.begin(), pytest.raises(DanganError) as refused:
-        request_access(session, requester=company.user(session, login),
-                       document_ids=[company.documents[d] for d in documents],
-                       reason=kwargs.pop("reason", "因为"), days=kwargs.pop("days", 7))
+        request_access(
+            session,
+            requester=company.user(session, login),
+            document_ids=[company.documents[d] for d in documents],
+            reason=kwargs.pop("reason", "因为"),
+            days=kwargs.pop("days", 7),
+        )
     assert refused.value.code == code
 
 
@@ -177,7 +208,10 @@ def test_withdrawn_request_can_no_longer_be_signed(factory, company):
     with factory() as session, session.begin(), pytest.raises(AccessDenied):
         withdraw(session, request_id=info.id, requester=company.user(session, "bob"))
     with factory() as session, session.begin():
-        assert withdraw(session, request_id=info.id, requester=company.user(session, "carol")).state == "withdrawn"
+        assert (
+            withdraw(session, request_id=info.id, requester=company.user(session, "carol")).state
+            == "withdrawn"
+        )
     with pytest.raises(Conflict):
         _sign(factory, company, "mgr1", info.id)
 
@@ -198,7 +232,9 @@ def test_request_decision_and_grant_are_audited(factory, company):
     info = _ask(factory, company, "carol", "c1.personal")
     _sign(factory, company, "mgr1", info.id, comment="同意")
     with factory() as session:
-        events = session.scalars(select(AuditEvent).where(AuditEvent.at >= before).order_by(AuditEvent.id)).all()
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.at >= before).order_by(AuditEvent.id)
+        ).all()
     assert [(e.action, e.actor, e.reference) for e in events] == [
         ("access.request", "carol", f"request:{info.id}"),
         ("access.approve", "mgr1", f"request:{info.id}"),

@@ -36,7 +36,13 @@ def test_changed_rule_changes_who_reads(factory, company):
 
 def test_rule_with_unknown_codes_is_refused(factory, company):
     with factory() as session, session.begin(), pytest.raises(DanganError) as refused:
-        set_level_rule(session, level="company", readers=["gm", "janitor"], chain=[], actor=company.user(session, "admin"))
+        set_level_rule(
+            session,
+            level="company",
+            readers=["gm", "janitor"],
+            chain=[],
+            actor=company.user(session, "admin"),
+        )
     assert refused.value.code == "level_rule.invalid"
 
 

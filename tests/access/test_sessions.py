@@ -12,8 +12,9 @@ from core.db import utcnow
 
 def _start(factory, company, login="alice", at=None):
     with factory() as session, session.begin():
-        return start_session(session, user=company.user(session, login), client="10.3.3.3", at=at,
-                             max_age=timedelta(hours=12))
+        return start_session(
+            session, user=company.user(session, login), client="10.3.3.3", at=at, max_age=timedelta(hours=12)
+        )
 
 
 def _resolve(factory, secret, at=None):

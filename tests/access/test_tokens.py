@@ -27,9 +27,14 @@ def _resolve(factory, secret, **kw):
 
 def _refusals(factory):
     with factory() as session:
-        return [e.details["reason"] for e in session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "token.use", AuditEvent.result == "denied")
-            .order_by(AuditEvent.id))]
+        return [
+            e.details["reason"]
+            for e in session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.action == "token.use", AuditEvent.result == "denied")
+                .order_by(AuditEvent.id)
+            )
+        ]
 
 
 def test_token_lifecycle_create_list_use_revoke(factory, company):
@@ -82,8 +87,9 @@ def test_another_users_token_cannot_be_revoked_but_an_admin_may(factory, company
     assert _resolve(factory, token.secret) == "alice"
     with factory() as session, session.begin():
         revoke_token(session, actor=company.user(session, "admin"), token_id=token.id)
-        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "token.revoke")
-                                .order_by(AuditEvent.id)).all()
+        event = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "token.revoke").order_by(AuditEvent.id)
+        ).all()
     assert [(e.actor, e.result) for e in event] == [("bob", "denied"), ("admin", "ok")]
     assert _resolve(factory, token.secret) is None
 

@@ -46,12 +46,23 @@ def test_first_admin_may_take_a_given_password(factory):
 
 def test_admin_adds_a_user_with_roles_positions_and_department(factory, company):
     with factory() as session, session.begin():
-        new = add_user(session, actor=company.user(session, "admin"), login="dave", name="戴维", department="sales2",
-                       roles=["staff", "archivist"], positions=["deputy_gm"])
+        new = add_user(
+            session,
+            actor=company.user(session, "admin"),
+            login="dave",
+            name="戴维",
+            department="sales2",
+            roles=["staff", "archivist"],
+            positions=["deputy_gm"],
+        )
         assert new.one_time_password and new.user.must_change_password
         info = next(u for u in list_users(session) if u.login == "dave")
         assert (info.name, info.department, info.roles, info.positions) == (
-            "戴维", "sales2", ("archivist", "staff"), ("deputy_gm",))
+            "戴维",
+            "sales2",
+            ("archivist", "staff"),
+            ("deputy_gm",),
+        )
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.add")).one()
         assert (event.actor, event.details["login"]) == ("admin", "dave")
 
@@ -62,14 +73,17 @@ def test_adding_users_needs_the_admin_role(factory, company):
     assert refused.value.event["result"] == "denied" and refused.value.code == "permission.role_required"
 
 
-@pytest.mark.parametrize(("kwargs", "error"), [
-    ({"login": "alice"}, Conflict),
-    ({"login": "eve", "roles": ["superuser"]}, DanganError),
-    ({"login": "eve", "positions": ["chairman"]}, DanganError),
-    ({"login": "eve", "department": "nowhere"}, DanganError),
-    ({"login": "eve", "password": "short"}, DanganError),
-    ({"login": "  "}, DanganError),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"login": "alice"}, Conflict),
+        ({"login": "eve", "roles": ["superuser"]}, DanganError),
+        ({"login": "eve", "positions": ["chairman"]}, DanganError),
+        ({"login": "eve", "department": "nowhere"}, DanganError),
+        ({"login": "eve", "password": "short"}, DanganError),
+        ({"login": "  "}, DanganError),
+    ],
+)
 def test_bad_user_details_are_refused(factory, company, kwargs, error):
     with factory() as session, session.begin(), pytest.raises(error):
         add_user(session, actor=company.user(session, "admin"), **kwargs)

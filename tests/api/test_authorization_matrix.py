@@ -14,6 +14,7 @@ hides what is not the caller's) with them. Nothing may answer 5xx.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -84,6 +85,15 @@ def changes_level(case: Case) -> bool:
     return case.login is not None and "manager" in ROLES[case.login] and case.level in READS[case.login]
 
 
+def corrects_metadata(case: Case) -> bool:
+    # An archivist or manager who reads the document by right (POL-10); a grant lends reading only.
+    return (
+        case.login is not None
+        and bool({"archivist", "manager"} & ROLES[case.login])
+        and (case.level in READS[case.login])
+    )
+
+
 @dataclass(frozen=True)
 class Rule:
     allowed: Callable[[Case], bool]
@@ -105,6 +115,8 @@ def doc_url(suffix: str = "", **kwargs) -> Callable[[World, Case], tuple[str, di
     def probe(world: World, case: Case) -> tuple[str, dict]:
         document_id = world.extra["docs"][case.level, case.grant]
         body = {"json": {"level": case.level, "reason": "probe"}} if kwargs.get("level") else {}
+        if kwargs.get("metadata"):
+            body = {"json": {"title": f"更正 {uuid.uuid4().hex[:6]}", "reason": "probe"}}
         return f"/api/documents/{document_id}{suffix}", body
 
     return probe
@@ -181,6 +193,9 @@ RULES: dict[tuple[str, str], Rule] = {
     ("PUT", "/api/documents/{document_id}/level"): Rule.of(
         changes_level, 400, doc_url("/level", level=True), about_documents=True
     ),  # same level: unchanged
+    ("PUT", "/api/documents/{document_id}/metadata"): Rule.of(
+        corrects_metadata, 200, doc_url("/metadata", metadata=True), about_documents=True
+    ),
     ("PUT", "/api/customers/{customer_id}/level"): Rule.of(
         roles("manager"),
         400,
@@ -190,6 +205,21 @@ RULES: dict[tuple[str, str], Rule] = {
         ),
     ),
     ("GET", "/api/search"): Rule.of(signed_in, 200, url("/api/search?q=合同")),
+    # The customer list and a file's page are open to everyone signed in; only readable documents are listed.
+    ("GET", "/api/customers"): Rule.of(signed_in, 200, url("/api/customers")),
+    ("GET", "/api/customers/{customer_id}"): Rule.of(
+        signed_in, 200, lambda w, c: (f"/api/customers/{w.customers['c1']}", {})
+    ),
+    # Moving a file changes who reads it: a manager (role) or the keeping department's manager; never the
+    # archivist (status only) or the admin.
+    ("PUT", "/api/customers/{customer_id}"): Rule.of(
+        roles("manager"),
+        400,
+        lambda w, c: (
+            f"/api/customers/{w.customers['c1']}",
+            {"json": {"department": "sales1", "owner": "alice", "reason": "probe"}},
+        ),
+    ),  # the values it has: unchanged
     ("POST", "/api/access-requests"): Rule.of(
         signed_in,
         400,

@@ -276,3 +276,36 @@ def test_ingest_needs_a_user_allowed_to_capture(company, env, tmp_path):
     assert result.exit_code == 2 and "archivist" in _one_line(result)
     assert list(company.runtime.store.list()) == []
     assert [(e.actor, e.result) for e in _events(company, action="capture")] == [("auditor", "denied")]
+
+
+def test_documents_correct_keeps_the_archivists_correction(company, env):
+    doc = file_document(company, "c1", "internal")
+    refused = env.invoke(
+        app, ["documents", "correct", str(doc), "--type", "contract", "--reason", "x", "--user", "alice"]
+    )
+    assert refused.exit_code == 1
+    changed = _json(
+        env.invoke(
+            app,
+            [
+                "documents",
+                "correct",
+                str(doc),
+                "--type",
+                "contract",
+                "--date",
+                "2024-03-05",
+                "--reason",
+                "复核",
+                "--json",
+                "--user",
+                "archivist",
+            ],
+        )
+    )
+    assert changed["after"] == {"doc_type": "contract", "doc_date": "2024-03-05"}
+    bad = env.invoke(
+        app,
+        ["documents", "correct", str(doc), "--date", "2024-02-30", "--reason", "x", "--user", "archivist"],
+    )
+    assert bad.exit_code != 0 and "2024-02-30" in _one_line(bad)

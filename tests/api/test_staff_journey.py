@@ -170,3 +170,39 @@ def test_a_grant_for_a_whole_customer_file_covers_documents_filed_later(world):
     for document_id in (first, later):
         assert alice.get(f"/api/documents/{document_id}").json()["access"]["grant_id"] == grant["id"]
     assert world.client("bob").get(f"/api/documents/{later}").status_code == 403
+
+
+def test_an_archivist_corrects_the_type_and_the_correction_is_kept(world):
+    doc = add_document(world, "c1", "internal", text="客户来函 关于续贷", index=True)
+    archivist, alice = world.client("archivist"), world.client("alice")
+    refused = alice.put(f"/api/documents/{doc}/metadata", json={"doc_type": "contract", "reason": "x"})
+    assert refused.status_code == 403
+    changed = archivist.put(
+        f"/api/documents/{doc}/metadata",
+        json={
+            "doc_type": "correspondence",
+            "title": "关于续贷的函",
+            "doc_date": "2024-05-06",
+            "reason": "复核",
+        },
+    )
+    assert changed.status_code == 200
+    assert changed.json()["after"] == {
+        "doc_type": "correspondence",
+        "title": "关于续贷的函",
+        "doc_date": "2024-05-06",
+    }
+    detail = alice.get(f"/api/documents/{doc}").json()
+    assert (detail["doc_type"], detail["title"], detail["doc_date"]) == (
+        "correspondence",
+        "关于续贷的函",
+        "2024-05-06",
+    )
+    revisions = alice.get(f"/api/documents/{doc}/history").json()["revisions"]
+    assert revisions[-1]["actor"] == "archivist" and revisions[-1]["reason"] == "复核"
+    hits = alice.get("/api/search", params={"q": "关于续贷的函"}).json()["hits"]
+    assert [h["document_id"] for h in hits] == [doc]  # re-indexed with the new title
+    same = archivist.put(f"/api/documents/{doc}/metadata", json={"title": "关于续贷的函", "reason": "again"})
+    assert same.status_code == 400 and same.json()["error"] == "metadata.unchanged"
+    unknown = archivist.put(f"/api/documents/{doc}/metadata", json={"doc_type": "nonsense", "reason": "x"})
+    assert unknown.status_code == 400 and unknown.json()["error"] == "doctype.unknown"

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from ingest.deskew import estimate_skew, lines_run_vertically, looks_upside_down, straighten
-from ingest.ocr import OcrFailed, PageJob, make_ocr_pool, ocr_image_path, ocr_page
+from ingest.ocr import OcrFailed, PageJob, load_page, make_ocr_pool, ocr_image_path, ocr_page
 from ingest.rulings import without_rulings
 from tests.ingest import samples
 
@@ -102,6 +102,16 @@ def test_turned_over_page_is_told_by_its_flush_left_edge(
     for page in (contract_page, framed(contract_page)):
         turned = without_rulings(page.rotate(turn), 300)
         assert looks_upside_down(turned, 300) is upside_down
+
+
+@pytest.mark.parametrize(("scanned", "rendered"), [(150, 200), (200, 200), (300, 300), (600, 300)])
+def test_scanned_pdf_page_is_rendered_at_its_own_resolution_within_bounds(
+    tmp_path: Path, scanned: int, rendered: int
+) -> None:
+    a4 = Image.new("L", (round(8.27 * scanned), round(11.69 * scanned)), 255)
+    path = samples.write_image_pdf(tmp_path / "scan.pdf", [a4], dpi=scanned)
+    image, dpi = load_page(PageJob(str(path), "pdf"))  # asked for the default 300 dpi
+    assert (dpi, image.width) == (rendered, pytest.approx(8.27 * rendered, abs=2))
 
 
 def test_failure_crosses_the_process_boundary_intact() -> None:

@@ -1,0 +1,87 @@
+"""Who keeps a customer file and who owns it: assigned by management, checked against the accounts (POL-1, POL-3).
+
+A file's department and owner decide who reads its department- and personal-level documents, so moving a
+file is a permission change. It is management's (POL-3's 职责: the marketing director answers for all customer
+files, each department manager for their department's): holders of the manager role, and the manager of the
+department keeping the file — the same people who may change its level (access.levels). The archivist, who
+keeps the files, may change a file's status (active, potential, former, lost; POL-11 keeps former customers
+apart) but not its department or owner, and the admin neither: that would let them clear themselves to read.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access.errors import denied
+from access.levels import may_change_level
+from access.models import Department, User
+from core.errors import DanganError
+from records.customer_files import CustomerChange, change_customer, get_customer
+from records.models import Customer
+
+STATUS_ROLES = frozenset({"archivist"})
+
+
+def may_assign(session: Session, user: User, customer: Customer) -> bool:
+    """Whether the user may set the file's department and owner."""
+    return may_change_level(session, user, customer)
+
+
+def may_set_status(session: Session, user: User, customer: Customer) -> bool:
+    """Whether the user may set the file's status: those who may assign it, and archivists."""
+    return may_assign(session, user, customer) or (user.active and bool(user.roles & STATUS_ROLES))
+
+
+def assign_customer(
+    session: Session,
+    *,
+    customer_id: int,
+    actor: User,
+    department: str | None = None,
+    owner: str | None = None,
+    status: str | None = None,
+    reason: str,
+    client: str = "",
+) -> CustomerChange:
+    """Set a file's department (a department code), owner (an active user's login) and status; audited.
+
+    None leaves a field as it is. The caller re-indexes the returned document ids (api.customers does).
+    """
+    customer = get_customer(session, customer_id)
+    allowed = (
+        may_assign(session, actor, customer)
+        if department is not None or owner is not None
+        else may_set_status(session, actor, customer)
+    )
+    if not allowed:
+        raise denied(
+            actor,
+            "customer.change_forbidden",
+            action="customer.change",
+            object_type="customer",
+            object_id=customer_id,
+            client=client,
+        )
+    if (
+        department is not None
+        and session.scalar(select(Department.id).where(Department.code == department)) is None
+    ):
+        raise DanganError("department.not_found", code=department)
+    if owner is not None:
+        user = session.scalar(select(User).where(User.login == owner))
+        if user is None:
+            raise DanganError("user.not_found", login=owner)
+        if not user.active:
+            raise DanganError("user.disabled", login=owner)
+    return change_customer(
+        session,
+        customer_id=customer_id,
+        actor=actor.login,
+        role=actor.role_label,
+        department=department,
+        owner=owner,
+        status=status,
+        reason=reason,
+        client=client,
+    )
