@@ -4,11 +4,13 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd poppler-utils fonts-noto-cjk
-TEST_APT_PACKAGES := ocrmypdf
+# Tests render pages with Noto CJK and write text PDFs with WenQuanYi; the benchmark compares with ocrmypdf.
+TEST_APT_PACKAGES := fonts-wqy-zenhei
+BENCH_APT_PACKAGES := fonts-wqy-zenhei ocrmypdf
 PG_TEST_URL ?= postgresql://127.0.0.1:5432/test
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install install-system install-test-system run test test-sqlite test-postgres bench lint clean
+.PHONY: install install-system install-test-system install-bench-system run test test-sqlite test-postgres bench lint clean
 
 install: install-system $(VENV)/.installed
 
@@ -21,11 +23,10 @@ install-system:
 	fi
 
 install-test-system:
-	@missing=$$(for p in $(TEST_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:" $$missing; \
-	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
-	fi
+	@$(MAKE) --no-print-directory install-system APT_PACKAGES="$(TEST_APT_PACKAGES)"
+
+install-bench-system:
+	@$(MAKE) --no-print-directory install-system APT_PACKAGES="$(BENCH_APT_PACKAGES)"
 
 # The venv is rebuilt only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -47,7 +48,7 @@ test-sqlite:
 test-postgres:
 	DANGAN_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider
 
-bench: install install-test-system
+bench: install install-bench-system
 	$(BIN)/python -m bench.ingest
 
 lint: install

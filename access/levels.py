@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 from access.errors import denied
 from access.models import Department, DepartmentManager, User
 from access.policy import can_read
+from access.revisions import record_revision
 from core import audit
 from core.errors import DanganError, NotFound
-from records.models import LEVELS, Customer, Document, Revision
+from records.models import LEVELS, Customer, Document
 
 
 @dataclass(frozen=True)
@@ -76,22 +77,15 @@ def set_document_level(
     if before == level:
         raise DanganError("level.unchanged", level=level)
     doc.level = level
-    revision = Revision(
-        document_id=doc.id, actor=actor.login, reason=reason, before={"level": before}, after={"level": level}
-    )
-    session.add(revision)
-    session.flush()
-    audit.record(
+    revision = record_revision(
         session,
-        actor=actor.login,
-        role=actor.role_label,
+        document=doc,
+        actor=actor,
         action="level.change",
-        object_type="document",
-        object_id=doc.id,
-        archive_no=doc.archive_no,
+        reason=reason,
+        before={"level": before},
+        after={"level": level},
         client=client,
-        reference=f"revision:{revision.id}",
-        details={"before": {"level": before}, "after": {"level": level}, "reason": reason},
     )
     return LevelChange(doc.id, doc.customer_id, before, level, revision.id)
 

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from access.errors import denied
 from access.models import User
 from access.policy import can_read
-from core import audit
+from access.revisions import record_revision
 from core.errors import DanganError, NotFound
-from records.models import Customer, Document, DocumentType, Revision
+from records.models import Customer, Document, DocumentType
 
 EDITORS = frozenset({"archivist", "manager"})
 
@@ -85,20 +85,15 @@ def correct_metadata(
         # The archivist's correction is kept: reprocessing never overrides a type a person chose.
         doc.type_source, doc.type_confidence = "user", 1.0
     after = {k: _plain(v) for k, v in changed.items()}
-    revision = Revision(document_id=doc.id, actor=actor.login, reason=reason, before=before, after=after)
-    session.add(revision)
-    session.flush()
-    audit.record(
+    revision = record_revision(
         session,
-        actor=actor.login,
-        role=actor.role_label,
+        document=doc,
+        actor=actor,
         action="metadata.change",
-        object_type="document",
-        object_id=doc.id,
-        archive_no=doc.archive_no,
+        reason=reason,
+        before=before,
+        after=after,
         client=client,
-        reference=f"revision:{revision.id}",
-        details={"before": before, "after": after, "reason": reason},
     )
     return MetadataChange(doc.id, before, after, revision.id)
 

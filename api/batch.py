@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -11,8 +12,11 @@ from pathlib import Path
 
 from api.indexing import index_documents
 from api.runtime import Runtime
+from core.messages import bilingual
 from ingest.process import Processed, process_document
 from ingest.receive import Received, receive
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -86,7 +90,18 @@ def ingest_files(
     summary = Summary()
     received: list[tuple[Path, Received]] = []
     for path in files:
-        got = receive(runtime.factory, runtime.store, runtime.settings, path=path, actor=actor, source=source)
+        try:
+            got = receive(
+                runtime.factory, runtime.store, runtime.settings, path=path, actor=actor, source=source
+            )
+        except Exception as err:  # noqa: BLE001 - one file's fault (a store outage, a bug) must not end the batch
+            log.exception("capture of %s failed", path)
+            result = FileResult(
+                str(path), "failed", None, None, bilingual("capture.failed", detail=repr(err))
+            )
+            summary.add(result)
+            on_result(result)
+            continue
         if got.status == "ingested":
             received.append((path, got))
             on_total(got.page_count)

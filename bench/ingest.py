@@ -137,7 +137,7 @@ class Benchmark:
         return self.pages(set_name) / done.seconds, by_file
 
     def read_back(self, set_name: str, by_file: dict[Path, dict[str, Any]]) -> CorpusAccuracy:
-        """Score the text Dangan stored for each file of the set (`dangan show ID --json`)."""
+        """Score the text Dangan stored for each file of the set (its page rows in the archive database)."""
         d, acc, methods = self.dangan(set_name), CorpusAccuracy(), Counter()
         for e in self.entries(set_name):
             result = by_file.get((self.corpus / e["file"]).resolve())

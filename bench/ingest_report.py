@@ -82,8 +82,8 @@ Run {started:%Y-%m-%d %H:%M} UTC{" (quick)" if quick else ""} with `{command}`.
 How: throughput is ground-truth pages ÷ wall time of the whole command (process start-up included), every tool
 on the same {workers} cores. Raw tesseract: `OMP_THREAD_LIMIT=1 {tess}`, one process per core over the page
 images (PNG/JPEG/TIFF files themselves; each PDF page's embedded JPEG, byte for byte). ocrmypdf: `{ocrmypdf}`
-({how}). Dangan: `DANGAN_HOME=<fresh> DANGAN_OCR_WORKERS={workers} dangan ingest DIR --json`, text read back with
-`dangan show ID --json`. Accuracy is 1 − Levenshtein ÷ truth length over whitespace-stripped text, summed over
+({how}). Dangan: `DANGAN_HOME=<fresh> DANGAN_OCR_WORKERS={workers} dangan ingest DIR --json`, text read back from
+the archive's page rows. Accuracy is 1 − Levenshtein ÷ truth length over whitespace-stripped text, summed over
 pages; NFKC folding also forgives full-/half-width confusions (：/:, （/(). Peak RSS sums RSS over the `dangan`
 process tree sampled every 50 ms; the largest single process is its own VmHWM.
 

@@ -82,6 +82,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "department; its status also by an archivist",
     },
     "customer.no_reason": {"zh-CN": "未说明理由（命令行）", "en": "No reason given (command line)"},
+    "capture.failed": {
+        "zh-CN": "文件未能入库（已保持原状，可重试）：{detail}",
+        "en": "The file could not be captured (nothing was kept; try again): {detail}",
+    },
     "processing.failed": {"zh-CN": "处理失败：{detail}", "en": "Processing failed: {detail}"},
     "ocr.failed": {"zh-CN": "文字识别失败：{detail}", "en": "OCR failed: {detail}"},
     # storage
@@ -154,7 +158,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "未知的密级：{level}（可选 internal、department、company、personal）",
         "en": "Unknown level: {level} (internal, department, company or personal)",
     },
-    "metadata.reason_required": {"zh-CN": "请填写更正著录信息的理由", "en": "Give a reason for the correction"},
+    "metadata.reason_required": {
+        "zh-CN": "请填写更正著录信息的理由",
+        "en": "Give a reason for the correction",
+    },
     "metadata.title_empty": {"zh-CN": "题名不能为空", "en": "The title cannot be empty"},
     "metadata.unchanged": {"zh-CN": "著录信息没有变化", "en": "Nothing would change"},
     "metadata.change_forbidden": {

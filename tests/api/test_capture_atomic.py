@@ -59,3 +59,33 @@ def test_rejected_file_leaves_nothing_but_an_audit_event(runtime, tmp_path):
     with runtime.factory() as session:
         event = session.scalars(select(audit.AuditEvent).order_by(audit.AuditEvent.id.desc())).first()
     assert (event.action, event.result) == ("capture", "rejected")
+
+
+class FlakyStore:
+    """The real store, failing on the first write only (a store outage on one file)."""
+
+    def __init__(self, real):
+        self.real, self.failed = real, False
+
+    def put_file(self, *args, **kwargs):
+        if not self.failed:
+            self.failed = True
+            raise OSError("store briefly unreachable")
+        return self.real.put_file(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_capture_fault_on_one_file_does_not_end_the_batch(runtime, tmp_path):
+    from api.batch import ingest_files
+
+    first = samples.write_text_pdf(tmp_path / "a.pdf", [LICENCE])
+    second = samples.write_text_pdf(tmp_path / "b.pdf", [[*LICENCE, "副本"]])
+    runtime.__dict__["store"] = FlakyStore(runtime.store)
+    results = []
+    summary = ingest_files(runtime, [first, second], actor="t", on_result=results.append)
+    assert [r.status for r in results] == ["failed", "ingested"]
+    assert "store briefly unreachable" in results[0].reason and "try again" in results[0].reason
+    assert (summary.failed, summary.ingested) == (1, 1)
+    assert _count(runtime) == 1
