@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from access import grants, requests
-from api.cli_support import DEFAULT_USER, JsonOpt, UserOpt, acting, emit, make_runtime, reported
+from api.cli_support import DEFAULT_USER, JsonOpt, UserOpt, command, emit
 
 NAME = "access"
 app = typer.Typer(help="Access requests and grants.", no_args_is_help=True)
@@ -43,40 +43,30 @@ def ask(
     user: UserOpt = DEFAULT_USER,
 ) -> None:
     """Ask to read documents or a customer file; the approval chain of the highest level signs."""
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            info = requests.request_access(
-                session,
-                requester=who.user(session),
-                document_ids=_ids(document),
-                customer_id=customer,
-                reason=reason,
-                days=days,
-                max_days=runtime.settings.access_max_days,
-                client=who.client,
-            )
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        info = requests.request_access(
+            session,
+            requester=who.user(session),
+            document_ids=_ids(document),
+            customer_id=customer,
+            reason=reason,
+            days=days,
+            max_days=runtime.settings.access_max_days,
+            client=who.client,
+        )
     _show(info, as_json)
 
 
 def _decide(request_id: int, approve: bool, comment: str, as_json: bool, user: str) -> None:
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            info = requests.decide_request(
-                session,
-                request_id=request_id,
-                approver=who.user(session),
-                approve=approve,
-                comment=comment,
-                client=who.client,
-            )
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        info = requests.decide_request(
+            session,
+            request_id=request_id,
+            approver=who.user(session),
+            approve=approve,
+            comment=comment,
+            client=who.client,
+        )
     _show(info, as_json)
 
 
@@ -115,13 +105,8 @@ def awaiting(as_json: JsonOpt = False, user: UserOpt = DEFAULT_USER) -> None:
 
 
 def _list(fetch, as_json: bool, user: str) -> None:  # type: ignore[no-untyped-def]
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session:
-            rows = fetch(session, who)
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session:
+        rows = fetch(session, who)
     if as_json:
         emit(rows)
         return
@@ -140,20 +125,15 @@ def list_grants(
     user: UserOpt = DEFAULT_USER,
 ) -> None:
     """Your grants (or another user's, or everyone's)."""
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            rows = grants.list_grants(
-                session,
-                viewer=who.user(session),
-                login=of,
-                everyone=everyone,
-                live_only=live,
-                client=who.client,
-            )
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        rows = grants.list_grants(
+            session,
+            viewer=who.user(session),
+            login=of,
+            everyone=everyone,
+            live_only=live,
+            client=who.client,
+        )
     if as_json:
         emit(rows)
         return
@@ -172,13 +152,8 @@ def revoke(
     user: UserOpt = DEFAULT_USER,
 ) -> None:
     """End a grant now (its holder, a signer of its request, a manager or an admin)."""
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            info = grants.revoke_grant(
-                session, grant_id=grant_id, actor=who.user(session), reason=reason, client=who.client
-            )
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        info = grants.revoke_grant(
+            session, grant_id=grant_id, actor=who.user(session), reason=reason, client=who.client
+        )
     emit(info) if as_json else print(f"grant {info.id}: revoked")

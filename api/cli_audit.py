@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_support import DEFAULT_USER, UserOpt, acting, fail, make_runtime, reported
+from api.cli_support import DEFAULT_USER, UserOpt, acting, command, fail, make_runtime, reported
 from api.trail import export_trail, verify_trail
 from api.when import parse_when
 from core.audit_export import FORMATS, SliceReport, verify_export
@@ -81,24 +81,17 @@ def export(
     """Export the events of a period with their chain hashes (auditors only; the export is audited)."""
     if fmt not in FORMATS:
         raise typer.BadParameter(f"{fmt!r}: use csv or jsonl", param_hint="--format")
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime):
-            tz = runtime.settings.timezone
-            start, end = parse_when(since, tz), parse_when(until, tz, end=True)
-            with (
-                open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout) as out
-            ):
-                report = export_trail(
-                    runtime.factory,
-                    out,
-                    user_id=who.user_id,
-                    since=start,
-                    until=end,
-                    fmt=fmt,
-                    client=who.client,
-                )
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who):
+        tz = runtime.settings.timezone
+        start, end = parse_when(since, tz), parse_when(until, tz, end=True)
+        with open(output, "w", encoding="utf-8", newline="") if output else nullcontext(sys.stdout) as out:
+            report = export_trail(
+                runtime.factory,
+                out,
+                user_id=who.user_id,
+                since=start,
+                until=end,
+                fmt=fmt,
+                client=who.client,
+            )
     typer.echo(f"exported {_summary(report)}", err=True)

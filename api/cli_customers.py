@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_support import DEFAULT_USER, JsonOpt, UserOpt, acting, emit, make_runtime, reported
+from api.cli_support import DEFAULT_USER, JsonOpt, UserOpt, command, emit
 from api.customers import customer_detail, customer_list, set_customer
 from core.messages import bilingual
 
@@ -25,20 +25,15 @@ def list_customers(
     user: UserOpt = DEFAULT_USER,
 ) -> None:
     """Customer files by name, with how many of each file's documents the user may read (audited)."""
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            rows = customer_list(
-                session,
-                viewer=who.user(session),
-                status=status,
-                department=department,
-                owner=owner,
-                client=who.client,
-            )
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        rows = customer_list(
+            session,
+            viewer=who.user(session),
+            status=status,
+            department=department,
+            owner=owner,
+            client=who.client,
+        )
     if as_json:
         emit(rows)
         return
@@ -56,15 +51,8 @@ def show(
     user: UserOpt = DEFAULT_USER,
 ) -> None:
     """One customer file and its documents the user may read, newest first (audited)."""
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            shown = customer_detail(
-                session, viewer=who.user(session), customer_id=customer_id, client=who.client
-            )
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        shown = customer_detail(session, viewer=who.user(session), customer_id=customer_id, client=who.client)
     if as_json:
         emit(shown)
         return
@@ -88,23 +76,18 @@ def set_file(
     Department and owner: a manager, or the manager of the department keeping the file; status: also an
     archivist. Audited with the values before and after.
     """
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            change = set_customer(
-                session,
-                runtime.index,
-                customer_id=customer_id,
-                actor=who.user(session),
-                department=department,
-                owner=owner,
-                status=status,
-                reason=reason or bilingual("customer.no_reason"),
-                client=who.client,
-            )
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        change = set_customer(
+            session,
+            runtime.index,
+            customer_id=customer_id,
+            actor=who.user(session),
+            department=department,
+            owner=owner,
+            status=status,
+            reason=reason or bilingual("customer.no_reason"),
+            client=who.client,
+        )
     if as_json:
         emit(change)
         return

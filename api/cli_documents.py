@@ -10,7 +10,7 @@ import typer
 from access.levels import set_document_level
 from access.metadata import correct_metadata
 from api import finding
-from api.cli_support import DEFAULT_USER, JsonOpt, UserOpt, acting, emit, make_runtime, reported
+from api.cli_support import DEFAULT_USER, JsonOpt, UserOpt, command, emit
 from api.indexing import index_documents
 from core.errors import DanganError
 from core.messages import bilingual
@@ -28,21 +28,16 @@ def set_level(
     user: UserOpt = DEFAULT_USER,
 ) -> None:
     """Set a document's level: a manager who reads it by right; kept as a revision, audited, re-indexed."""
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            change = set_document_level(
-                session,
-                document_id=document_id,
-                level=level,
-                actor=who.user(session),
-                reason=reason or bilingual("level.no_reason"),
-                client=who.client,
-            )
-            index_documents(session, runtime.index, [document_id])
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        change = set_document_level(
+            session,
+            document_id=document_id,
+            level=level,
+            actor=who.user(session),
+            reason=reason or bilingual("level.no_reason"),
+            client=who.client,
+        )
+        index_documents(session, runtime.index, [document_id])
     emit(change) if as_json else print(f"{document_id}: {change.before} → {change.after}")
 
 
@@ -60,24 +55,19 @@ def correct(
     user: UserOpt = DEFAULT_USER,
 ) -> None:
     """Correct type, title, date or customer file (archivist or manager); kept as a revision, re-indexed."""
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            change = correct_metadata(
-                session,
-                document_id=document_id,
-                actor=who.user(session),
-                reason=reason,
-                doc_type=doc_type,
-                title=title,
-                doc_date=parse_date(doc_date),
-                customer_id=customer_id,
-                client=who.client,
-            )
-            index_documents(session, runtime.index, [document_id])
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        change = correct_metadata(
+            session,
+            document_id=document_id,
+            actor=who.user(session),
+            reason=reason,
+            doc_type=doc_type,
+            title=title,
+            doc_date=parse_date(doc_date),
+            customer_id=customer_id,
+            client=who.client,
+        )
+        index_documents(session, runtime.index, [document_id])
     emit(change) if as_json else print(f"{document_id}: {change.before} → {change.after}")
 
 
@@ -98,20 +88,15 @@ def history(
     user: UserOpt = DEFAULT_USER,
 ) -> None:
     """A document's metadata revisions, for its readers (audited)."""
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime):
-            shown = finding.read_document(
-                runtime.factory,
-                user_id=who.user_id,
-                document_id=document_id,
-                action="history",
-                client=who.client,
-                show=finding.history_view,
-            )
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who):
+        shown = finding.read_document(
+            runtime.factory,
+            user_id=who.user_id,
+            document_id=document_id,
+            action="history",
+            client=who.client,
+            show=finding.history_view,
+        )
     if as_json:
         emit(shown)
         return

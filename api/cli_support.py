@@ -140,3 +140,15 @@ def emit(value: Any) -> None:
             _plain(value) if dataclasses.is_dataclass(value) else value, ensure_ascii=False, default=_plain
         )
     )
+
+
+@contextmanager
+def command(login: str) -> Iterator[tuple[Runtime, Acting]]:
+    """One command's runtime and acting user: domain errors reported as one line, the runtime closed."""
+    runtime = make_runtime()
+    try:
+        who = acting(runtime, login)
+        with reported(runtime):
+            yield runtime, who
+    finally:
+        runtime.close()

@@ -13,11 +13,9 @@ from api.cli_support import (
     DEFAULT_USER,
     JsonOpt,
     UserOpt,
-    acting,
+    command,
     emit,
-    make_runtime,
     read_password_file,
-    reported,
 )
 from api.people import add_person, people, person
 from core.messages import bilingual
@@ -56,25 +54,20 @@ def add(
     With --position department_manager and --department D the account becomes D's manager.
     """
     password = read_password_file(password_file)
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            new = add_person(
-                session,
-                actor=who.user(session),
-                login=login,
-                name=name,
-                department=department,
-                roles=role or ["staff"],
-                positions=position or [],
-                password=password,
-                min_password_length=runtime.settings.password_min_length,
-                client=who.client,
-            )
-            shown = person(session, new.user)
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        new = add_person(
+            session,
+            actor=who.user(session),
+            login=login,
+            name=name,
+            department=department,
+            roles=role or ["staff"],
+            positions=position or [],
+            password=password,
+            min_password_length=runtime.settings.password_min_length,
+            client=who.client,
+        )
+        shown = person(session, new.user)
     if as_json:
         emit(shown | {"one_time_password": new.one_time_password})
         return
@@ -85,14 +78,9 @@ def add(
 @app.command("list")
 def list_users(as_json: JsonOpt = False, user: UserOpt = DEFAULT_USER) -> None:
     """Every account, with roles, positions and state."""
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            require_role(who.user(session), "admin", action="user.list", client=who.client)
-            rows = people(session)
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        require_role(who.user(session), "admin", action="user.list", client=who.client)
+        rows = people(session)
     if as_json:
         emit(rows)
         return
@@ -102,16 +90,11 @@ def list_users(as_json: JsonOpt = False, user: UserOpt = DEFAULT_USER) -> None:
 
 
 def _set_active(login: str, active: bool, as_json: bool, user: str) -> None:
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            shown = person(
-                session,
-                set_active(session, actor=who.user(session), login=login, active=active, client=who.client),
-            )
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        shown = person(
+            session,
+            set_active(session, actor=who.user(session), login=login, active=active, client=who.client),
+        )
     emit(shown) if as_json else print(f"{login}: {'enabled' if active else 'disabled'}")
 
 
@@ -133,20 +116,15 @@ def reset(
 ) -> None:
     """Set a new password (or print a one-time one); unlocks the account and ends its sessions."""
     password = read_password_file(password_file)
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            one_time = reset_password(
-                session,
-                actor=who.user(session),
-                login=login,
-                password=password,
-                min_password_length=runtime.settings.password_min_length,
-                client=who.client,
-            )
-    finally:
-        runtime.close()
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        one_time = reset_password(
+            session,
+            actor=who.user(session),
+            login=login,
+            password=password,
+            min_password_length=runtime.settings.password_min_length,
+            client=who.client,
+        )
     if as_json:
         emit({"login": login, "one_time_password": one_time})
         return
@@ -154,23 +132,18 @@ def reset(
 
 
 def _set_role(login: str, role: str, granted: bool, as_json: bool, user: str) -> None:
-    runtime = make_runtime()
-    try:
-        who = acting(runtime, user)
-        with reported(runtime), runtime.factory() as session, session.begin():
-            shown = person(
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        shown = person(
+            session,
+            set_role(
                 session,
-                set_role(
-                    session,
-                    actor=who.user(session),
-                    login=login,
-                    role=role,
-                    granted=granted,
-                    client=who.client,
-                ),
-            )
-    finally:
-        runtime.close()
+                actor=who.user(session),
+                login=login,
+                role=role,
+                granted=granted,
+                client=who.client,
+            ),
+        )
     emit(shown) if as_json else print(f"{login}: {', '.join(shown['roles'])}")
 
 
