@@ -22,7 +22,7 @@ from core.db import utcnow
 from core.errors import DanganError
 from core.settings import Settings
 from ingest.classify import classify
-from ingest.detect import detect
+from ingest.detect import MIME
 from ingest.extract import extract_fields
 from ingest.ocr import OcrResult, PageJob
 from ingest.searchable import build_searchable_pdf
@@ -34,6 +34,7 @@ from storage.base import ObjectStore
 
 # Runs page jobs, calling back (job index, result) as each page finishes.
 OcrMap = Callable[[list[PageJob], Callable[[int, OcrResult], None]], None]
+KINDS = {mime: kind for kind, mime in MIME.items()}  # a document's stored mime back to its kind
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -88,11 +89,14 @@ def process_document(
         if doc.state in ("filed", "indexed"):
             return Processed(document_id, doc.state, doc.page_count)
         doc.state = "processing"
-        key, total = doc.object_key, doc.page_count
+        # Capture already judged the bytes (content-addressed, so the stored copy is the same file).
+        key, total, kind = doc.object_key, doc.page_count, KINDS[doc.mime]
     try:
         with _workdir(settings) as work:
             path = local_copy(store, key, local_path, work)
-            pages, tables, page_pdfs = _read_pages(factory, settings, ocr_map, path, work, document_id, total)
+            pages, tables, page_pdfs = _read_pages(
+                factory, settings, ocr_map, path, kind, work, document_id, total
+            )
             derivative = _store_searchable(store, work, path, pages, page_pdfs)
     except DanganError as err:
         return _fail(factory, document_id, actor, err.both())
@@ -133,24 +137,24 @@ def _read_pages(
     settings: Settings,
     ocr_map: OcrMap,
     path: Path,
+    kind: str,
     work: Path,
     document_id: int,
     total: int,
 ) -> tuple[list[PageText], list, dict[int, Path]]:
     """Every page's text: the text layer where there is one, else OCR (page PDFs land in work/)."""
-    detected = detect(path, settings=settings)
     pages: dict[int, PageText] = {}
     tables: list = []
     jobs: list[PageJob] = []
-    if detected.kind == "pdf":
+    if kind == "pdf":
         for layer in extract_text_layer(path, settings=settings):
             if layer.has_text_layer:
                 pages[layer.number] = PageText(layer.number, layer.text, "text_layer")
                 tables.extend(layer.tables)
             else:
-                jobs.append(_job(path, detected.kind, layer.number, settings))
+                jobs.append(_job(path, kind, layer.number, settings))
     else:
-        jobs = [_job(path, detected.kind, n, settings) for n in range(1, detected.page_count + 1)]
+        jobs = [_job(path, kind, n, settings) for n in range(1, total + 1)]
     _set_progress(factory, document_id, len(pages))
     page_pdfs: dict[int, Path] = {}
     last = time.monotonic()
