@@ -286,6 +286,23 @@ CATALOGUE: dict[str, dict[str, str]] = {
 LANGUAGES = ("zh-CN", "en")
 
 
+def _merge(part: dict[str, dict[str, str]]) -> None:
+    """Add one package's part of the catalogue; a code defined twice is a mistake."""
+    clash = CATALOGUE.keys() & part.keys()
+    if clash:
+        raise RuntimeError(f"message codes defined twice: {sorted(clash)}")
+    CATALOGUE.update(part)
+
+
+# Each area keeps its own part of the one catalogue, so that they can grow side by side.
+from core.messages_retention import MESSAGES as _RETENTION  # noqa: E402
+from core.messages_search import MESSAGES as _SEARCH  # noqa: E402
+from core.messages_web import MESSAGES as _WEB  # noqa: E402
+
+for _part in (_SEARCH, _WEB, _RETENTION):
+    _merge(_part)
+
+
 def translate(code: str, language: str = "zh-CN", /, **params: object) -> str:
     """The message for code in language, with params filled in."""
     entry = CATALOGUE.get(code)
