@@ -10,7 +10,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from api.indexing import index_documents
+from api.indexer import OWN_PROCESS_MIN_FILES, Indexer, index_now
+from api.reading import file_born_digital
 from api.runtime import Runtime
 from core.messages import bilingual
 from ingest.process import Processed, process_document
@@ -85,101 +86,200 @@ def ingest_files(
     on_total: Callable[[int], None] = lambda n: None,
     source: str = "cli",
 ) -> Summary:
-    """Ingest files; on_result is called per file once its document is indexed (or refused)."""
+    """Ingest files; on_result is called per file once its document is indexed (or refused).
+
+    Capture, reading and indexing overlap: each file is read as soon as it is stored, and filed documents
+    are committed to the index in batches while later files are still being captured and read.
+    """
     started = time.monotonic()
     summary = Summary()
-    received: list[tuple[Path, Received]] = []
-    for path in files:
-        try:
-            got = receive(
-                runtime.factory, runtime.store, runtime.settings, path=path, actor=actor, source=source
-            )
-        except Exception as err:  # noqa: BLE001 - one file's fault (a store outage, a bug) must not end the batch
-            log.exception("capture of %s failed", path)
-            result = FileResult(
-                str(path), "failed", None, None, bilingual("capture.failed", detail=repr(err))
-            )
-            summary.add(result)
-            on_result(result)
-            continue
-        if got.status == "ingested":
-            received.append((path, got))
-            on_total(got.page_count)
-        else:
-            result = FileResult(str(path), got.status, got.document_id, got.sha256, got.reason)
-            summary.add(result)
-            on_result(result)
-    ocr = runtime.ocr_map()
-    lock = threading.Lock()
 
-    def counted(jobs, on_page):  # type: ignore[no-untyped-def]
-        def page_done(i: int, result) -> None:  # type: ignore[no-untyped-def]
-            on_page(i, result)
-            with lock:
-                on_pages(1)
+    def report(result: FileResult) -> None:
+        summary.add(result)
+        on_result(result)
 
-        return ocr(jobs, page_done)
-
-    def work(path: Path, got: Received) -> Processed:
-        result = process_document(
-            runtime.factory,
-            runtime.store,
-            runtime.settings,
-            counted,
-            document_id=got.document_id,
-            actor=actor,
-            local_path=path,
-            customer=customer,
-            doc_type=doc_type,
-        )
-        text_pages = result.pages - result.ocr_pages
-        if text_pages > 0:
-            on_pages(text_pages)
-        return result
-
+    reader = _Reader(runtime, actor=actor, customer=customer, doc_type=doc_type, on_pages=on_pages)
+    indexer = Indexer(runtime, own_process=len(files) >= OWN_PROCESS_MIN_FILES)
     # More documents in flight than OCR workers, so the pool never waits on a document's own steps.
     threads = max(2, runtime.settings.ocr_workers * 2)
-    pending_index: list[tuple[Path, Received, Processed]] = []
-    last_flush = time.monotonic()
-
-    def flush() -> None:
-        nonlocal last_flush
-        ids = [p.document_id for _, _, p in pending_index if p.state == "filed"]
-        if ids:
-            with runtime.factory() as session, session.begin():
-                index_documents(session, runtime.index, ids)
-        for path, got, processed in pending_index:
-            status = "ingested" if processed.state == "filed" else "failed"
-            result = FileResult(
-                str(path),
-                status,
-                got.document_id,
-                got.sha256,
-                processed.error,
-                processed.pages,
-                processed.ocr_seconds,
-            )
-            summary.add(result)
-            on_result(result)
-        pending_index.clear()
-        last_flush = time.monotonic()
-
-    with ThreadPoolExecutor(threads, thread_name_prefix="ingest") as pool:
-        futures: dict[Future[Processed], tuple[Path, Received]] = {
-            pool.submit(work, path, got): (path, got) for path, got in received
-        }
-        while futures:
-            done, _ = wait(futures, timeout=1.0, return_when=FIRST_COMPLETED)
-            for future in done:
-                path, got = futures.pop(future)
-                try:
-                    processed = future.result()
-                except Exception as err:  # noqa: BLE001 - recorded on the document by process_document
-                    processed = Processed(got.document_id, "failed", error=f"{type(err).__name__}: {err}")
-                pending_index.append((path, got, processed))
-            batch_full = len(pending_index) >= runtime.settings.index_batch_size
-            if pending_index and (batch_full or not futures or time.monotonic() - last_flush > 2.0):
-                flush()
-    flush()
+    # The pool is left (its reads finished) before the filing, which commits what is still waiting.
+    with _Filing(runtime, indexer, report) as filing, ThreadPoolExecutor(threads, "ingest") as pool:
+        reading: dict[Future[Processed], tuple[Path, Received]] = {}
+        for path in files:
+            got = _capture(runtime, path, actor=actor, source=source)
+            if isinstance(got, FileResult):
+                report(got)
+                continue
+            on_total(got.page_count)
+            reading[reader.start(pool, path, got)] = (path, got)
+            filing.take(reader.settle(_finished(reading, timeout=0), pool, reading))
+        while reading:
+            filing.take(reader.settle(_finished(reading, timeout=1.0), pool, reading))
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def _capture(runtime: Runtime, path: Path, *, actor: str, source: str) -> Received | FileResult:
+    """The file stored and registered, or the outcome that ends its way here (duplicate, refused, failed)."""
+    try:
+        got = receive(runtime.factory, runtime.store, runtime.settings, path=path, actor=actor, source=source)
+    except Exception as err:  # noqa: BLE001 - one file's fault (a store outage, a bug) must not end the batch
+        log.exception("capture of %s failed", path)
+        return FileResult(str(path), "failed", None, None, bilingual("capture.failed", detail=repr(err)))
+    if got.status == "ingested":
+        return got
+    return FileResult(str(path), got.status, got.document_id, got.sha256, got.reason)
+
+
+def _finished(
+    reading: dict[Future[Processed], tuple[Path, Received]], *, timeout: float
+) -> list[tuple[Path, Received, Processed]]:
+    """The documents whose reading has ended (within timeout), taken out of reading."""
+    if not reading:
+        return []
+    done, _ = wait(reading, timeout=timeout, return_when=FIRST_COMPLETED)
+    finished = []
+    for future in done:
+        path, got = reading.pop(future)
+        try:
+            processed = future.result()
+        except Exception as err:  # noqa: BLE001 - recorded on the document by process_document
+            processed = Processed(got.document_id, "failed", error=f"{type(err).__name__}: {err}")
+        finished.append((path, got, processed))
+    return finished
+
+
+@dataclass
+class _Reader:
+    """Reads one received document: text layer or OCR, extraction, classification, filing."""
+
+    runtime: Runtime
+    actor: str
+    customer: str | None
+    doc_type: str | None
+    on_pages: Callable[[int], None]
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def start(self, threads: ThreadPoolExecutor, path: Path, got: Received) -> Future[Processed]:
+        """Begin reading: a PDF in a worker process of the OCR pool, anything else in a thread here."""
+        workers = getattr(self.runtime.ocr_map(), "executor", None)
+        if got.kind != "pdf" or workers is None:
+            return threads.submit(self.read, path, got)
+        return workers.submit(
+            file_born_digital,
+            self.runtime.settings,
+            document_id=got.document_id,
+            actor=self.actor,
+            path=str(path),
+            customer=self.customer,
+            doc_type=self.doc_type,
+        )
+
+    def settle(
+        self,
+        finished: list[tuple[Path, Received, Processed]],
+        threads: ThreadPoolExecutor,
+        reading: dict[Future[Processed], tuple[Path, Received]],
+    ) -> list[tuple[Path, Received, Processed]]:
+        """The documents done; a PDF that turned out to need OCR goes back to be read here."""
+        done = []
+        for path, got, processed in finished:
+            if processed.state == "needs_ocr":
+                reading[threads.submit(self.read, path, got)] = (path, got)
+                continue
+            if processed.ocr_pages == 0 and processed.pages:
+                self.on_pages(processed.pages)
+            done.append((path, got, processed))
+        return done
+
+    def read(self, path: Path, got: Received) -> Processed:
+        result = process_document(
+            self.runtime.factory,
+            self.runtime.store,
+            self.runtime.settings,
+            self._counted,
+            document_id=got.document_id,
+            actor=self.actor,
+            local_path=path,
+            customer=self.customer,
+            doc_type=self.doc_type,
+            read_text_layer=self.runtime.ocr_map().text_layer,
+        )
+        # Pages OCR'd were counted one by one; settle() counts a document's text pages when it is done.
+        if result.ocr_pages and result.pages > result.ocr_pages:
+            self.on_pages(result.pages - result.ocr_pages)
+        return result
+
+    def _counted(self, jobs, on_page):  # type: ignore[no-untyped-def]
+        def page_done(i: int, result) -> None:  # type: ignore[no-untyped-def]
+            on_page(i, result)
+            with self.lock:
+                self.on_pages(1)
+
+        return self.runtime.ocr_map()(jobs, page_done)
+
+
+class _Filing:
+    """Read documents on their way into the index: committed in batches, reported once indexed."""
+
+    def __init__(self, runtime: Runtime, indexer: Indexer, report: Callable[[FileResult], None]) -> None:
+        self.runtime = runtime
+        self.indexer = indexer
+        self.report = report
+        self.waiting: list[tuple[Path, Received, Processed]] = []
+        self.committing: list[tuple[Future[int], list[tuple[Path, Received, Processed]]]] = []
+        self.last_flush = time.monotonic()
+
+    def __enter__(self) -> _Filing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.flush()
+            for future, entries in self.committing:
+                self._settle(future, entries)
+            self.committing.clear()
+        finally:
+            self.indexer.close()
+
+    def take(self, finished: list[tuple[Path, Received, Processed]]) -> None:
+        """Queue read documents; commit a batch when it is full or has waited long enough."""
+        self.waiting.extend(finished)
+        batch_full = len(self.waiting) >= self.runtime.settings.index_batch_size
+        if self.waiting and (batch_full or time.monotonic() - self.last_flush > 2.0):
+            self.flush()
+        still = []
+        for future, entries in self.committing:
+            if future.done():
+                self._settle(future, entries)
+            else:
+                still.append((future, entries))
+        self.committing = still
+
+    def flush(self) -> None:
+        """Send the waiting documents to the index in one commit."""
+        if self.waiting:
+            ids = [p.document_id for _, _, p in self.waiting if p.state == "filed"]
+            self.committing.append((self.indexer.submit(ids), self.waiting))
+        self.waiting = []
+        self.last_flush = time.monotonic()
+
+    def _settle(self, future: Future[int], entries: list[tuple[Path, Received, Processed]]) -> None:
+        try:
+            future.result()
+        except Exception:  # noqa: BLE001 - the indexing process died: commit here instead
+            log.exception("indexing process failed; indexing in this process")
+            index_now(self.runtime, [p.document_id for _, _, p in entries if p.state == "filed"])
+        for path, got, processed in entries:
+            status = "ingested" if processed.state == "filed" else "failed"
+            self.report(
+                FileResult(
+                    str(path),
+                    status,
+                    got.document_id,
+                    got.sha256,
+                    processed.error,
+                    processed.pages,
+                    processed.ocr_seconds,
+                )
+            )

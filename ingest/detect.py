@@ -16,6 +16,7 @@ from PIL import Image, JpegImagePlugin, PngImagePlugin, TiffImagePlugin
 from core.errors import RejectedInput
 from core.messages import bilingual
 from core.settings import Settings
+from ingest.pdfium_lock import PDFIUM_LOCK
 
 Kind = Literal["pdf", "png", "jpeg", "tiff"]
 
@@ -117,6 +118,13 @@ def _detect_pdf(path: Path, size: int, settings: Settings) -> Detected:
     # pdfium repairs truncated files silently; an archive must not keep a silently shortened record.
     if b"%%EOF" not in tail:
         raise RejectedInput("input.corrupt_pdf", detail="truncated: no %%EOF at the end")
+    with PDFIUM_LOCK:
+        pages = _count_pdf_pages(path, settings)
+    return Detected("pdf", MIME["pdf"], pages, size)
+
+
+def _count_pdf_pages(path: Path, settings: Settings) -> int:
+    """The PDF's page count once pdfium has opened it and its first page (under PDFIUM_LOCK)."""
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as error:
@@ -133,7 +141,7 @@ def _detect_pdf(path: Path, size: int, settings: Settings) -> Detected:
             raise RejectedInput("input.corrupt_pdf", detail=str(error)) from error
     finally:
         document.close()
-    return Detected("pdf", MIME["pdf"], pages, size)
+    return pages
 
 
 def _why_unreadable(path: Path, error: pdfium.PdfiumError) -> RejectedInput:

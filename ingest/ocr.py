@@ -9,7 +9,6 @@ import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
@@ -163,9 +162,10 @@ def _at_ocr_resolution(image: Image.Image, dpi: int) -> tuple[Image.Image, int]:
 
 
 def make_ocr_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of spawned OCR workers, each running tesseract single-threaded."""
-    # spawn, not fork: the parent may hold threads, database connections and pdfium state.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_init_worker)
+    """A pool of OCR workers, each running tesseract single-threaded."""
+    from ingest.workers import worker_context
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(), initializer=_init_worker)
 
 
 def _init_worker() -> None:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import as_completed
+from pathlib import Path
 
+from core.settings import Settings
 from ingest.ocr import OcrResult, PageJob, make_ocr_pool, ocr_page
+from ingest.textlayer import PageText, extract_text_layer
 
 
 class OcrPool:
@@ -26,6 +29,11 @@ class OcrPool:
         finally:
             for future in futures:
                 future.cancel()
+
+    def text_layer(self, path: Path | str, *, settings: Settings) -> list[PageText]:
+        """The PDF's text layer read in a worker: pdfplumber's layout pass is pure Python, and the workers
+        are otherwise idle while born-digital PDFs go through."""
+        return self.executor.submit(extract_text_layer, str(path), settings=settings).result()
 
     def close(self) -> None:
         """Stop the workers."""

@@ -26,6 +26,7 @@ from ingest.detect import MIME
 from ingest.extract import extract_fields
 from ingest.ocr import OcrResult, PageJob
 from ingest.searchable import build_searchable_pdf
+from ingest.textlayer import PageText as TextLayerPage
 from ingest.textlayer import extract_text_layer
 from records import numbering
 from records.customers import given_customer, match_customer
@@ -34,6 +35,7 @@ from storage.base import ObjectStore
 
 # Runs page jobs, calling back (job index, result) as each page finishes.
 OcrMap = Callable[[list[PageJob], Callable[[int, OcrResult], None]], None]
+TextLayerReader = Callable[..., list[TextLayerPage]]  # (path, *, settings) like extract_text_layer
 KINDS = {mime: kind for kind, mime in MIME.items()}  # a document's stored mime back to its kind
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -80,8 +82,14 @@ def process_document(
     local_path: Path | None = None,
     customer: str | None = None,
     doc_type: str | None = None,
+    read_text_layer: TextLayerReader = extract_text_layer,
+    text_only: bool = False,
 ) -> Processed:
-    """Read, extract, classify and file one document; idempotent."""
+    """Read, extract, classify and file one document; idempotent.
+
+    read_text_layer may read in another process (OcrPool.text_layer); by default it reads here. With
+    text_only, a document with any page to OCR is left queued as it was, in state "needs_ocr".
+    """
     with factory() as session, session.begin():
         doc = session.get(Document, document_id)
         if doc is None:
@@ -94,8 +102,14 @@ def process_document(
     try:
         with _workdir(settings) as work:
             path = local_copy(store, key, local_path, work)
+            if text_only:
+                layers = read_text_layer(path, settings=settings) if kind == "pdf" else []
+                if not layers or not all(layer.has_text_layer for layer in layers):
+                    _requeue(factory, document_id)
+                    return Processed(document_id, "needs_ocr", total)
+                read_text_layer = lambda path, *, settings: layers  # noqa: E731 - read once, above
             pages, tables, page_pdfs = _read_pages(
-                factory, settings, ocr_map, path, kind, work, document_id, total
+                factory, settings, ocr_map, read_text_layer, path, kind, work, document_id, total
             )
             derivative = _store_searchable(store, work, path, pages, page_pdfs)
     except DanganError as err:
@@ -123,6 +137,11 @@ def process_document(
     return Processed(document_id, "filed", len(pages), len(page_pdfs), ocr_seconds)
 
 
+def _requeue(factory: sessionmaker[Session], document_id: int) -> None:
+    with factory() as session, session.begin():
+        session.execute(update(Document).where(Document.id == document_id).values(state="queued"))
+
+
 @contextmanager
 def _workdir(settings: Settings) -> Iterator[Path]:
     """A scratch folder under DANGAN_HOME/tmp, removed afterwards."""
@@ -136,6 +155,7 @@ def _read_pages(
     factory: sessionmaker[Session],
     settings: Settings,
     ocr_map: OcrMap,
+    read_text_layer: TextLayerReader,
     path: Path,
     kind: str,
     work: Path,
@@ -147,7 +167,7 @@ def _read_pages(
     tables: list = []
     jobs: list[PageJob] = []
     if kind == "pdf":
-        for layer in extract_text_layer(path, settings=settings):
+        for layer in read_text_layer(path, settings=settings):
             if layer.has_text_layer:
                 pages[layer.number] = PageText(layer.number, layer.text, "text_layer")
                 tables.extend(layer.tables)

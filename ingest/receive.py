@@ -36,6 +36,7 @@ class Received:
     reason: str | None = None
     reason_code: str | None = None
     page_count: int = 0
+    kind: str | None = None  # pdf | png | jpeg | tiff, as detected from the content
     error: DanganError | None = None
 
 
@@ -122,7 +123,7 @@ def receive(
         if put.created:
             _forget_object(factory, store, put.key, digest)
         raise
-    return Received(name, "ingested", doc_id, digest, page_count=detected.page_count)
+    return Received(name, "ingested", doc_id, digest, page_count=detected.page_count, kind=detected.kind)
 
 
 def _forget_object(factory: sessionmaker[Session], store: ObjectStore, key: str, digest: str) -> None:

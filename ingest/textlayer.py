@@ -15,6 +15,7 @@ import pypdfium2 as pdfium
 from pdfminer.pdfpage import PDFPage
 
 from core.settings import Settings
+from ingest.pdfium_lock import PDFIUM_LOCK
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +64,18 @@ def iter_page_text(path: Path | str, *, min_chars: int, reopen_every: int = 32) 
     """
     start = 0
     while True:
-        document = pdfium.PdfDocument(str(path))
-        try:
+        # The lock is held for each call into pdfium, never across a yield.
+        with PDFIUM_LOCK:
+            document = pdfium.PdfDocument(str(path))
             total = len(document)
+        try:
             for index in range(start, min(total, start + reopen_every)):
-                text, ruled = _pdfium_text(document, index)
+                with PDFIUM_LOCK:
+                    text, ruled = _pdfium_text(document, index)
                 yield PageText(index + 1, text, readable_chars(text) >= min_chars, ruled=ruled)
         finally:
-            document.close()
+            with PDFIUM_LOCK:
+                document.close()
         start += reopen_every
         if start >= total:
             return
