@@ -16,6 +16,7 @@ from api.runtime import Runtime
 from core.messages import bilingual
 from ingest.process import Processed, process_document
 from ingest.receive import Received, receive
+from ingest.textlayer import extract_text_layer
 
 log = logging.getLogger(__name__)
 
@@ -98,8 +99,11 @@ def ingest_files(
         summary.add(result)
         on_result(result)
 
-    reader = _Reader(runtime, actor=actor, customer=customer, doc_type=doc_type, on_pages=on_pages)
-    indexer = Indexer(runtime, own_process=len(files) >= OWN_PROCESS_MIN_FILES)
+    # A large batch spreads over processes: PDFs are read and filed in the OCR pool's workers, index
+    # commits run in a process of their own. A few files (one huge PDF, say) stay in this process.
+    large = len(files) >= OWN_PROCESS_MIN_FILES
+    reader = _Reader(runtime, actor, customer, doc_type, on_pages, in_workers=large)
+    indexer = Indexer(runtime, own_process=large)
     # More documents in flight than OCR workers, so the pool never waits on a document's own steps.
     threads = max(2, runtime.settings.ocr_workers * 2)
     # The pool is left (its reads finished) before the filing, which commits what is still waiting.
@@ -158,11 +162,12 @@ class _Reader:
     customer: str | None
     doc_type: str | None
     on_pages: Callable[[int], None]
+    in_workers: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self, threads: ThreadPoolExecutor, path: Path, got: Received) -> Future[Processed]:
         """Begin reading: a PDF in a worker process of the OCR pool, anything else in a thread here."""
-        workers = getattr(self.runtime.ocr_map(), "executor", None)
+        workers = getattr(self.runtime.ocr_map(), "executor", None) if self.in_workers else None
         if got.kind != "pdf" or workers is None:
             return threads.submit(self.read, path, got)
         return workers.submit(
@@ -203,7 +208,7 @@ class _Reader:
             local_path=path,
             customer=self.customer,
             doc_type=self.doc_type,
-            read_text_layer=self.runtime.ocr_map().text_layer,
+            read_text_layer=self.runtime.ocr_map().text_layer if self.in_workers else extract_text_layer,
         )
         # Pages OCR'd were counted one by one; settle() counts a document's text pages when it is done.
         if result.ocr_pages and result.pages > result.ocr_pages:
