@@ -3,16 +3,18 @@ SHELL := /bin/bash
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+HTMX := api/static/vendor/htmx.min.js
 APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd poppler-utils fonts-noto-cjk
-# Tests render pages with Noto CJK and write text PDFs with WenQuanYi; the benchmark compares with ocrmypdf.
-TEST_APT_PACKAGES := fonts-wqy-zenhei
+# Tests render pages with Noto CJK and write text PDFs with WenQuanYi, and drive the web UI in Debian's
+# headless Chromium (tests/e2e); the benchmark compares with ocrmypdf.
+TEST_APT_PACKAGES := fonts-wqy-zenhei chromium
 BENCH_APT_PACKAGES := fonts-wqy-zenhei ocrmypdf
 PG_TEST_URL ?= postgresql://127.0.0.1:5432/test
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install install-system install-test-system install-bench-system run test test-sqlite test-postgres bench lint clean
 
-install: install-system $(VENV)/.installed
+install: install-system $(VENV)/.installed $(HTMX)
 
 # Debian packages: only the missing ones, so a second run costs one dpkg query.
 install-system:
@@ -27,6 +29,14 @@ install-test-system:
 
 install-bench-system:
 	@$(MAKE) --no-print-directory install-system APT_PACKAGES="$(BENCH_APT_PACKAGES)"
+
+# htmx from the npm registry, pinned by package-lock.json and copied into api/static (git-ignored, never a
+# CDN); redone only when the lock changes.
+$(HTMX): package-lock.json
+	@command -v npm >/dev/null || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq npm; }
+	npm ci --no-audit --no-fund --silent
+	@mkdir -p $(@D)
+	cp node_modules/htmx.org/dist/htmx.min.js $@
 
 # The venv is rebuilt only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from api import cli_access, cli_audit, cli_customers, cli_documents, cli_users
+from api import cli_access, cli_audit, cli_customers, cli_documents, cli_index, cli_retention, cli_users
 from api.cli_support import (
     DEFAULT_USER,
     JsonOpt,
@@ -32,8 +32,10 @@ from core.settings import Settings
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dangan (档案): customer archives.")
 err_console = Console(stderr=True)
 
-for sub in (cli_users, cli_customers, cli_documents, cli_access, cli_audit):
+for sub in (cli_users, cli_customers, cli_documents, cli_access, cli_audit, cli_retention):
     app.add_typer(sub.app, name=sub.NAME)
+app.add_typer(cli_index.app, name=cli_index.NAME)
+app.command("check")(cli_index.check)
 
 
 @app.command()
@@ -145,6 +147,11 @@ def _run_ingest(runtime, files, user, customer, doc_type, as_json, ingest_files)
 def search(
     query: Annotated[str, typer.Argument(help="Search words, phrases in quotes, AND/OR/NOT, field filters.")],
     limit: Annotated[int, typer.Option(help="Most hits to show.")] = 10,
+    offset: Annotated[int, typer.Option(help="Hits to skip (paging).")] = 0,
+    sort: Annotated[str, typer.Option(help="relevance, date, -date or archive_no.")] = "relevance",
+    facets: Annotated[
+        bool, typer.Option("--facets", help="Add counts per type, customer, year, level.")
+    ] = False,
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
 ) -> None:
@@ -156,7 +163,15 @@ def search(
         who = acting(runtime, user)
         with runtime.factory() as session, session.begin():
             result = run_search(
-                session, runtime.index, query=query, limit=limit, user=who.user(session), client=who.client
+                session,
+                runtime.index,
+                query=query,
+                limit=limit,
+                offset=offset,
+                sort=sort,
+                facets=facets,
+                user=who.user(session),
+                client=who.client,
             )
     except DanganError as err:
         fail(err.both(), 2)

@@ -20,8 +20,10 @@ from access.models import User
 from access.policy import readable_filter
 from api.indexing import index_documents
 from core import audit
+from core.db import utcnow
 from records.customer_files import get_customer, info, list_customers
 from records.models import Document
+from retention.schedule import customer_status_changed
 from search.index import SearchIndex
 
 
@@ -119,6 +121,10 @@ def set_customer(
         client=client,
     )
     reindexed = index_documents(session, index, change.document_ids)
+    if "status" in change.after:  # relationship-end rules run from the day a customer became former or lost
+        customer_status_changed(
+            session, customer_id=change.customer_id, status=change.after["status"], on=utcnow().date()
+        )
     return {
         "customer_id": change.customer_id,
         "before": change.before,

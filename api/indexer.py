@@ -11,7 +11,8 @@ import logging
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from api.indexing import index_documents
+from api.filed import after_filing
+from api.indexing import indexable, mark_indexed
 from api.runtime import Runtime
 from core.settings import Settings
 from ingest.workers import worker_context
@@ -60,8 +61,17 @@ class Indexer:
 
 def index_now(runtime: Runtime, ids: list[int]) -> int:
     """Index these documents in this process, in one transaction and commit."""
+    # Three short transactions, not one around the commit: on SQLite a transaction holds the write lock
+    # (BEGIN IMMEDIATE), and an index commit of a few hundred documents takes seconds, during which
+    # every capture and filing in the batch's other processes would wait.
     with runtime.factory() as session, session.begin():
-        return index_documents(session, runtime.index, ids)
+        docs = indexable(session, ids)
+    if docs:
+        runtime.index.add_documents(docs)
+        with runtime.factory() as session, session.begin():
+            mark_indexed(session, [d.document_id for d in docs])
+    after_filing(runtime, ids)
+    return len(docs)
 
 
 def _start_child(settings: Settings) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
+from api.filed import after_filing
 from api.indexing import index_documents
 from api.runtime import Runtime
 from ingest.process import Processed, process_document
@@ -41,6 +42,7 @@ def process_and_index(
     if result.state == "filed":
         with runtime.factory() as session, session.begin():
             index_documents(session, runtime.index, [document_id])
+        after_filing(runtime, [document_id])
         result.state = "indexed"
     return result
 

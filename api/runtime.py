@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -43,11 +45,12 @@ class Runtime:
 
     @cached_property
     def index(self) -> SearchIndex:
-        from search.index import SearchIndex
+        """The live search index (DANGAN_SEARCH_ENGINE; follows `dangan index rebuild` swaps)."""
+        from search.store import LiveIndex
 
-        index = SearchIndex(self.settings.index_dir)
+        index = LiveIndex.from_settings(self.settings)
         index.open_or_create()
-        return index
+        return index  # type: ignore[return-value]
 
     def ocr_map(self):  # -> ingest.process.OcrMap
         """The shared OCR process pool, started on first use."""
@@ -59,6 +62,10 @@ class Runtime:
             if self._own_pool is None:
                 self._own_pool = OcrPool(self.settings.ocr_workers)
             return self._own_pool
+
+    def today(self) -> date:
+        """Today where the archive is (DANGAN_TIMEZONE)."""
+        return datetime.now(ZoneInfo(self.settings.timezone)).date()
 
     def close(self) -> None:
         """Stop the OCR pool and release connections."""

@@ -7,11 +7,13 @@ from sqlalchemy import select
 
 from access.rules import ensure_defaults
 from access.users import ensure_admin
+from api.housekeeping import sweep_leftovers
 from api.runtime import Runtime
 from core import audit
 from core.migrate import upgrade
 from ingest.classify import load_rules
 from records.models import DocumentType
+from retention.schedule import ensure_default_schedule
 
 
 def initialise(runtime: Runtime) -> str:
@@ -19,6 +21,7 @@ def initialise(runtime: Runtime) -> str:
     settings = runtime.settings
     settings.home.mkdir(parents=True, exist_ok=True)
     (settings.home / "tmp").mkdir(exist_ok=True)
+    sweep_leftovers(settings)
     upgrade(runtime.engine)
     added = 0
     with runtime.factory() as session, session.begin():
@@ -39,6 +42,7 @@ def initialise(runtime: Runtime) -> str:
             )
             added += 1
         rules_added = ensure_defaults(session)
+        rules_added += ensure_default_schedule(session)  # retention rules per document type (RET-2)
         if added or rules_added:
             audit.record(
                 session,

@@ -42,6 +42,19 @@ class Settings(BaseSettings):
     )
     s3_region: str | None = Field(None, description="S3 region, if the server needs one.")
     s3_secure: bool = Field(False, description="Use HTTPS for S3.")
+    s3_object_lock: Literal["off", "governance", "compliance"] = Field(
+        "off",
+        description=(
+            "WORM: `governance` or `compliance` keeps originals and derivatives in an object-lock bucket, each "
+            "retained until its record's due date and under S3 legal hold while a Dangan hold covers it; "
+            "`compliance` cannot be lifted early by anyone, `governance` by a key with the bypass right."
+        ),
+    )
+    s3_lock_permanent_years: int = Field(
+        10,
+        description="Retain-until of permanent records (and registers) this many years ahead, renewed by the "
+        "retention lock job (`dangan retention lock`).",
+    )
     s3_part_size: int = Field(
         16 * 1024 * 1024,
         description="Multipart upload part size in bytes for S3 (an upload holds about two parts in memory).",
@@ -95,6 +108,13 @@ class Settings(BaseSettings):
     worker_threads: int = Field(2, description="Job-queue worker threads (in `serve` and `worker`).")
     serve_worker: bool = Field(True, description="`dangan serve` also runs the job worker in-process.")
     index_batch_size: int = Field(200, description="Documents per index commit.")
+    search_engine: Literal["whoosh", "tantivy"] = Field(
+        "whoosh",
+        description=(
+            "Search engine for a new index and the default of `dangan index rebuild --engine`; an existing "
+            "index keeps the engine it was built with until it is rebuilt with another."
+        ),
+    )
     host: str = Field("127.0.0.1", description="Address `dangan serve` binds to.")
     port: int = Field(8000, description="Port `dangan serve` listens on.")
     timezone: str = Field("Asia/Shanghai", description="Time zone for dates shown to people.")
@@ -109,6 +129,9 @@ class Settings(BaseSettings):
     password_min_length: int = Field(10, description="Shortest password accepted when one is set or changed.")
     session_idle_minutes: int = Field(30, description="A web session unused this long ends.")
     session_max_hours: int = Field(12, description="A web session ends this long after login, however used.")
+    destruction_approvers: int = Field(
+        2, description="Distinct approvers a destruction batch needs, none of them its proposer (DSP-3)."
+    )
     access_max_days: int = Field(
         90, description="Longest period an access request (查阅申请) may ask for, in days."
     )

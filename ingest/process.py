@@ -96,7 +96,8 @@ def process_document(
             raise DanganError("document.not_found", id=document_id)
         if doc.state in ("filed", "indexed"):
             return Processed(document_id, doc.state, doc.page_count)
-        doc.state = "processing"
+        if not text_only:  # a text-only read is over in milliseconds: no one would see "processing"
+            doc.state = "processing"
         # Capture already judged the bytes (content-addressed, so the stored copy is the same file).
         key, total, kind = doc.object_key, doc.page_count, KINDS[doc.mime]
     try:
@@ -175,7 +176,8 @@ def _read_pages(
                 jobs.append(_job(path, kind, layer.number, settings))
     else:
         jobs = [_job(path, kind, n, settings) for n in range(1, total + 1)]
-    _set_progress(factory, document_id, len(pages))
+    if jobs:  # with no page to OCR, filing sets the progress with everything else
+        _set_progress(factory, document_id, len(pages))
     page_pdfs: dict[int, Path] = {}
     last = time.monotonic()
 

@@ -102,6 +102,25 @@ def word_tokens(text: str) -> Iterator[Span]:
             pos += 1
 
 
+_ALL_CJK = re.compile(f"[{CJK_CLASS}]+")
+
+
+def jieba_words(text: str) -> list[str]:
+    """Content words of normalised text for "more like this": CJK words of 2+ characters, English
+    words of 3+ letters, and codes with a digit (whole), in text order."""
+    with _segmenter_lock:
+        pieces = _jieba().cut(text)
+    words = [
+        w
+        for w in pieces
+        if (len(w) >= 2 and _ALL_CJK.fullmatch(w)) or (len(w) >= 3 and _ASCII_WORD.fullmatch(w))
+    ]
+    words += [
+        m.group(0) for m in _CODE.finditer(text) if len(m.group(0)) >= 4 and _HAS_DIGIT.search(m.group(0))
+    ]
+    return words
+
+
 def word_terms(text: str) -> list[str]:
     """Query-side word terms of normalised text: what the word fields hold for it."""
     return [stem(word) for word, _, _, _ in word_tokens(text)]

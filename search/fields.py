@@ -36,20 +36,33 @@ class _DirectField(TEXT):
     def spans(self, text: str) -> Iterable[Span]:
         raise NotImplementedError
 
-    def index(self, value: Any, **kwargs: Any) -> Iterator[Posting]:
-        if isinstance(value, list | tuple):
-            value = " ".join(value)
-        boost = self.format.field_boost
+    def analyse(self, value: str) -> dict[str, list[int]] | Counter[str]:
+        """Term positions (or counts, without positions) of a value: what index() writes, picklable."""
         if self.format.supports("positions"):
             positions: defaultdict[str, list[int]] = defaultdict(list)
             for term, pos, _, _ in self.spans(normalize(value)):
                 positions[term].append(pos)
+            return dict(positions)
+        return Counter(term for term, _, _, _ in self.spans(normalize(value)))
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[Posting]:
+        if isinstance(value, dict):
+            # Analysed already (SearchIndex.prepare, in another process).
+            yield from self._postings(value)
+            return
+        if isinstance(value, list | tuple):
+            value = " ".join(value)
+        yield from self._postings(self.analyse(value))
+
+    def _postings(self, analysed: dict[str, Any]) -> Iterator[Posting]:
+        boost = self.format.field_boost
+        if self.format.supports("positions"):
+            positions = analysed
             encode = self.format.encode
             for term, poslist in positions.items():
                 yield term.encode("utf-8"), len(poslist), len(poslist) * boost, encode(poslist)
         else:
-            counts = Counter(term for term, _, _, _ in self.spans(normalize(value)))
-            for term, count in counts.items():
+            for term, count in analysed.items():
                 yield term.encode("utf-8"), count, count * boost, pack_uint(count)
 
 

@@ -5,6 +5,8 @@
     -草稿   NOT 草稿         without
     "借款合同"  「借款合同」   an exact phrase
     customer:鸿达  type:借款合同  archive:A001-KH·2025   field filters (also 客户: 类型: 档号:)
+    tag:续贷  dept:信贷部                               tags and the customer file's department (标签: 部门:)
+    date:2023-01..2023-06  amount:1000..5000         document date and amount (yuan) ranges (日期: 签订日期: 金额:)
     (借款 OR 担保) -草稿     grouping
 
 Malformed input raises BadQuery; nothing else escapes.
@@ -29,7 +31,18 @@ FIELD_ALIASES = {
     "类型": "type",
     "archive": "archive",
     "档号": "archive",
+    "tag": "tag",
+    "标签": "tag",
+    "dept": "dept",
+    "部门": "dept",
+    "date": "date",
+    "日期": "date",
+    "签订日期": "date",
+    "amount": "amount",
+    "金额": "amount",
 }
+# Filters that restrict documents but are no text to mark in a snippet.
+UNMARKED_FIELDS = frozenset({"tag", "dept", "date", "amount"})
 
 # Full-width and typographic forms of the characters that carry query structure.
 _STRUCTURE = str.maketrans(
@@ -233,7 +246,7 @@ def parse(query: str) -> Node:
 def positive_terms(node: Node) -> list[Term]:
     """Terms the query looks for (not those under NOT), in query order: what snippets mark."""
     if isinstance(node, Term):
-        return [node]
+        return [] if node.field in UNMARKED_FIELDS else [node]
     if isinstance(node, Not):
         return []
     return [term for item in node.items for term in positive_terms(item)]

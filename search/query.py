@@ -8,34 +8,44 @@ HT2024-0173 and HT.2024-0173 find one another.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any
 
 from whoosh import query as wq
-from whoosh.collectors import Collector, FilterCollector, TopCollector
+from whoosh.collectors import Collector, FilterCollector, SortingCollector, TopCollector
 from whoosh.reading import TermNotFound
 from whoosh.searching import Results, Searcher
+from whoosh.sorting import FacetType, FieldFacet, MultiFacet, TranslateFacet
 
 from core.errors import BadQuery
 from search.analysis import bigram_query_terms, code_key, is_code, word_terms
+from search.datefilter import DateFilter
+from search.facets import facet_counts
 from search.index import SearchIndex
 from search.normalize import has_cjk, normalize
 from search.parser import And, Node, Not, Or, Term, parse
 from search.phrase import SequenceQuery
+from search.ranges import amount_bounds, date_bounds
+from search.results import FACETS, FacetCount, Hit, SearchResult, check_page
 from search.schema import (
+    AMOUNTS,
     ARCHIVE_CODES,
     ARCHIVE_NO,
     CODES,
     CUSTOMER,
     CUSTOMER_BI,
+    DEPARTMENT,
+    DOC_DATE,
     DOC_TYPE,
     DOC_TYPE_BI,
     HEAD,
     HEAD_BI,
     ID_FIELD,
+    TAGS,
     TEXT_BI,
     TEXT_CODES,
     TEXT_WORDS,
     keyword,
+    tag_keys,
 )
 from search.scope import Scope, scope_filter
 
@@ -49,69 +59,103 @@ WORD_SCORE_WEIGHT = 0.5
 _ID_LOOKUP_LIMIT = 2000
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One matching document and its BM25F score."""
-
-    document_id: int
-    score: float
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """The total number of matches and the requested page of hits, best first."""
-
-    total: int
-    hits: list[Hit]
-
-
 def search(
-    index: SearchIndex,
+    index: SearchIndex | Any,
     query: str,
     *,
     limit: int = 20,
     offset: int = 0,
     filter_ids: set[int] | None = None,
     scope: Scope | None = None,
+    sort: str = "relevance",
+    facets: bool = False,
+    exclude_ids: set[int] | None = None,
 ) -> SearchResult:
-    """Search the index; filter_ids and scope, when given, restrict hits and total to what they allow.
+    """Search the index; filter_ids and scope, when given, restrict hits, total and facets to what they allow.
 
     scope (search.scope) is a reader's permission filter, worked out inside the index from the level,
     department, owner, customer and document id stored with each entry; unlike filter_ids it needs no list
     of readable ids, and it costs the shorter of the readable and the unreadable posting lists.
+    sort is one of search.results.SORTS; facets adds counts per type, customer, year and level.
     """
-    if limit < 1 or offset < 0:
-        raise BadQuery("search.bad_query", detail=f"limit={limit} offset={offset}")
-    compiled = compile_query(parse(query))
+    check_page(limit=limit, offset=offset, sort=sort)
+    node = parse(query)
+    if getattr(index, "engine", "whoosh") == "tantivy":
+        from search.tantivy_query import tantivy_search
+
+        return tantivy_search(
+            index,
+            node,
+            limit=limit,
+            offset=offset,
+            filter_ids=filter_ids,
+            scope=scope,
+            sort=sort,
+            facets=facets,
+            exclude_ids=exclude_ids,
+        )
+    compiled = compile_query(node)
     if filter_ids is not None and not filter_ids:
         return SearchResult(total=0, hits=[])
     with index.searcher() as searcher:
         allow = None if filter_ids is None else _docnums(searcher, filter_ids)
-        restrict = None
+        restrict = _docnums(searcher, exclude_ids) if exclude_ids else None
         if scope is not None:
             by_scope = scope_filter(searcher, scope)
             if by_scope.allow is not None:
                 allow = by_scope.allow if allow is None else allow & by_scope.allow
-            restrict = by_scope.restrict or None
+            if by_scope.restrict:
+                restrict = by_scope.restrict if restrict is None else restrict | by_scope.restrict
         if allow is not None and not allow:
-            return SearchResult(total=0, hits=[])
-        results, total = _run(searcher, compiled, offset + limit, allow, restrict)
+            return SearchResult(total=0, hits=[], facets=_empty_facets() if facets else {})
+        results, total = _run(searcher, compiled, offset + limit, allow, restrict or None, sort)
         hits = [
-            Hit(document_id=searcher.stored_fields(docnum)[ID_FIELD], score=float(score))
+            Hit(
+                document_id=searcher.stored_fields(docnum)[ID_FIELD],
+                score=float(score) if sort == "relevance" else 0.0,
+            )
             for score, docnum in results.top_n[offset : offset + limit]
         ]
-    return SearchResult(total=total, hits=hits)
+        counts = facet_counts(searcher, compiled, allow, restrict or None) if facets else {}
+    return SearchResult(total=total, hits=hits, facets=counts)
+
+
+def _empty_facets() -> dict[str, list[FacetCount]]:
+    return {name: [] for name in FACETS}
+
+
+# The date column's sort key is the value shifted to unsigned 32 bits; a missing date is the maximum.
+_NO_DATE = 2**32 - 1
+
+
+def _sort_facet(sort: str) -> FacetType:
+    """Sort key: the field, then the id; documents without a date last either way."""
+    if sort == "archive_no":
+        # Documents without an archive number (the column's empty value) last.
+        first: FacetType = TranslateFacet(lambda v: (not v, v), FieldFacet(ARCHIVE_NO))
+    elif sort == "date":
+        first = FieldFacet(DOC_DATE)
+    else:
+        first = TranslateFacet(lambda v: -v if v < _NO_DATE else 0, FieldFacet(DOC_DATE))
+    return MultiFacet([first, FieldFacet(ID_FIELD)])
 
 
 def _run(
-    searcher: Searcher, compiled: wq.Query, top: int, allow: set[int] | None, restrict: set[int] | None = None
+    searcher: Searcher,
+    compiled: wq.Query,
+    top: int,
+    allow: set[int] | None,
+    restrict: set[int] | None = None,
+    sort: str = "relevance",
 ) -> tuple[Results, int]:
     """The top hits and the exact total, by whichever of two strategies is cheaper."""
-    skipping = all(isinstance(leaf, wq.Term | wq.Every) for leaf in compiled.leaves())
-    if skipping:
+    skipping = sort == "relevance" and all(isinstance(leaf, wq.Term | wq.Every) for leaf in compiled.leaves())
+    if sort != "relevance":
+        collector: Collector = SortingCollector(_sort_facet(sort), limit=top)
+    elif skipping:
         # Plain terms: block-max skipping finds the top hits fast, and an unscored pass
         # over the matches counts them cheaply.
-        collector: Collector = TopCollector(top)
+        collector = TopCollector(top)
     else:
         # Phrases and prefixes cost most per candidate: score every match in one pass and
         # count as we go (replace=0: pruning sub-matchers mid-search would skew the count).
@@ -143,6 +187,16 @@ def _compile(node: Node) -> wq.Query | None:
     if isinstance(node, Not):
         inner = _compile(node.item)
         return None if inner is None else wq.Not(inner)
+    if isinstance(node, And):
+        dates = [item for item in node.items if isinstance(item, Term) and item.field == "date"]
+        rest = [item for item in node.items if item not in dates]
+        if dates and any(not isinstance(item, Not) for item in rest):
+            # Other terms pick the candidates; their dates are looked up in the column.
+            inner = _compile(rest[0] if len(rest) == 1 else And(tuple(rest)))
+            if inner is not None and not isinstance(inner, wq.Not):
+                for term in dates:
+                    inner = DateFilter(inner, *date_bounds(term.text))
+                return inner
     children = [c for c in (_compile(item) for item in node.items) if c is not None]
     if not children:
         return None
@@ -163,6 +217,15 @@ def _either(queries: list[wq.Query]) -> wq.Query:
 
 
 def _term(term: Term) -> wq.Query | None:
+    if term.field in ("date", "amount"):
+        low, high = date_bounds(term.text) if term.field == "date" else amount_bounds(term.text)
+        return wq.NumericRange(DOC_DATE if term.field == "date" else AMOUNTS, low, high)
+    if term.field == "dept":
+        # Exactly as the database holds it, like the permission filter (search.scope).
+        return wq.Term(DEPARTMENT, term.text.strip()) if term.text.strip() else None
+    if term.field == "tag":
+        keys = tag_keys([term.text])
+        return wq.Term(TAGS, keys[0]) if keys else None
     text = normalize(term.text).strip()
     if not text:
         return None

@@ -9,14 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from whoosh.fields import ID, NUMERIC, STORED, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 
 from search.fields import BigramField, CodeField, WordField
 from search.normalize import normalize
 
 # Bump when fields or analysis change in a way that needs a rebuild of existing indexes.
 # 2: level, department and owner are stored exactly (they filter what a reader may see).
-SCHEMA_VERSION = 2
+# 3: tags and amounts (field filters), customer department as a filter.
+SCHEMA_VERSION = 3
 
 ID_FIELD = "id"
 UPDATED_FIELD = "updated_at"
@@ -30,6 +31,7 @@ ARCHIVE_NO, ARCHIVE_CODES = "archive_no", "archive"
 CODES = "codes"
 DOC_DATE = "doc_date"
 LEVEL, DEPARTMENT, OWNER, CUSTOMER_ID = "level", "department", "owner", "customer_id"
+TAGS, AMOUNTS = "tags", "amounts"
 
 
 @dataclass
@@ -49,6 +51,8 @@ class IndexDoc:
     owner: str | None = None
     customer_id: int | None = None
     updated_at: datetime | None = None
+    tags: list[str] = field(default_factory=list)
+    amounts: list[int] = field(default_factory=list)  # fen
 
 
 def build_schema() -> Schema:
@@ -77,6 +81,8 @@ def build_schema() -> Schema:
             DEPARTMENT: ID(sortable=True),
             OWNER: ID(),
             CUSTOMER_ID: NUMERIC(int, bits=64, sortable=True, shift_step=0),
+            TAGS: KEYWORD(commas=True, lowercase=False),
+            AMOUNTS: NUMERIC(int, bits=64, signed=True),
         }
     )
 
@@ -125,4 +131,15 @@ def to_fields(doc: IndexDoc) -> dict[str, object]:
         values[DOC_DATE] = date_key(doc.doc_date)
     if doc.customer_id is not None:
         values[CUSTOMER_ID] = doc.customer_id
+    tags = tag_keys(doc.tags)
+    if tags:
+        values[TAGS] = ",".join(tags)
+    if doc.amounts:
+        values[AMOUNTS] = sorted(set(doc.amounts))
     return values
+
+
+def tag_keys(tags: list[str]) -> list[str]:
+    """Tags as they are indexed and looked up: folded, without commas, each once."""
+    keys = (keyword(tag).replace(",", " ") for tag in tags)
+    return sorted({key for key in keys if key})

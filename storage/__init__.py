@@ -31,5 +31,7 @@ def make_store(settings: Settings) -> ObjectStore:
             secure=settings.s3_secure,
             region=settings.s3_region,
             part_size=settings.s3_part_size,
+            object_lock=settings.s3_object_lock != "off",
+            lock_mode="compliance" if settings.s3_object_lock == "compliance" else "governance",
         )
     return FilesystemStore(settings.objects_dir)

@@ -9,14 +9,15 @@ import shutil
 import stat as stat_module
 import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from core.errors import Conflict, RejectedInput
+from core.errors import Conflict, DanganError, RejectedInput
 
 CHUNK_SIZE = 1024 * 1024
 KIND_PREFIXES = {"original": "originals", "derivative": "derivatives", "register": "registers"}
@@ -153,6 +154,43 @@ class ObjectStore(ABC):
     @abstractmethod
     def presigned_url(self, key: str, expires: timedelta) -> str | None:
         """A time-limited URL that downloads the object, or None when the store has no such thing."""
+
+    # Whether the store itself can refuse early deletion (S3 object lock); see set_retention, set_legal_hold.
+    supports_lock = False
+
+    def versions(self, key: str) -> int:
+        """How many versions (delete markers included) are kept under key; a store without versions has 0 or 1."""
+        return 1 if self.exists(key) else 0
+
+    def set_retention(self, key: str, until: date) -> None:
+        """Have the store refuse to delete the object before `until` (every version); only where supports_lock."""
+        raise NotImplementedError(f"{type(self).__name__} cannot lock objects")
+
+    def set_legal_hold(self, key: str, on: bool) -> None:
+        """Set or lift the store's legal hold on the object (every version); only where supports_lock."""
+        raise NotImplementedError(f"{type(self).__name__} cannot lock objects")
+
+    def delete_many(
+        self, keys: list[str], *, on_deleted: Callable[[str], None] | None = None, workers: int = 8
+    ) -> dict[str, str | None]:
+        """Delete objects (every version), `workers` at a time; key → None when it is gone (or was already),
+        else why it is not. on_deleted is called with each key once it is gone."""
+
+        def one(key: str) -> tuple[str, str | None]:
+            try:
+                self.delete(key, all_versions=True)
+            except FileNotFoundError:
+                pass
+            except (DanganError, OSError) as exc:
+                return key, f"{type(exc).__name__}: {exc}"[:300]
+            if on_deleted is not None:
+                on_deleted(key)
+            return key, None
+
+        if len(keys) <= 1 or workers <= 1:
+            return dict(one(k) for k in keys)
+        with ThreadPoolExecutor(min(workers, len(keys))) as pool:
+            return dict(pool.map(one, keys))
 
     def exists(self, key: str) -> bool:
         """Whether an object is stored under key."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import BinaryIO, cast
 
@@ -15,7 +15,9 @@ import certifi
 import urllib3
 from minio import Minio
 from minio.datatypes import Object
+from minio.deleteobjects import DeleteObject
 from minio.error import InvalidResponseError, S3Error, ServerError
+from minio.retention import COMPLIANCE, GOVERNANCE, Retention
 
 from core.errors import RejectedInput, StorageUnavailable
 from storage.base import (
@@ -95,6 +97,7 @@ class S3Store(ObjectStore):
         region: str | None = None,
         part_size: int = 16 * 1024 * 1024,
         object_lock: bool = False,
+        lock_mode: str = "governance",
         spool_dir: str | os.PathLike[str] | None = None,
         retries: int = 3,
     ) -> None:
@@ -111,8 +114,13 @@ class S3Store(ObjectStore):
         self.bucket = bucket
         self.part_size = part_size
         self.object_lock = object_lock
+        if lock_mode not in ("governance", "compliance"):
+            raise ValueError(f"lock_mode must be governance or compliance, not {lock_mode!r}")
+        self.lock_mode = COMPLIANCE if lock_mode == "compliance" else GOVERNANCE
+        self.supports_lock = object_lock
         self.spool_dir = Path(spool_dir) if spool_dir is not None else None
         self._bucket_ready = False
+        self._keeps_versions: bool | None = None
 
     def ensure_bucket(self) -> None:
         """Create the bucket if it is missing (with object lock if asked for)."""
@@ -210,6 +218,81 @@ class S3Store(ObjectStore):
                 raise FileNotFoundError(errno.ENOENT, "no such object", key)
             for version_id in versions:
                 self.client.remove_object(self.bucket, key, version_id=version_id)
+
+    def _version_ids(self, key: str) -> list[str | None]:
+        with _translated(key):
+            return [
+                obj.version_id
+                for obj in self.client.list_objects(self.bucket, prefix=key, include_version=True)
+                if obj.object_name == key
+            ]
+
+    def _versioned(self) -> bool:
+        """Whether the bucket keeps versions (versioning on or suspended, or object lock), asked once."""
+        if self._keeps_versions is None:
+            with _translated():
+                status = self.client.get_bucket_versioning(self.bucket).status
+            self._keeps_versions = self.object_lock or status in ("Enabled", "Suspended")
+        return self._keeps_versions
+
+    def delete_many(
+        self, keys: list[str], *, on_deleted: Callable[[str], None] | None = None, workers: int = 8
+    ) -> dict[str, str | None]:
+        """Delete objects with every version: one DeleteObjects request per 1,000 keys where the bucket keeps
+        no versions, else each key's versions listed and deleted (key → None when gone, else the error).
+
+        When a whole request fails, which of its keys went first is unknown: each is reported "uncertain"."""
+        for key in keys:
+            parse_key(key)
+        if not keys:
+            return {}
+        self.ensure_bucket()
+        if self._versioned():
+            return super().delete_many(keys, on_deleted=on_deleted, workers=workers)
+        outcome: dict[str, str | None] = dict.fromkeys(keys)
+        try:
+            with _translated():
+                for start in range(0, len(keys), 1000):
+                    targets = [DeleteObject(k) for k in keys[start : start + 1000]]
+                    for error in self.client.remove_objects(self.bucket, targets):
+                        if error.code not in _NOT_FOUND:
+                            outcome[error.name or ""] = f"{error.code}: {error.message}"
+        except (StorageUnavailable, PermissionError) as exc:
+            # The request failed as a whole; a re-run deletes what is left (deleting the absent is harmless).
+            return {k: f"uncertain: {type(exc).__name__}: {exc}"[:300] for k in keys}
+        for key, error in outcome.items():
+            if error is None and on_deleted is not None:
+                on_deleted(key)
+        return outcome
+
+    def versions(self, key: str) -> int:
+        """How many versions and delete markers the bucket keeps under key (0 once every one is gone)."""
+        parse_key(key)
+        return len(self._version_ids(key))
+
+    def set_retention(self, key: str, until: date) -> None:
+        """Retain every version of the object until the start (UTC) of `until`, in the store's lock mode."""
+        parse_key(key)
+        retention = Retention(self.lock_mode, datetime.combine(until, time(), UTC))
+        versions = [v for v in self._version_ids(key) if v]
+        if not versions:
+            raise FileNotFoundError(errno.ENOENT, "no such object", key)
+        with _translated(key):
+            for version_id in versions:
+                self.client.set_object_retention(self.bucket, key, retention, version_id=version_id)
+
+    def set_legal_hold(self, key: str, on: bool) -> None:
+        """Set or lift the S3 legal hold on every version of the object."""
+        parse_key(key)
+        versions = [v for v in self._version_ids(key) if v]
+        if not versions:
+            raise FileNotFoundError(errno.ENOENT, "no such object", key)
+        with _translated(key):
+            for version_id in versions:
+                if on:
+                    self.client.enable_object_legal_hold(self.bucket, key, version_id=version_id)
+                else:
+                    self.client.disable_object_legal_hold(self.bucket, key, version_id=version_id)
 
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
         """Every object whose key starts with prefix, in key order (nothing when the bucket is missing)."""

@@ -20,6 +20,7 @@ from access.duties import require_capture
 from access.levels import set_customer_level, set_document_level
 from access.metadata import correct_metadata
 from api import finding
+from api.app import language
 from api.auth import CurrentUser, RuntimeDep
 from api.indexing import index_documents
 from api.uploads import CHUNK, take_upload
@@ -94,6 +95,21 @@ def detail(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """The document with pages, extracted fields and derivatives (audited as a view)."""
     return finding.document_detail(
         rt.factory, user_id=caller.user_id, document_id=document_id, client=caller.client
+    )
+
+
+@router.get("/documents/{document_id}/similar")
+def similar(
+    document_id: int, caller: CurrentUser, rt: RuntimeDep, limit: Annotated[int, Query(ge=1, le=50)] = 10
+) -> dict:
+    """Documents like this one, among those the user may read (audited as a read and a search)."""
+    return finding.similar_documents(
+        rt.factory,
+        rt.index,
+        user_id=caller.user_id,
+        document_id=document_id,
+        limit=limit,
+        client=caller.client,
     )
 
 
@@ -180,13 +196,16 @@ def customer_level(customer_id: int, body: LevelBody, caller: CurrentUser, rt: R
 
 @router.get("/search")
 def search_documents(
+    request: Request,
     caller: CurrentUser,
     rt: RuntimeDep,
     q: Annotated[str, Query(min_length=1, max_length=1000, description="The query.")],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    sort: Annotated[str, Query(pattern="^(relevance|date|-date|archive_no)$")] = "relevance",
+    facets: Annotated[bool, Query(description="Add counts per type, customer, year and level.")] = False,
 ) -> dict:
-    """Full-text search over what the signed-in user may read (hits, total and snippets alike)."""
+    """Full-text search over what the signed-in user may read (hits, total, facets and snippets alike)."""
     with rt.factory() as session, session.begin():
         return finding.run_search(
             session,
@@ -194,6 +213,9 @@ def search_documents(
             query=q,
             limit=limit,
             offset=offset,
+            sort=sort,
+            facets=facets,
             user=caller.user(session),
             client=caller.client,
+            language=language(request),
         )

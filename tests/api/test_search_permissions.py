@@ -1,6 +1,6 @@
 """Search and the permission rule are one: what a user finds is exactly what can_read and readable_filter allow.
 
-The property test builds random companies in the database, indexes their documents in a real Whoosh index,
+The property test builds random companies in the database, indexes their documents in a real index of each engine,
 and compares, for every user, the documents a match-everything search finds (hits and total, through
 api.finding.run_search and through search.query.search with the user's scope) with access.policy.can_read
 and readable_filter. Department codes and logins come in pairs that differ only by case or by traditional
@@ -29,6 +29,7 @@ from api.indexing import index_documents
 from core.db import make_engine, make_sessionmaker, utcnow
 from core.models import metadata
 from records.models import LEVELS, Customer, Document
+from search.engines import ENGINES, make_index
 from search.index import SearchIndex
 from search.query import search
 from tests.access.conftest import add_document, add_user
@@ -192,10 +193,14 @@ _indexes = count()
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
+@pytest.mark.parametrize("engine", ENGINES)
 @given(spec=world)
-def test_search_finds_exactly_what_the_policy_allows(factory, tmp_path: Path, spec: dict) -> None:
+def test_search_finds_exactly_what_the_policy_allows(
+    factory, tmp_path: Path, engine: str, spec: dict
+) -> None:
     now = utcnow()
-    with factory() as session, SearchIndex(tmp_path / f"ix{next(_indexes)}").open_or_create() as index:
+    path = tmp_path / f"ix{next(_indexes)}"
+    with factory() as session, make_index(engine, path).open_or_create() as index:
         session.begin()
         try:
             people, customers, docs = _build(session, spec, now)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from whoosh.index import LockError
 
+from search.engines import make_index
 from search.index import IndexSchemaMismatch, SearchIndex
 from search.query import search
 from search.schema import IndexDoc, to_fields
@@ -27,11 +28,11 @@ def test_open_or_create_makes_an_empty_index(tmp_path: Path) -> None:
         assert search(index, "借款", filter_ids={1}).total == 0
 
 
-def test_documents_are_committed_in_batches(empty_index: SearchIndex) -> None:
-    assert empty_index.add_documents(_doc(i) for i in range(1, 13)) == 12
+def test_documents_are_committed_in_batches(whoosh_empty: SearchIndex) -> None:
+    assert whoosh_empty.add_documents(_doc(i) for i in range(1, 13)) == 12
     # batch_size=5: three commits, so three generations after the empty one
-    assert empty_index.ix.latest_generation() == 3
-    assert empty_index.doc_ids() == set(range(1, 13))
+    assert whoosh_empty.ix.latest_generation() == 3
+    assert whoosh_empty.doc_ids() == set(range(1, 13))
 
 
 def test_readding_a_document_replaces_it(empty_index: SearchIndex) -> None:
@@ -128,15 +129,15 @@ def test_recreate_empties_the_index(empty_index: SearchIndex) -> None:
     assert empty_index.doc_ids() == {2}
 
 
-def test_index_from_another_schema_version_is_refused(tmp_path: Path) -> None:
-    SearchIndex(tmp_path / "ix").open_or_create().close()
+def test_index_from_another_schema_version_is_refused(engine: str, tmp_path: Path) -> None:
+    make_index(engine, tmp_path / "ix").open_or_create().close()
     (tmp_path / "ix" / "dangan-search.json").write_text(json.dumps({"schema_version": 0}))
     with pytest.raises(IndexSchemaMismatch):
-        SearchIndex(tmp_path / "ix").open_or_create()
+        make_index(engine, tmp_path / "ix").open_or_create()
 
 
-def test_using_a_closed_index_is_an_error(tmp_path: Path) -> None:
-    index = SearchIndex(tmp_path / "ix")
+def test_using_a_closed_index_is_an_error(engine: str, tmp_path: Path) -> None:
+    index = make_index(engine, tmp_path / "ix")
     with pytest.raises(RuntimeError):
         index.add_documents([_doc(1)])
 
@@ -149,8 +150,8 @@ def test_from_settings_uses_index_dir_and_batch_size(tmp_path: Path) -> None:
     assert index.batch_size == 17
 
 
-def test_only_ids_and_versions_are_stored(corpus_index: SearchIndex) -> None:
-    with corpus_index.searcher() as searcher:
+def test_only_ids_and_versions_are_stored(whoosh_corpus: SearchIndex) -> None:
+    with whoosh_corpus.searcher() as searcher:
         stored = {name for fields in searcher.reader().all_stored_fields() for name in fields}
         assert stored == {"id", "updated_at"}
         assert not any(field.vector for _, field in searcher.schema.items())

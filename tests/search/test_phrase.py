@@ -32,28 +32,28 @@ def _hits(index: SearchIndex, q: wq.Query) -> list[tuple[int, float]]:
     ],
 )
 @pytest.mark.parametrize("field", [TEXT_BI, HEAD_BI])
-def test_sequence_query_equals_whoosh_phrase(corpus_index: SearchIndex, text: str, field: str) -> None:
+def test_sequence_query_equals_whoosh_phrase(whoosh_corpus: SearchIndex, text: str, field: str) -> None:
     words = bigram_query_terms(normalize(text))
     ours, whooshs = (
-        _hits(corpus_index, SequenceQuery(field, words)),
-        _hits(corpus_index, wq.Phrase(field, words)),
+        _hits(whoosh_corpus, SequenceQuery(field, words)),
+        _hits(whoosh_corpus, wq.Phrase(field, words)),
     )
     assert {doc for doc, _ in ours} == {doc for doc, _ in whooshs}
     if len(set(words)) == len(words):  # a repeated bigram is scored once here, once per repeat there
         assert ours == whooshs
 
 
-def test_repeated_bigrams_need_every_occurrence(empty_index: SearchIndex) -> None:
+def test_repeated_bigrams_need_every_occurrence(whoosh_empty: SearchIndex) -> None:
     from search.schema import IndexDoc
 
-    empty_index.add_documents([IndexDoc(1, text="哈哈哈"), IndexDoc(2, text="哈哈哈哈")])
+    whoosh_empty.add_documents([IndexDoc(1, text="哈哈哈"), IndexDoc(2, text="哈哈哈哈")])
     words = bigram_query_terms("哈哈哈哈")
-    assert [doc for doc, _ in _hits(empty_index, SequenceQuery(TEXT_BI, words))] == [1]
-    assert [doc for doc, _ in _hits(empty_index, wq.Phrase(TEXT_BI, words))] == [1]
+    assert [doc for doc, _ in _hits(whoosh_empty, SequenceQuery(TEXT_BI, words))] == [1]
+    assert [doc for doc, _ in _hits(whoosh_empty, wq.Phrase(TEXT_BI, words))] == [1]
 
 
-def test_missing_field_matches_nothing(corpus_index: SearchIndex) -> None:
-    assert _hits(corpus_index, SequenceQuery("no_such_field", ["借款", "款合"])) == []
+def test_missing_field_matches_nothing(whoosh_corpus: SearchIndex) -> None:
+    assert _hits(whoosh_corpus, SequenceQuery("no_such_field", ["借款", "款合"])) == []
 
 
 def test_normalize_keeps_the_query_type() -> None:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from search.engines import make_index
 from search.index import SearchIndex
 from search.query import search
 from search.schema import IndexDoc, to_fields
@@ -43,8 +44,8 @@ def _docs() -> list[IndexDoc]:
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
-    ix = SearchIndex(tmp_path_factory.mktemp("scope-index"), batch_size=3).open_or_create()
+def index(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+    ix = make_index(engine, tmp_path_factory.mktemp(f"scope-{engine}"), batch_size=3).open_or_create()
     ix.add_documents(_docs())
     yield ix
     ix.close()
@@ -123,7 +124,9 @@ def test_total_counts_beyond_the_page(index: SearchIndex, query: str) -> None:
     assert sorted(seen) == sorted(expected)
 
 
-def test_a_broad_reader_is_filtered_by_the_few_documents_they_may_not_read(index: SearchIndex) -> None:
+def test_a_broad_reader_is_filtered_by_the_few_documents_they_may_not_read(tmp_path: Path) -> None:
+    index = SearchIndex(tmp_path / "w", batch_size=3).open_or_create()
+    index.add_documents(_docs())
     broad = SearchScope(
         everywhere=frozenset({"internal", "department", "company"}), owners={"personal": frozenset({"alice"})}
     )

@@ -1,0 +1,241 @@
+"""REST: retention — schedule, due list, legal holds, destruction batches and registers (under /api/retention).
+
+Rules are read by everyone signed in and set by records officers; due lists, holds and batches are seen by
+records officers, approving managers and auditors (retention.views); each step checks its own role in the
+domain (retention.roles). Every call is audited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from api.auth import CurrentUser, RuntimeDep
+from retention import views
+from retention.batches import appraise, approve, batch_view, create_batch
+from retention.destroy import execute_batch
+from retention.holds import add_hold, hold_view, release_hold
+from retention.paper import PaperDestruction
+from retention.register import store_register
+from retention.schedule import extend, set_rule
+from retention.worm import after_hold, lock_records
+
+router = APIRouter(prefix="/api/retention", tags=["retention"])
+
+
+class RuleBody(BaseModel):
+    period_years: int | None = Field(None, ge=1, le=200, description="Years; null for permanent.")
+    trigger: str = Field(description="document_date, contract_end, relationship_end or filing.")
+    action: str = Field(description="review, destroy or transfer.")
+    basis: str = Field("", max_length=2000)
+    start: str = Field("next_year", description="next_year or trigger.")
+
+
+class ExtensionBody(BaseModel):
+    new_due: date
+    reason: str = Field(min_length=1, max_length=2000)
+    approver: str = Field(min_length=1, max_length=100)
+    decided_on: date | None = None
+
+
+class HoldBody(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    reason: str = Field(min_length=1, max_length=2000)
+    scope: Literal["documents", "customer", "search"]
+    document_ids: list[int] = Field(default_factory=list, max_length=100_000)
+    customer_id: int | None = None
+    query: str | None = Field(None, max_length=1000)
+
+
+class ReasonBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class BatchBody(BaseModel):
+    document_ids: list[int] = Field(max_length=100_000)
+    note: str = Field("", max_length=2000)
+
+
+class OpinionBody(BaseModel):
+    opinion: str = Field("", max_length=2000)
+
+
+class ExecuteBody(BaseModel):
+    paper_method: str | None = Field(None, max_length=200)
+    paper_place: str | None = Field(None, max_length=200)
+    paper_date: date | None = None
+    witnesses: list[str] = Field(default_factory=list, max_length=2)
+
+
+@router.get("/rules")
+def rules(caller: CurrentUser, rt: RuntimeDep) -> list[dict]:
+    """The retention schedule (audited)."""
+    with rt.factory() as session, session.begin():
+        return views.rules(session, actor=caller.user(session), client=caller.client)
+
+
+@router.put("/rules/{doc_type}")
+def put_rule(doc_type: str, body: RuleBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """Set a type's rule (records officer); its records' due dates are recomputed."""
+    with rt.factory() as session, session.begin():
+        rule, changed = set_rule(
+            session, actor=caller.user(session), doc_type=doc_type, client=caller.client, **body.model_dump()
+        )
+        lock_records(session, rt.store, today=rt.today(), permanent_years=rt.settings.s3_lock_permanent_years)
+    return {"rule": asdict(rule), "recomputed": changed}
+
+
+@router.get("/due")
+def due(
+    caller: CurrentUser,
+    rt: RuntimeDep,
+    as_of: date | None = None,
+    doc_type: Annotated[str | None, Query(max_length=40)] = None,
+    customer_id: int | None = None,
+    action: Annotated[
+        str | None, Query(description="destroy (default), review, transfer or all.")
+    ] = "destroy",
+    include_held: bool = True,
+    limit: Annotated[int, Query(ge=1, le=100_000)] = 1000,
+) -> list[dict]:
+    """Records due by as_of (default today), with reasoning, holds and open batch (audited)."""
+    with rt.factory() as session, session.begin():
+        return views.due(session, rt.index, actor=caller.user(session), as_of=as_of or rt.today(), doc_type=doc_type,
+                         customer_id=customer_id, action=None if action == "all" else action,
+                         include_held=include_held, limit=limit, client=caller.client)  # fmt: skip
+
+
+@router.post("/documents/{document_id}/extension")
+def post_extension(document_id: int, body: ExtensionBody, caller: CurrentUser, rt: RuntimeDep) -> dict | None:
+    """Extend a record's retention by appraisal (records officer)."""
+    with rt.factory() as session, session.begin():
+        extend(session, actor=caller.user(session), document_id=document_id, new_due=body.new_due, reason=body.reason,
+               approver=body.approver, decided_on=body.decided_on or rt.today(), client=caller.client)  # fmt: skip
+        lock_records(session, rt.store, today=rt.today(), document_ids=[document_id],
+                     permanent_years=rt.settings.s3_lock_permanent_years)  # fmt: skip
+        return views.record_retention(session, document_id)
+
+
+@router.get("/holds")
+def holds(caller: CurrentUser, rt: RuntimeDep, include_released: bool = False) -> list[dict]:
+    """Legal holds, newest first (audited)."""
+    with rt.factory() as session, session.begin():
+        return views.holds(
+            session, actor=caller.user(session), include_released=include_released, client=caller.client
+        )
+
+
+@router.post("/holds", status_code=201)
+def post_hold(body: HoldBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """Place a legal hold (records officer)."""
+    with rt.factory() as session, session.begin():
+        hold = add_hold(
+            session, rt.index, actor=caller.user(session), client=caller.client, **body.model_dump()
+        )
+        after_hold(session, rt.store, hold)
+        return asdict(hold_view(session, hold))
+
+
+@router.get("/holds/{hold_id}")
+def one_hold(hold_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """One hold and the records it covers (audited)."""
+    with rt.factory() as session, session.begin():
+        return views.hold(session, actor=caller.user(session), hold_id=hold_id, client=caller.client)
+
+
+@router.post("/holds/{hold_id}/release")
+def post_release(hold_id: int, body: ReasonBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """Release a hold with a reason (records officer); nothing is destroyed."""
+    with rt.factory() as session, session.begin():
+        hold = release_hold(
+            session, actor=caller.user(session), hold_id=hold_id, reason=body.reason, client=caller.client
+        )
+        after_hold(session, rt.store, hold)
+        return asdict(hold_view(session, hold))
+
+
+@router.get("/batches")
+def batches(caller: CurrentUser, rt: RuntimeDep) -> list[dict]:
+    """Destruction batches, newest first (audited)."""
+    with rt.factory() as session, session.begin():
+        return views.batches(session, actor=caller.user(session), client=caller.client)
+
+
+@router.post("/batches", status_code=201)
+def post_batch(body: BatchBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """Propose a batch (records officer); refuses, naming each, records that may not enter (409)."""
+    with rt.factory() as session, session.begin():
+        batch = create_batch(session, rt.index, actor=caller.user(session), document_ids=body.document_ids, note=body.note,
+                             today=rt.today(), approvers_needed=rt.settings.destruction_approvers, client=caller.client)  # fmt: skip
+        return batch_view(batch)
+
+
+@router.get("/batches/{batch_id}")
+def one_batch(batch_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """A batch with its items and their verification results (audited)."""
+    with rt.factory() as session, session.begin():
+        return views.batch(session, actor=caller.user(session), batch_id=batch_id, client=caller.client)
+
+
+@router.post("/batches/{batch_id}/appraise")
+def post_appraise(batch_id: int, body: OpinionBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """Record the appraisal opinion (records officer)."""
+    with rt.factory() as session, session.begin():
+        return batch_view(
+            appraise(
+                session,
+                actor=caller.user(session),
+                batch_id=batch_id,
+                opinion=body.opinion,
+                client=caller.client,
+            )
+        )
+
+
+@router.post("/batches/{batch_id}/approve")
+def post_approve(batch_id: int, body: OpinionBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """Approve (a manager who did not propose the batch; each once)."""
+    with rt.factory() as session, session.begin():
+        return batch_view(
+            approve(
+                session,
+                actor=caller.user(session),
+                batch_id=batch_id,
+                opinion=body.opinion,
+                client=caller.client,
+            )
+        )
+
+
+@router.post("/batches/{batch_id}/execute")
+def post_execute(batch_id: int, body: ExecuteBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """Execute or resume an approved batch (records officer): each record deleted and verified."""
+    paper = None
+    if body.paper_method or body.paper_place or body.witnesses:
+        witnesses = tuple(body.witnesses) if len(body.witnesses) == 2 else ("", "")
+        paper = PaperDestruction(
+            body.paper_method or "", body.paper_place or "", body.paper_date or rt.today(), witnesses
+        )  # type: ignore[arg-type]
+    report = execute_batch(rt.factory, rt.store, rt.index, batch_id=batch_id, actor_id=caller.user_id, today=rt.today(),
+                           paper=paper, client=caller.client)  # fmt: skip
+    return asdict(report)
+
+
+@router.get("/batches/{batch_id}/register/{kind}")
+def register(batch_id: int, kind: Literal["pdf", "csv"], caller: CurrentUser, rt: RuntimeDep) -> Response:
+    """The register (销毁清册) as PDF or CSV; made and stored permanently on first request (officer, auditor)."""
+    with rt.factory() as session, session.begin():
+        made = store_register(session, rt.store, batch_id=batch_id, actor=caller.user(session), today=rt.today(),
+                              lock_years=rt.settings.s3_lock_permanent_years, client=caller.client)  # fmt: skip
+    data, row = made[kind]
+    media = "application/pdf" if kind == "pdf" else "text/csv; charset=utf-8"
+    headers = {
+        "Content-Disposition": f'attachment; filename="register-{batch_id}.{kind}"',
+        "X-SHA256": row.sha256,
+    }
+    return Response(data, media_type=media, headers=headers)

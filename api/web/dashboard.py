@@ -1,0 +1,53 @@
+"""Page: the dashboard — review queue counts, approvals awaiting me, my requests and grants, my recent
+activity.
+
+Counts of the review queue cover only documents the user may read (access.policy.readable_filter).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+
+from access import grants, requests
+from access.policy import readable_filter
+from api.web import render
+from api.web.session import RuntimeDep, Viewer
+from core.audit_search import find_events
+from records.models import Document
+
+router = APIRouter(include_in_schema=False)
+RECENT = 10
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
+    with rt.factory() as session, session.begin():
+        user = me.user(session)
+        review = Counter()
+        if me.has("archivist", "manager"):
+            flagged = session.scalars(
+                select(Document.review_reasons).where(
+                    Document.needs_review.is_(True), readable_filter(session, user)
+                )
+            )
+            for reasons in flagged:
+                review["total"] += 1
+                review.update(reasons or [])
+        awaiting = requests.awaiting(session, approver=user)
+        mine = requests.my_requests(session, user=user)[:5]
+        held = [g for g in grants.list_grants(session, viewer=user, live_only=True, client=me.client)]
+        count = find_events(session, actor=user.login, limit=1).total
+        recent = find_events(session, actor=user.login, limit=RECENT, offset=max(0, count - RECENT)).events
+    return render(
+        request,
+        "dashboard/index.html",
+        review=review,
+        awaiting=awaiting,
+        mine=mine,
+        grants=held,
+        recent=list(reversed(recent)),
+    )

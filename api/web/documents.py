@@ -1,0 +1,242 @@
+"""Page: one document — page images beside their text, metadata and its history, the customer file,
+downloads (audited) and, for a user who may not read it, only a way to ask for access.
+
+Every read goes through api.finding.read_document (access.policy.record_read): the page, each page image
+and each download is decided and recorded; a refusal shows nothing of the document but its id.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import partial
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access.errors import AccessDenied
+from access.metadata import EDITORS, correct_metadata
+from access.models import User
+from access.policy import Decision, readable_filter
+from api import finding
+from api.indexing import index_documents
+from api.uploads import CHUNK
+from api.web import render
+from api.web.pageimages import page_image
+from api.web.session import RuntimeDep, Viewer, WebUser, keep_refusal
+from core.errors import DanganError, NotFound
+from records.models import Customer, Document, DocumentType
+
+router = APIRouter(include_in_schema=False)
+DocId = Annotated[int, Path(ge=1, le=2**62)]
+Field = Annotated[str, Form(max_length=2000)]
+NEIGHBOURS = 8  # other documents of the customer file shown beside a document
+
+
+def document_types(session: Session) -> list[DocumentType]:
+    return list(session.scalars(select(DocumentType).order_by(DocumentType.position, DocumentType.code)))
+
+
+def _page_view(
+    session: Session, doc: Document, decision: Decision, *, user_id: int, editor: bool
+) -> dict[str, Any]:
+    detail = finding.detail_view(session, doc, decision)
+    detail["history"] = finding.history_view(session, doc, decision)["revisions"]
+    detail["customer_file"] = doc.customer
+    detail["neighbours"] = _neighbours(session, doc, session.get_one(User, user_id))
+    # The correction form's choices, only for those who may correct (a grant lends reading only).
+    editing = editor and decision.grant_id is None
+    detail["types"] = document_types(session) if editing else []
+    detail["customers"] = (
+        list(session.scalars(select(Customer).order_by(Customer.name).limit(500))) if editing else []
+    )
+    return detail
+
+
+def _neighbours(session: Session, doc: Document, user: User) -> list[tuple[int, str, str | None]]:
+    """The newest other documents of the same customer file that the user may read (id, title, number)."""
+    if doc.customer_id is None:
+        return []
+    rows = session.execute(
+        select(Document.id, Document.title, Document.archive_no)
+        .where(Document.customer_id == doc.customer_id, Document.id != doc.id, readable_filter(session, user))
+        .order_by(Document.created_at.desc(), Document.id.desc())
+        .limit(NEIGHBOURS)
+    )
+    return [tuple(row) for row in rows]
+
+
+def _denied(request: Request, document_id: int, error: AccessDenied) -> HTMLResponse:
+    return render(request, "documents/denied.html", status_code=403, document_id=document_id, code=error.code)
+
+
+def _show(request: Request, me: WebUser, rt: RuntimeDep, document_id: int, **extra: Any) -> HTMLResponse:
+    try:
+        doc = finding.read_document(
+            rt.factory,
+            user_id=me.user_id,
+            document_id=document_id,
+            action="view",
+            client=me.client,
+            show=partial(_page_view, user_id=me.user_id, editor=me.has(*EDITORS)),
+        )
+    except AccessDenied as error:
+        return _denied(request, document_id, error)
+    can_edit = me.has(*EDITORS) and doc["access"]["grant_id"] is None
+    status = 400 if extra.get("errors") else 200
+    return render(
+        request,
+        "documents/show.html",
+        status_code=status,
+        doc=doc,
+        can_edit=can_edit,
+        low=rt.settings.ocr_low_confidence,
+        errors=extra.get("errors", {}),
+        form=extra.get("form", {}),
+        saved=request.query_params.get("saved") == "1",
+    )
+
+
+@router.get("/documents/{document_id}", response_class=HTMLResponse)
+def show(request: Request, document_id: DocId, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
+    return _show(request, me, rt, document_id)
+
+
+@router.get("/documents/{document_id}/pages/{number}.png")
+def page_png(request: Request, document_id: DocId, number: int, me: Viewer, rt: RuntimeDep) -> Response:
+    """One page as an image (audited as a page view)."""
+    found = finding.read_document(
+        rt.factory,
+        user_id=me.user_id,
+        document_id=document_id,
+        action="view.page",
+        client=me.client,
+        show=lambda s, d, _: (d.sha256, d.object_key, d.mime, d.page_count),
+    )
+    sha256, key, mime, count = found
+    if not 1 <= number <= max(count, 1):
+        raise NotFound("ui.page.unavailable", number=number)
+    path = page_image(rt, sha256=sha256, object_key=key, mime=mime, number=number)
+    return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def _download(rt: RuntimeDep, key: str, mime: str, name: str) -> StreamingResponse:
+    def chunks():  # type: ignore[no-untyped-def]
+        with rt.store.open(key) as fh:
+            while chunk := fh.read(CHUNK):
+                yield chunk
+
+    headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"}
+    return StreamingResponse(chunks(), media_type=mime, headers=headers)
+
+
+@router.get("/documents/{document_id}/original")
+def original(document_id: DocId, me: Viewer, rt: RuntimeDep) -> StreamingResponse:
+    """The original file (audited as a download)."""
+    key, mime, name = finding.read_document(
+        rt.factory,
+        user_id=me.user_id,
+        document_id=document_id,
+        action="download",
+        client=me.client,
+        show=finding.original_view,
+    )
+    return _download(rt, key, mime, name)
+
+
+def _searchable(session: Session, doc: Document, decision: Decision) -> tuple[str, str] | None:
+    for derivative in doc.derivatives:
+        if derivative.kind == "searchable_pdf":
+            return derivative.object_key, f"{doc.archive_no or doc.id}.pdf"
+    return None
+
+
+@router.get("/documents/{document_id}/searchable")
+def searchable(document_id: DocId, me: Viewer, rt: RuntimeDep) -> StreamingResponse:
+    """The searchable PDF made from the original (audited as a download)."""
+    found = finding.read_document(
+        rt.factory,
+        user_id=me.user_id,
+        document_id=document_id,
+        action="download.searchable",
+        client=me.client,
+        show=_searchable,
+    )
+    if found is None:
+        raise NotFound("ui.document.no_searchable")
+    return _download(rt, found[0], "application/pdf", found[1])
+
+
+@router.post("/documents/{document_id}/metadata", response_class=HTMLResponse)
+def correct(
+    request: Request,
+    document_id: DocId,
+    me: Viewer,
+    rt: RuntimeDep,
+    reason: Field = "",
+    doc_type: Field = "",
+    title: Field = "",
+    doc_date: Field = "",
+    customer_id: Field = "",
+    back: Field = "",
+) -> Response:
+    """Correct type, title, date or customer file (access.metadata.correct_metadata: a revision)."""
+    form = {
+        "reason": reason,
+        "doc_type": doc_type,
+        "title": title,
+        "doc_date": doc_date,
+        "customer_id": customer_id,
+    }
+    errors, values = parse_metadata(form)
+    if not errors:
+        try:
+            with rt.factory() as session, session.begin():
+                correct_metadata(
+                    session, document_id=document_id, actor=me.user(session), client=me.client, **values
+                )
+                index_documents(session, rt.index, [document_id])
+        except DanganError as error:
+            keep_refusal(rt, error)
+            if isinstance(error, AccessDenied):
+                return render(request, "error.html", status_code=403, code=error.code, params=error.params)
+            errors[_field_of(error.code)] = (error.code, error.params)
+    if errors:
+        return _show(request, me, rt, document_id, errors=errors, form=form)
+    target = back if back.startswith("/review") else f"/documents/{document_id}?saved=1"
+    return RedirectResponse(target, status_code=303)
+
+
+def parse_metadata(form: dict[str, str]) -> tuple[dict[str, tuple[str, dict]], dict[str, Any]]:
+    """Checked form values for correct_metadata, and errors by field (catalogue code, params)."""
+    errors: dict[str, tuple[str, dict]] = {}
+    values: dict[str, Any] = {"reason": form["reason"].strip()}
+    if not values["reason"]:
+        errors["reason"] = ("metadata.reason_required", {})
+    if form["doc_type"]:
+        values["doc_type"] = form["doc_type"]
+    if form["title"].strip():
+        values["title"] = form["title"]
+    if form["doc_date"]:
+        try:
+            values["doc_date"] = date.fromisoformat(form["doc_date"])
+        except ValueError:
+            errors["doc_date"] = ("ui.error.date", {})
+    if form["customer_id"]:
+        if form["customer_id"].isdigit():
+            values["customer_id"] = int(form["customer_id"])
+        else:
+            errors["customer_id"] = ("ui.error.number", {})
+    return errors, values
+
+
+def _field_of(code: str) -> str:
+    return {
+        "doctype.unknown": "doc_type",
+        "metadata.title_empty": "title",
+        "customer.not_found": "customer_id",
+        "metadata.reason_required": "reason",
+    }.get(code, "form")

@@ -1,0 +1,158 @@
+"""Page: the review queue — the readable documents flagged for review (low OCR confidence, unclassified,
+unmatched customer); an archivist or manager confirms or corrects type, customer, date and title
+(access.metadata.correct_metadata) and takes the document off the queue (a revision too).
+
+Archive numbers are not corrected here: they are never renumbered or reused (CLS-2, access.metadata).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Path, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from access.errors import AccessDenied, denied
+from access.metadata import EDITORS, correct_metadata
+from access.models import User
+from access.policy import can_read, readable_filter
+from access.revisions import record_revision
+from api.indexing import index_documents
+from api.web import render
+from api.web.documents import document_types, parse_metadata
+from api.web.session import RuntimeDep, Viewer, keep_refusal
+from core.errors import DanganError, NotFound
+from records.models import Customer, Document
+
+router = APIRouter(include_in_schema=False)
+DocId = Annotated[int, Path(ge=1, le=2**62)]
+Field = Annotated[str, Form(max_length=2000)]
+REVIEW_PAGE = 50
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_queue(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
+    """Readable documents flagged for review (low OCR confidence, unclassified, unmatched customer)."""
+    with rt.factory() as session:
+        user = me.user(session)
+        docs = list(
+            session.scalars(
+                select(Document)
+                .where(Document.needs_review.is_(True), readable_filter(session, user))
+                .options(selectinload(Document.customer))
+                .order_by(Document.created_at.desc(), Document.id.desc())
+                .limit(REVIEW_PAGE)
+            )
+        )
+        types = document_types(session)
+        customers = list(session.scalars(select(Customer).order_by(Customer.name).limit(500)))
+        rows = [_review_row(d, types, customers) for d in docs]
+    return render(request, "intake/review.html", rows=rows, errors={}, form={}, editor=me.has(*EDITORS))
+
+
+def _review_row(doc: Document, types: list, customers: list) -> dict:
+    return {
+        "document_id": doc.id,
+        "title": doc.title,
+        "archive_no": doc.archive_no,
+        "doc_type": doc.doc_type,
+        "type_confidence": doc.type_confidence,
+        "customer": doc.customer.name if doc.customer else None,
+        "customer_id": doc.customer_id,
+        "doc_date": doc.doc_date,
+        "review_reasons": doc.review_reasons or [],
+        "created_at": doc.created_at,
+        "types": types,
+        "customers": customers,
+    }
+
+
+@router.post("/review/{document_id}", response_class=HTMLResponse)
+def confirm(
+    request: Request,
+    document_id: DocId,
+    me: Viewer,
+    rt: RuntimeDep,
+    reason: Field = "",
+    doc_type: Field = "",
+    title: Field = "",
+    doc_date: Field = "",
+    customer_id: Field = "",
+) -> Response:
+    """Apply the corrections (if any) and take the document off the queue; both kept as revisions."""
+    form = {
+        "reason": reason,
+        "doc_type": doc_type,
+        "title": title,
+        "doc_date": doc_date,
+        "customer_id": customer_id,
+    }
+    errors, values = parse_metadata(form)
+    if not errors:
+        try:
+            with rt.factory() as session, session.begin():
+                actor = me.user(session)
+                if set(values) - {"reason"}:
+                    try:
+                        correct_metadata(
+                            session, document_id=document_id, actor=actor, client=me.client, **values
+                        )
+                    except DanganError as error:
+                        if error.code != "metadata.unchanged":
+                            raise
+                clear_review(
+                    session, document_id=document_id, actor=actor, reason=values["reason"], client=me.client
+                )
+                index_documents(session, rt.index, [document_id])
+        except DanganError as error:
+            keep_refusal(rt, error)
+            if isinstance(error, AccessDenied | NotFound):
+                return render(
+                    request, "error.html", status_code=error.status_code, code=error.code, params=error.params
+                )
+            errors["form"] = (error.code, error.params)
+    if errors:
+        response = review_queue(request, me, rt)
+        return render(
+            request,
+            "intake/review.html",
+            status_code=400,
+            rows=response.context["rows"],
+            errors={document_id: errors},
+            form={document_id: form},
+            editor=me.has(*EDITORS),
+        )
+    return RedirectResponse(f"/review?done={document_id}", status_code=303)
+
+
+def clear_review(session: Session, *, document_id: int, actor: User, reason: str, client: str = "") -> None:
+    """Take a document off the review queue: those who may correct it (access.metadata's rule); a revision."""
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise NotFound("document.not_found", id=document_id)
+    decision = can_read(session, actor, doc)
+    if not (EDITORS & set(actor.roles)) or not decision.allowed or decision.grant_id:
+        raise denied(
+            actor,
+            "metadata.change_forbidden",
+            action="review.confirm",
+            object_type="document",
+            object_id=document_id,
+            client=client,
+        )
+    if not doc.needs_review:
+        return
+    before = {"needs_review": True, "review_reasons": list(doc.review_reasons or [])}
+    doc.needs_review, doc.review_reasons = False, []
+    record_revision(
+        session,
+        document=doc,
+        actor=actor,
+        action="review.confirm",
+        reason=reason,
+        before=before,
+        after={"needs_review": False, "review_reasons": []},
+        client=client,
+    )

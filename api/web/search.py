@@ -1,0 +1,106 @@
+"""Page: search — one box with the query language, facets as filters, <mark> snippets, sort and paging.
+
+Everything is in the URL (q, sort, page), so a result page can be shared; the hits, the total and the
+facet counts come from api.finding.run_search, which searches only what the user may read.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from api import finding
+from api.web import language, render
+from api.web.session import RuntimeDep, Viewer
+from core.errors import DanganError
+from search.parser import FIELD_ALIASES
+
+router = APIRouter(include_in_schema=False)
+PER_PAGE = 20
+SORTS = ("relevance", "-date", "date", "archive_no")
+MAX_PAGE = 500
+
+
+def _run_search_options() -> set[str]:
+    return set(inspect.signature(finding.run_search).parameters)
+
+
+def search_url(q: str, sort: str = "relevance", page: int = 1) -> str:
+    params = {"q": q} | ({"sort": sort} if sort != "relevance" else {}) | ({"page": page} if page > 1 else {})
+    return "/search?" + urlencode(params)
+
+
+# Facet → the query field that narrows to it, and whether it filters by the value or the label.
+FACET_FIELDS = {"type": ("type", "value"), "customer": ("customer", "label"), "year": ("date", "value")}
+
+
+def _facet_term(name: str, value: str, label: str) -> str | None:
+    """The query words that filter on a facet value, when the query language has a field for it."""
+    field, by = FACET_FIELDS.get(name, ("", ""))
+    if field not in FIELD_ALIASES.values():
+        return None
+    text = label if by == "label" else value
+    return f'{field}:"{text}"' if by == "label" or any(c.isspace() for c in text) else f"{field}:{text}"
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    me: Viewer,
+    rt: RuntimeDep,
+    q: Annotated[str, Query(max_length=1000)] = "",
+    sort: str = "relevance",
+    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
+) -> HTMLResponse:
+    q, sort = q.strip(), sort if sort in SORTS else "relevance"
+    result, error = None, None
+    if q:
+        options = _run_search_options()
+        extra = {"sort": sort} if "sort" in options else {}
+        extra |= {"facets": True} if "facets" in options else {}
+        extra |= {"language": language(request)} if "language" in options else {}
+        try:
+            with rt.factory() as session, session.begin():
+                result = finding.run_search(
+                    session,
+                    rt.index,
+                    query=q,
+                    user=me.user(session),
+                    limit=PER_PAGE,
+                    offset=(page - 1) * PER_PAGE,
+                    client=me.client,
+                    **extra,
+                )
+        except DanganError as exc:
+            error = exc
+    facets = []
+    for name, values in ((result or {}).get("facets") or {}).items():
+        items = []
+        for v in values:
+            term = _facet_term(name, str(v.get("value", "")), str(v.get("label") or v.get("value", "")))
+            href = search_url(f"{q} {term}") if term and term not in q else None
+            items.append(
+                {"label": v.get("label") or v.get("value"), "count": v.get("count", 0), "href": href}
+            )
+        if items:
+            facets.append({"name": name, "items": items})
+    total = (result or {}).get("total", 0)
+    pages = min(MAX_PAGE, max(1, -(-total // PER_PAGE)))
+    return render(
+        request,
+        "search/results.html",
+        status_code=400 if error else 200,
+        q=q,
+        sort=sort,
+        sorts=SORTS if "sort" in _run_search_options() else ("relevance",),
+        page=page,
+        pages=pages,
+        result=result,
+        facets=facets,
+        error=error,
+        url=search_url,
+    )

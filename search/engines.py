@@ -1,0 +1,43 @@
+"""The two engines behind one small interface, chosen by name (DANGAN_SEARCH_ENGINE).
+
+Both classes have open_or_create, close, recreate, add_documents, delete_documents, optimize,
+versions, doc_ids, doc_count, doc_frequency and an `engine` name; search.query.search and
+search.similar.more_like_this work on either. Code outside search/ never imports whoosh or tantivy.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from core.errors import DanganError
+
+ENGINES = ("whoosh", "tantivy")
+
+
+class UnknownEngine(DanganError):
+    status_code = 400
+
+
+def make_index(
+    engine: str, path: Path | str, *, batch_size: int | None = None, lock_timeout: float = 60.0
+) -> Any:
+    """An unopened index of the named engine at path."""
+    if engine == "whoosh":
+        from search.index import SearchIndex
+
+        return SearchIndex(path, batch_size=batch_size or 200, lock_timeout=lock_timeout)
+    if engine == "tantivy":
+        from search.tantivy_index import TantivyIndex
+
+        return TantivyIndex(path, batch_size=batch_size or 1000, lock_timeout=lock_timeout)
+    raise UnknownEngine("search.index_engine_unknown", engine=engine)
+
+
+def engine_in(path: Path) -> str | None:
+    """Which engine built the index in path (None when there is none)."""
+    if (path / "meta.json").exists():
+        return "tantivy"
+    if any(path.glob("_MAIN_*.toc")):
+        return "whoosh"
+    return None
