@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import audit
-from core.db import utcnow
+from core.db import reading, transaction, utcnow
 from core.errors import DanganError
 from core.settings import Settings
 from ingest.classify import classify
@@ -90,13 +90,14 @@ def process_document(
     read_text_layer may read in another process (OcrPool.text_layer); by default it reads here. With
     text_only, a document with any page to OCR is left queued as it was, in state "needs_ocr".
     """
-    with factory() as session, session.begin():
+    # A text-only read is over in milliseconds: no one would see "processing", so it only reads here.
+    with reading(factory) if text_only else transaction(factory) as session:
         doc = session.get(Document, document_id)
         if doc is None:
             raise DanganError("document.not_found", id=document_id)
         if doc.state in ("filed", "indexed"):
             return Processed(document_id, doc.state, doc.page_count)
-        if not text_only:  # a text-only read is over in milliseconds: no one would see "processing"
+        if not text_only:
             doc.state = "processing"
         # Capture already judged the bytes (content-addressed, so the stored copy is the same file).
         key, total, kind = doc.object_key, doc.page_count, KINDS[doc.mime]

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import audit
+from core.db import reading
 from core.errors import DanganError, RejectedInput
 from core.settings import Settings
 from ingest.detect import detect
@@ -71,7 +72,7 @@ def receive(
         err = RejectedInput("input.too_large", size=size, limit=settings.max_upload_bytes)
         return _rejected(factory, name, err, actor, client)
     digest = sha256 or sha256_file(path)
-    with factory() as session:
+    with reading(factory) as session:
         existing = session.scalar(select(Document.id).where(Document.sha256 == digest))
     if existing is not None:
         return Received(name, "duplicate", existing, digest, reason_code="document.duplicate")
