@@ -30,31 +30,23 @@ from search.schema import (
     AMOUNTS,
     ARCHIVE_CODES,
     ARCHIVE_NO,
-    CODES,
+    BIGRAM_FIELDS,
+    CODE_FIELDS,
     CUSTOMER,
     CUSTOMER_BI,
     DEPARTMENT,
     DOC_DATE,
     DOC_TYPE,
     DOC_TYPE_BI,
-    HEAD,
-    HEAD_BI,
     ID_FIELD,
     TAGS,
-    TEXT_BI,
-    TEXT_CODES,
-    TEXT_WORDS,
+    WORD_FIELDS,
+    WORD_SCORE_WEIGHT,
     keyword,
     tag_keys,
 )
 from search.scope import Scope, scope_filter
 
-# Where a plain word is looked for, and how much a match there counts.
-BIGRAM_FIELDS = ((HEAD_BI, 3.0), (TEXT_BI, 1.0))
-WORD_FIELDS = ((HEAD, 3.0), (TEXT_WORDS, 1.0))
-CODE_FIELDS = ((CODES, 4.0), (ARCHIVE_CODES, 4.0), (TEXT_CODES, 1.0))
-# jieba terms refine the ranking of CJK matches but never decide what matches.
-WORD_SCORE_WEIGHT = 0.5
 # Above this many ids, scanning stored ids beats one term lookup per id.
 _ID_LOOKUP_LIMIT = 2000
 

@@ -143,3 +143,11 @@ def tag_keys(tags: list[str]) -> list[str]:
     """Tags as they are indexed and looked up: folded, without commas, each once."""
     keys = (keyword(tag).replace(",", " ") for tag in tags)
     return sorted({key for key in keys if key})
+
+
+# Where a plain word is looked for, and how much a match there counts (the same for both engines).
+BIGRAM_FIELDS = ((HEAD_BI, 3.0), (TEXT_BI, 1.0))
+WORD_FIELDS = ((HEAD, 3.0), (TEXT_WORDS, 1.0))
+CODE_FIELDS = ((CODES, 4.0), (ARCHIVE_CODES, 4.0), (TEXT_CODES, 1.0))
+# jieba terms refine the ranking of CJK matches but never decide what matches.
+WORD_SCORE_WEIGHT = 0.5

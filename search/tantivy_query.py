@@ -23,7 +23,8 @@ from search.schema import (
     AMOUNTS,
     ARCHIVE_CODES,
     ARCHIVE_NO,
-    CODES,
+    BIGRAM_FIELDS,
+    CODE_FIELDS,
     CUSTOMER,
     CUSTOMER_BI,
     CUSTOMER_ID,
@@ -31,25 +32,18 @@ from search.schema import (
     DOC_DATE,
     DOC_TYPE,
     DOC_TYPE_BI,
-    HEAD,
-    HEAD_BI,
     ID_FIELD,
     LEVEL,
     OWNER,
     TAGS,
-    TEXT_BI,
-    TEXT_CODES,
-    TEXT_WORDS,
+    WORD_FIELDS,
+    WORD_SCORE_WEIGHT,
     keyword,
     tag_keys,
 )
 from search.scope import Scope
 from search.tantivy_index import DATE_ASC, DATE_DESC, YEAR, TantivyIndex, uni
 
-BIGRAM_FIELDS = ((HEAD_BI, 3.0), (TEXT_BI, 1.0))
-WORD_FIELDS = ((HEAD, 3.0), (TEXT_WORDS, 1.0))
-CODE_FIELDS = ((CODES, 4.0), (ARCHIVE_CODES, 4.0), (TEXT_CODES, 1.0))
-WORD_SCORE_WEIGHT = 0.5
 _ID_RANGE = range(0, 2**63)
 _FACET_FIELDS = {"type": DOC_TYPE, "customer": CUSTOMER_ID, "year": YEAR, "level": LEVEL}
 _SORTS = {
