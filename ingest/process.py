@@ -107,8 +107,7 @@ def process_document(
             if text_only:
                 layers = read_text_layer(path, settings=settings) if kind == "pdf" else []
                 if not layers or not all(layer.has_text_layer for layer in layers):
-                    _requeue(factory, document_id)
-                    return Processed(document_id, "needs_ocr", total)
+                    return Processed(document_id, "needs_ocr", total)  # left as it was: nothing written
                 read_text_layer = lambda path, *, settings: layers  # noqa: E731 - read once, above
             pages, tables, page_pdfs = _read_pages(
                 factory, settings, ocr_map, read_text_layer, path, kind, work, document_id, total
@@ -137,11 +136,6 @@ def process_document(
         )
     ocr_seconds = sum(p.seconds for p in pages if p.method == "ocr")
     return Processed(document_id, "filed", len(pages), len(page_pdfs), ocr_seconds)
-
-
-def _requeue(factory: sessionmaker[Session], document_id: int) -> None:
-    with factory() as session, session.begin():
-        session.execute(update(Document).where(Document.id == document_id).values(state="queued"))
 
 
 @contextmanager
