@@ -1,7 +1,8 @@
 """Correcting a document's metadata (type, title, date, customer file): a revision and an audit event (POL-10).
 
 The original's bytes never change; only its description does, and every change keeps who, when, why,
-before and after. The archive number stays: numbers are never reused or renumbered (CLS-2).
+before and after. The archive number stays: numbers are never reused or renumbered (CLS-2). Taking a
+document off the review queue is decided by the same rule (check_editor) and kept as a revision too.
 """
 
 from __future__ import annotations
@@ -31,6 +32,30 @@ class MetadataChange:
     revision_id: int | None = None
 
 
+def check_editor(session: Session, *, actor: User, doc: Document, action: str, client: str = "") -> None:
+    """Refuse (and record) anyone but an archivist or manager who reads the document by right.
+
+    A grant lends reading only: what a document says about itself is changed by those who keep it.
+    """
+    decision = can_read(session, actor, doc)
+    if not (EDITORS & set(actor.roles)) or not decision.allowed or decision.grant_id:
+        raise denied(
+            actor,
+            "metadata.change_forbidden",
+            action=action,
+            object_type="document",
+            object_id=doc.id,
+            client=client,
+        )
+
+
+def _document(session: Session, document_id: int) -> Document:
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise NotFound("document.not_found", id=document_id)
+    return doc
+
+
 def correct_metadata(
     session: Session,
     *,
@@ -47,19 +72,8 @@ def correct_metadata(
     reason = reason.strip()
     if not reason:
         raise DanganError("metadata.reason_required")
-    doc = session.get(Document, document_id)
-    if doc is None:
-        raise NotFound("document.not_found", id=document_id)
-    decision = can_read(session, actor, doc)
-    if not (EDITORS & set(actor.roles)) or not decision.allowed or decision.grant_id:
-        raise denied(
-            actor,
-            "metadata.change_forbidden",
-            action="metadata.change",
-            object_type="document",
-            object_id=document_id,
-            client=client,
-        )
+    doc = _document(session, document_id)
+    check_editor(session, actor=actor, doc=doc, action="metadata.change", client=client)
     wanted: dict[str, object] = {}
     if doc_type is not None:
         if session.get(DocumentType, doc_type) is None:
@@ -96,6 +110,27 @@ def correct_metadata(
         client=client,
     )
     return MetadataChange(doc.id, before, after, revision.id)
+
+
+def clear_review(session: Session, *, document_id: int, actor: User, reason: str, client: str = "") -> bool:
+    """Take a document off the review queue (those who may correct it; a revision); False if it was not on it."""
+    doc = _document(session, document_id)
+    check_editor(session, actor=actor, doc=doc, action="review.confirm", client=client)
+    if not doc.needs_review:
+        return False
+    before = {"needs_review": True, "review_reasons": list(doc.review_reasons or [])}
+    doc.needs_review, doc.review_reasons = False, []
+    record_revision(
+        session,
+        document=doc,
+        actor=actor,
+        action="review.confirm",
+        reason=reason,
+        before=before,
+        after={"needs_review": False, "review_reasons": []},
+        client=client,
+    )
+    return True
 
 
 def _plain(value: object) -> object:

@@ -32,3 +32,12 @@ def mark_read(session: Session, *, user: User, notification_id: int) -> None:
     if note is None or note.user_id != user.id:
         raise NotFound("notification.not_found", id=notification_id)
     note.read = True
+
+
+def mark_all_read(session: Session, *, user: User) -> int:
+    """Mark all of the user's own messages read; how many were unread."""
+    notes = list_notifications(session, user=user, unread_only=True)
+    for note in notes:
+        note.read = True
+    session.flush()
+    return len(notes)

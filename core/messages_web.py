@@ -62,6 +62,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.dashboard.requests": _m("我的申请", "My requests"),
     "ui.dashboard.grants": _m("我的查阅授权", "My grants"),
     "ui.dashboard.recent": _m("最近操作", "Recent activity"),
+    "ui.dashboard.unread": _m("未读消息", "Unread messages"),
     # search
     "ui.search.title": _m("检索", "Search"),
     "ui.search.label": _m("检索词", "Search terms"),
@@ -185,6 +186,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.access.no_requests": _m("没有申请", "No requests"),
     "ui.access.no_grants": _m("没有授权", "No grants"),
     "ui.access.no_messages": _m("没有消息", "No messages"),
+    "ui.access.mark_read": _m("标为已读", "Mark read"),
+    "ui.access.mark_all_read": _m("全部标为已读", "Mark all read"),
+    "ui.access.unread": _m("未读", "Unread"),
     "ui.access.request_no": _m("申请 {id}", "Request {id}"),
     "ui.access.what": _m("申请查阅", "For"),
     "ui.access.document": _m("档案 {id}", "Document {id}"),
@@ -258,6 +262,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "规则为 JSON：名称、默认密级、保管期限与关键词（pattern、weight、regex）。已归档的档案不受影响。",
         "Each rule is JSON: names, default level, retention and keywords (pattern, weight, regex). "
         "Documents already filed are not affected.",
+    ),
+    "ui.admin.assign_position": _m("任命", "Assign"),
+    "ui.admin.remove_position": _m("免去", "Remove"),
+    "ui.admin.no_positions": _m("无职务", "No position"),
+    "ui.admin.rank": _m("审批优先级", "Rank"),
+    "ui.admin.bad_rank": _m("优先级应为 0 到 {max} 的整数", "The rank is a whole number from 0 to {max}"),
+    "ui.admin.save_rule": _m("保存规则", "Save the rule"),
+    "ui.admin.level_saved": _m(
+        "密级 {level} 的规则已保存，即时生效", "The rule of level {level} is saved and applies now"
+    ),
+    "ui.admin.codes_hint": _m(
+        "以逗号分隔代码。可查阅者：everyone、department_members、department_manager、owner、owner_manager"
+        "或职务代码；审批链：department_manager、owner_manager、requester_manager 或职务代码，按顺序签批。",
+        "Codes separated by commas. Readers: everyone, department_members, department_manager, owner, "
+        "owner_manager or a position code; approval chain: department_manager, owner_manager, "
+        "requester_manager or a position code, signing in that order.",
     ),
     # audit actions, as people read them (unknown actions show their code)
     "ui.action.view": _m("查阅", "Viewed"),

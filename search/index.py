@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 from whoosh.index import FileIndex
 from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
@@ -111,12 +112,12 @@ class SearchIndex:
         self.path.mkdir(parents=True, exist_ok=True)
         if not whoosh_index.exists_in(str(self.path)):
             self._write_version()  # first: an index without its marker would look foreign
-            self._ix = whoosh_index.create_in(str(self.path), build_schema())
+            self._ix = _storage(self.path).create_index(build_schema())
             return self
         if self._stored_version() != SCHEMA_VERSION:
             raise IndexSchemaMismatch(f"search index at {self.path} has another schema version; rebuild it")
         try:
-            self._ix = whoosh_index.open_dir(str(self.path))
+            self._ix = _storage(self.path).open_index()
         except (pickle.UnpicklingError, AttributeError, ImportError) as exc:
             # The schema is pickled with our analyzer classes; renamed classes cannot load.
             raise IndexSchemaMismatch(f"search index at {self.path} cannot be loaded: {exc}") from exc
@@ -282,3 +283,13 @@ class SearchIndex:
 
     def _write_version(self) -> None:
         (self.path / _VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
+
+
+def _storage(path: Path) -> FileStorage:
+    """The index directory, read through file handles rather than mmap.
+
+    With mmap, whoosh-reloaded wraps each compound segment's parts in a BytesIO, which copies the whole
+    index into every searcher's memory: 1.7 GB of RSS and 0.7 s to open a 100k-document index (378 MB on
+    disk), per thread that searches. Through file handles: 44 MB and 0.2 s.
+    """
+    return FileStorage(str(path), supports_mmap=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.collectors import Collector, FilterCollector, SortingCollector, TopCollector
 from whoosh.reading import TermNotFound
@@ -17,6 +18,7 @@ from whoosh.searching import Results, Searcher
 from whoosh.sorting import FacetType, FieldFacet, MultiFacet, TranslateFacet
 
 from core.errors import BadQuery
+from search import vector
 from search.analysis import bigram_query_terms, code_key, is_code, word_terms
 from search.datefilter import DateFilter
 from search.facets import facet_counts
@@ -45,7 +47,7 @@ from search.schema import (
     keyword,
     tag_keys,
 )
-from search.scope import Scope, scope_filter
+from search.scope import Scope, readable_query, scope_filter
 
 # Above this many ids, scanning stored ids beats one term lookup per id.
 _ID_LOOKUP_LIMIT = 2000
@@ -69,6 +71,10 @@ def search(
     department, owner, customer and document id stored with each entry; unlike filter_ids it needs no list
     of readable ids, and it costs the shorter of the readable and the unreadable posting lists.
     sort is one of search.results.SORTS; facets adds counts per type, customer, year and level.
+
+    On Whoosh, the query is evaluated over whole posting lists with numpy (search.vector: same matches,
+    scores and order as Whoosh's collectors, at array speed); a query it cannot evaluate runs through
+    Whoosh's collectors (_run, search.facets).
     """
     check_page(limit=limit, offset=offset, sort=sort)
     node = parse(query)
@@ -90,6 +96,12 @@ def search(
     if filter_ids is not None and not filter_ids:
         return SearchResult(total=0, hits=[])
     with index.searcher() as searcher:
+        try:
+            return _vector_search(
+                searcher, compiled, limit, offset, filter_ids, scope, sort, facets, exclude_ids
+            )
+        except vector.Unsupported:
+            pass
         allow = None if filter_ids is None else _docnums(searcher, filter_ids)
         restrict = _docnums(searcher, exclude_ids) if exclude_ids else None
         if scope is not None:
@@ -110,6 +122,40 @@ def search(
         ]
         counts = facet_counts(searcher, compiled, allow, restrict or None) if facets else {}
     return SearchResult(total=total, hits=hits, facets=counts)
+
+
+def _vector_search(
+    searcher: Searcher,
+    compiled: wq.Query,
+    limit: int,
+    offset: int,
+    filter_ids: set[int] | None,
+    scope: Scope | None,
+    sort: str,
+    facets: bool,
+    exclude_ids: set[int] | None,
+) -> SearchResult:
+    """search() by whole-set evaluation (search.vector); vector.Unsupported when the query needs Whoosh's."""
+    readable = None if scope is None else readable_query(scope)
+
+    def keep(leaf: vector.Leaf) -> np.ndarray | None:
+        mask = None
+        if scope is not None:
+            mask = vector.query_mask(leaf, readable) if readable is not None else np.zeros(leaf.size, bool)
+        if filter_ids is not None:
+            allowed = vector.ids_mask(leaf, filter_ids)
+            mask = allowed if mask is None else mask & allowed
+        if exclude_ids:
+            kept = ~vector.ids_mask(leaf, exclude_ids)
+            mask = kept if mask is None else mask & kept
+        return mask
+
+    outcome = vector.search(searcher, compiled, top=offset + limit, keep=keep, sort=sort, facets=facets)
+    hits = [
+        Hit(document_id=searcher.stored_fields(docnum)[ID_FIELD], score=score)
+        for score, docnum in outcome.top[offset : offset + limit]
+    ]
+    return SearchResult(total=outcome.total, hits=hits, facets=outcome.facets)
 
 
 def _empty_facets() -> dict[str, list[FacetCount]]:

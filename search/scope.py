@@ -84,6 +84,17 @@ def scope_filter(searcher: Searcher, scope: Scope) -> DocFilter:
     return DocFilter(restrict=_docs(searcher, LEVEL, closed) - cleared)
 
 
+def readable_query(scope: Scope) -> wq.Query | None:
+    """The documents the scope allows, as one query on the access fields (None: none at all)."""
+    options: list[wq.Query] = [wq.Term(LEVEL, level) for level in sorted(scope.everywhere)]
+    cleared = _cleared(scope)
+    if cleared is not None:
+        options.append(cleared)
+    if not options:
+        return None
+    return options[0] if len(options) == 1 else wq.Or(options)
+
+
 def _docs(searcher: Searcher, name: str, values: Iterable[str]) -> set[int]:
     found: set[int] = set()
     for value in values:

@@ -20,6 +20,7 @@ from core.errors import DanganError
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=2000)]
 RequestId = Annotated[int, Path(ge=1, le=2**62)]
+MESSAGES = 20  # the newest messages shown
 
 
 @router.get("/access", response_class=HTMLResponse)
@@ -29,7 +30,7 @@ def mine(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
         user = me.user(session)
         asked = requests.my_requests(session, user=user)
         held = grants.list_grants(session, viewer=user, client=me.client)
-        notes = notifications.list_notifications(session, user=user, unread_only=False)[:20]
+        notes = notifications.list_notifications(session, user=user, unread_only=False)[:MESSAGES]
     return render(
         request,
         "access/mine.html",
@@ -38,6 +39,31 @@ def mine(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
         notes=notes,
         sent=request.query_params.get("sent"),
     )
+
+
+@router.post("/access/notifications/{notification_id}/read", response_class=HTMLResponse)
+def mark_read(request: Request, notification_id: RequestId, me: Viewer, rt: RuntimeDep) -> Response:
+    """Mark one of one's own messages read (someone else's is as unknown as a missing one: 404)."""
+    with rt.factory() as session, session.begin():
+        notifications.mark_read(session, user=me.user(session), notification_id=notification_id)
+    return _messages(request, me, rt)
+
+
+@router.post("/access/notifications/read", response_class=HTMLResponse)
+def mark_all_read(request: Request, me: Viewer, rt: RuntimeDep) -> Response:
+    """Mark all of one's messages read."""
+    with rt.factory() as session, session.begin():
+        notifications.mark_all_read(session, user=me.user(session))
+    return _messages(request, me, rt)
+
+
+def _messages(request: Request, me: Viewer, rt: RuntimeDep) -> Response:
+    """htmx swaps in the message list; a plain form post goes back to the page."""
+    if not request.headers.get("HX-Request"):
+        return RedirectResponse("/access#messages", status_code=303)
+    with rt.factory() as session:
+        notes = notifications.list_notifications(session, user=me.user(session))[:MESSAGES]
+    return render(request, "access/_messages.html", notes=notes)
 
 
 @router.get("/access/request", response_class=HTMLResponse)

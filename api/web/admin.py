@@ -1,8 +1,8 @@
-"""Pages for admins: users (add, enable/disable, roles), departments, positions and level rules, document
-types and their classification rules.
+"""Pages for admins: users (add, enable/disable, roles, positions), departments, positions and level rules
+(who reads each level, who approves), document types and their classification rules.
 
-Every change goes through access.users / api.people, which check the admin role and audit the change; the
-lists are guarded by the same require_role as GET /api/users.
+Every change goes through access.users / access.rules / api.people, which check the admin role and audit
+the change; the lists are guarded by the same require_role as GET /api/users.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from access.errors import require_role
 from access.models import ROLES, Department, Position
-from access.rules import load_rules
-from access.users import add_department, set_active, set_department_manager, set_role
+from access.rules import load_rules, set_level_rule
+from access.users import add_department, set_active, set_department_manager, set_position, set_role
 from api.people import add_person, people
 from api.web import forget_type_names, render
 from api.web.doctypes import change_document_type
@@ -44,11 +44,14 @@ def _page(
             "users": users,
             "departments": [(d.code, d.name, d.manager.login if d.manager else None) for d in departments],
             "positions": [(p.code, p.name_zh, p.name_en) for p in positions],
+            "position_names": {p.code: (p.name_zh, p.name_en) for p in positions},
             "rules": rules,
             "roles": ROLES,
             "errors": {},
             "form": {},
             "one_time": None,
+            "edited": {},
+            "saved_level": request.query_params.get("saved_level"),
         }
     return render(request, "admin/index.html", status_code=status_code, **(context | extra))
 
@@ -113,6 +116,85 @@ def roles(
             session, actor=me.user(session), login=login, role=role, granted=grant == "1", client=me.client
         )
     return RedirectResponse("/admin", status_code=303)
+
+
+@router.post("/admin/users/{login}/positions", response_class=HTMLResponse)
+def positions(
+    request: Request, login: Login, me: Viewer, rt: RuntimeDep, position: Text = "", held: Text = "1"
+) -> Response:
+    """Give a user a position or take it away (access.users.set_position); errors show beside the form."""
+    try:
+        with rt.factory() as session, session.begin():
+            set_position(
+                session,
+                actor=me.user(session),
+                login=login,
+                position=position.strip(),
+                held=held != "0",
+                client=me.client,
+            )
+    except DanganError as error:
+        if error.status_code in (403, 404):
+            raise  # recorded and shown by the error page
+        errors = {f"position-{login}": (error.code, error.params)}
+        return _page(request, me, rt, status_code=400, errors=errors)
+    return RedirectResponse(f"/admin#user-{login}", status_code=303)
+
+
+@router.post("/admin/levels/{level}", response_class=HTMLResponse)
+def level_rule(
+    request: Request,
+    level: Login,
+    me: Viewer,
+    rt: RuntimeDep,
+    readers: Text = "",
+    chain: Text = "",
+    rank: Text = "",
+) -> Response:
+    """Change who reads a level and who approves requests for it (access.rules.set_level_rule)."""
+    edited = {"readers": readers, "chain": chain, "rank": rank}
+    reader_codes, chain_codes = _codes(readers), _codes(chain)
+    errors: dict[str, tuple[str, dict]] = {}
+    if not reader_codes:
+        errors[f"{level}-readers"] = ("ui.error.required", {})
+    if rank.strip() and not (rank.strip().isdigit() and int(rank) <= MAX_RANK):
+        errors[f"{level}-rank"] = ("ui.admin.bad_rank", {"max": MAX_RANK})
+    if not errors:
+        try:
+            with rt.factory() as session, session.begin():
+                set_level_rule(
+                    session,
+                    level=level,
+                    readers=reader_codes,
+                    chain=chain_codes,
+                    rank=int(rank) if rank.strip() else None,
+                    actor=me.user(session),
+                    client=me.client,
+                )
+            return RedirectResponse(f"/admin?saved_level={level}#levels", status_code=303)
+        except DanganError as error:
+            if error.status_code in (403, 404) or error.code == "level.unknown":
+                raise  # recorded and shown by the error page
+            errors.update(_rule_errors(level, error, reader_codes, chain_codes))
+    return _page(request, me, rt, status_code=400, errors=errors, edited={level: edited})
+
+
+MAX_RANK = 99
+_SEPARATORS = str.maketrans({c: " " for c in ",，、;；→>"})
+
+
+def _codes(text: str) -> list[str]:
+    """Codes typed as a list (commas, spaces or arrows between them), in order, each once."""
+    return list(dict.fromkeys(text.translate(_SEPARATORS).split()))
+
+
+def _rule_errors(
+    level: str, error: DanganError, readers: list[str], chain: list[str]
+) -> dict[str, tuple[str, dict]]:
+    """Show a refused rule beside the field holding the unknown codes (both if both do)."""
+    bad = set(str(error.params.get("codes", "")).split(", "))
+    fields = [name for name, codes in (("readers", readers), ("chain", chain)) if bad & set(codes)]
+    return {f"{level}-{name}": (error.code, error.params) for name in fields or ["readers"]}
 
 
 @router.post("/admin/departments", response_class=HTMLResponse)

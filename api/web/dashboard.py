@@ -1,5 +1,5 @@
-"""Page: the dashboard — review queue counts, approvals awaiting me, my requests and grants, my recent
-activity.
+"""Page: the dashboard — review queue counts, approvals awaiting me, my requests and grants, unread
+messages (read and marked on /access), my recent activity.
 
 Counts of the review queue cover only documents the user may read (access.policy.readable_filter).
 """
@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 
-from access import grants, requests
+from access import grants, notifications, requests
 from access.policy import readable_filter
 from api.web import render
 from api.web.session import RuntimeDep, Viewer
@@ -39,6 +39,7 @@ def dashboard(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
                 review.update(reasons or [])
         awaiting = requests.awaiting(session, approver=user)
         mine = requests.my_requests(session, user=user)[:5]
+        unread = len(notifications.list_notifications(session, user=user, unread_only=True))
         held = [g for g in grants.list_grants(session, viewer=user, live_only=True, client=me.client)]
         count = find_events(session, actor=user.login, limit=1).total
         recent = find_events(session, actor=user.login, limit=RECENT, offset=max(0, count - RECENT)).events
@@ -49,5 +50,6 @@ def dashboard(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
         awaiting=awaiting,
         mine=mine,
         grants=held,
+        unread=unread,
         recent=list(reversed(recent)),
     )

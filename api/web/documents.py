@@ -7,12 +7,11 @@ and each download is decided and recorded; a refusal shows nothing of the docume
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +24,7 @@ from api import finding
 from api.indexing import index_documents
 from api.uploads import CHUNK
 from api.web import render
+from api.web.metadata_form import MetadataFormDep, field_of
 from api.web.pageimages import page_image
 from api.web.session import RuntimeDep, Viewer, WebUser, keep_refusal
 from core.errors import DanganError, NotFound
@@ -32,7 +32,6 @@ from records.models import Customer, Document, DocumentType
 
 router = APIRouter(include_in_schema=False)
 DocId = Annotated[int, Path(ge=1, le=2**62)]
-Field = Annotated[str, Form(max_length=2000)]
 NEIGHBOURS = 8  # other documents of the customer file shown beside a document
 
 
@@ -172,26 +171,10 @@ def searchable(document_id: DocId, me: Viewer, rt: RuntimeDep) -> StreamingRespo
 
 @router.post("/documents/{document_id}/metadata", response_class=HTMLResponse)
 def correct(
-    request: Request,
-    document_id: DocId,
-    me: Viewer,
-    rt: RuntimeDep,
-    reason: Field = "",
-    doc_type: Field = "",
-    title: Field = "",
-    doc_date: Field = "",
-    customer_id: Field = "",
-    back: Field = "",
+    request: Request, document_id: DocId, me: Viewer, rt: RuntimeDep, form: MetadataFormDep
 ) -> Response:
     """Correct type, title, date or customer file (access.metadata.correct_metadata: a revision)."""
-    form = {
-        "reason": reason,
-        "doc_type": doc_type,
-        "title": title,
-        "doc_date": doc_date,
-        "customer_id": customer_id,
-    }
-    errors, values = parse_metadata(form)
+    errors, values = form.parse()
     if not errors:
         try:
             with rt.factory() as session, session.begin():
@@ -203,40 +186,7 @@ def correct(
             keep_refusal(rt, error)
             if isinstance(error, AccessDenied):
                 return render(request, "error.html", status_code=403, code=error.code, params=error.params)
-            errors[_field_of(error.code)] = (error.code, error.params)
+            errors[field_of(error.code)] = (error.code, error.params)
     if errors:
-        return _show(request, me, rt, document_id, errors=errors, form=form)
-    target = back if back.startswith("/review") else f"/documents/{document_id}?saved=1"
-    return RedirectResponse(target, status_code=303)
-
-
-def parse_metadata(form: dict[str, str]) -> tuple[dict[str, tuple[str, dict]], dict[str, Any]]:
-    """Checked form values for correct_metadata, and errors by field (catalogue code, params)."""
-    errors: dict[str, tuple[str, dict]] = {}
-    values: dict[str, Any] = {"reason": form["reason"].strip()}
-    if not values["reason"]:
-        errors["reason"] = ("metadata.reason_required", {})
-    if form["doc_type"]:
-        values["doc_type"] = form["doc_type"]
-    if form["title"].strip():
-        values["title"] = form["title"]
-    if form["doc_date"]:
-        try:
-            values["doc_date"] = date.fromisoformat(form["doc_date"])
-        except ValueError:
-            errors["doc_date"] = ("ui.error.date", {})
-    if form["customer_id"]:
-        if form["customer_id"].isdigit():
-            values["customer_id"] = int(form["customer_id"])
-        else:
-            errors["customer_id"] = ("ui.error.number", {})
-    return errors, values
-
-
-def _field_of(code: str) -> str:
-    return {
-        "doctype.unknown": "doc_type",
-        "metadata.title_empty": "title",
-        "customer.not_found": "customer_id",
-        "metadata.reason_required": "reason",
-    }.get(code, "form")
+        return _show(request, me, rt, document_id, errors=errors, form=form.as_dict())
+    return RedirectResponse(f"/documents/{document_id}?saved=1", status_code=303)

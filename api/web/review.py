@@ -1,6 +1,7 @@
 """Page: the review queue — the readable documents flagged for review (low OCR confidence, unclassified,
 unmatched customer); an archivist or manager confirms or corrects type, customer, date and title
-(access.metadata.correct_metadata) and takes the document off the queue (a revision too).
+(access.metadata.correct_metadata) and takes the document off the queue (access.metadata.clear_review: a
+revision too). Who may do either is decided there; the form is api.web.metadata_form's, as on the document page.
 
 Archive numbers are not corrected here: they are never renumbered or reused (CLS-2, access.metadata).
 """
@@ -9,26 +10,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
-from access.errors import AccessDenied, denied
-from access.metadata import EDITORS, correct_metadata
-from access.models import User
-from access.policy import can_read, readable_filter
-from access.revisions import record_revision
+from access.errors import AccessDenied
+from access.metadata import EDITORS, clear_review, correct_metadata
+from access.policy import readable_filter
 from api.indexing import index_documents
 from api.web import render
-from api.web.documents import document_types, parse_metadata
+from api.web.documents import document_types
+from api.web.metadata_form import MetadataFormDep, field_of
 from api.web.session import RuntimeDep, Viewer, keep_refusal
 from core.errors import DanganError, NotFound
 from records.models import Customer, Document
 
 router = APIRouter(include_in_schema=False)
 DocId = Annotated[int, Path(ge=1, le=2**62)]
-Field = Annotated[str, Form(max_length=2000)]
 REVIEW_PAGE = 50
 
 
@@ -71,25 +70,10 @@ def _review_row(doc: Document, types: list, customers: list) -> dict:
 
 @router.post("/review/{document_id}", response_class=HTMLResponse)
 def confirm(
-    request: Request,
-    document_id: DocId,
-    me: Viewer,
-    rt: RuntimeDep,
-    reason: Field = "",
-    doc_type: Field = "",
-    title: Field = "",
-    doc_date: Field = "",
-    customer_id: Field = "",
+    request: Request, document_id: DocId, me: Viewer, rt: RuntimeDep, form: MetadataFormDep
 ) -> Response:
     """Apply the corrections (if any) and take the document off the queue; both kept as revisions."""
-    form = {
-        "reason": reason,
-        "doc_type": doc_type,
-        "title": title,
-        "doc_date": doc_date,
-        "customer_id": customer_id,
-    }
-    errors, values = parse_metadata(form)
+    errors, values = form.parse()
     if not errors:
         try:
             with rt.factory() as session, session.begin():
@@ -108,11 +92,11 @@ def confirm(
                 index_documents(session, rt.index, [document_id])
         except DanganError as error:
             keep_refusal(rt, error)
-            if isinstance(error, AccessDenied | NotFound):
+            if isinstance(error, AccessDenied | NotFound) and field_of(error.code) == "form":
                 return render(
                     request, "error.html", status_code=error.status_code, code=error.code, params=error.params
                 )
-            errors["form"] = (error.code, error.params)
+            errors[field_of(error.code)] = (error.code, error.params)
     if errors:
         response = review_queue(request, me, rt)
         return render(
@@ -121,38 +105,7 @@ def confirm(
             status_code=400,
             rows=response.context["rows"],
             errors={document_id: errors},
-            form={document_id: form},
+            form={document_id: form.as_dict()},
             editor=me.has(*EDITORS),
         )
     return RedirectResponse(f"/review?done={document_id}", status_code=303)
-
-
-def clear_review(session: Session, *, document_id: int, actor: User, reason: str, client: str = "") -> None:
-    """Take a document off the review queue: those who may correct it (access.metadata's rule); a revision."""
-    doc = session.get(Document, document_id)
-    if doc is None:
-        raise NotFound("document.not_found", id=document_id)
-    decision = can_read(session, actor, doc)
-    if not (EDITORS & set(actor.roles)) or not decision.allowed or decision.grant_id:
-        raise denied(
-            actor,
-            "metadata.change_forbidden",
-            action="review.confirm",
-            object_type="document",
-            object_id=document_id,
-            client=client,
-        )
-    if not doc.needs_review:
-        return
-    before = {"needs_review": True, "review_reasons": list(doc.review_reasons or [])}
-    doc.needs_review, doc.review_reasons = False, []
-    record_revision(
-        session,
-        document=doc,
-        actor=actor,
-        action="review.confirm",
-        reason=reason,
-        before=before,
-        after={"needs_review": False, "review_reasons": []},
-        client=client,
-    )

@@ -6,7 +6,6 @@ facet counts come from api.finding.run_search, which searches only what the user
 
 from __future__ import annotations
 
-import inspect
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -23,10 +22,6 @@ router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
 SORTS = ("relevance", "-date", "date", "archive_no")
 MAX_PAGE = 500
-
-
-def _run_search_options() -> set[str]:
-    return set(inspect.signature(finding.run_search).parameters)
 
 
 def search_url(q: str, sort: str = "relevance", page: int = 1) -> str:
@@ -59,10 +54,6 @@ def search_page(
     q, sort = q.strip(), sort if sort in SORTS else "relevance"
     result, error = None, None
     if q:
-        options = _run_search_options()
-        extra = {"sort": sort} if "sort" in options else {}
-        extra |= {"facets": True} if "facets" in options else {}
-        extra |= {"language": language(request)} if "language" in options else {}
         try:
             with rt.factory() as session, session.begin():
                 result = finding.run_search(
@@ -72,8 +63,10 @@ def search_page(
                     user=me.user(session),
                     limit=PER_PAGE,
                     offset=(page - 1) * PER_PAGE,
+                    sort=sort,
+                    facets=True,
                     client=me.client,
-                    **extra,
+                    language=language(request),
                 )
         except DanganError as exc:
             error = exc
@@ -96,7 +89,7 @@ def search_page(
         status_code=400 if error else 200,
         q=q,
         sort=sort,
-        sorts=SORTS if "sort" in _run_search_options() else ("relevance",),
+        sorts=SORTS,
         page=page,
         pages=pages,
         result=result,

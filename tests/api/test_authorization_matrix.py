@@ -246,6 +246,14 @@ WEB_RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/access/grants/{grant_id}/revoke"): page(
         logins("alice", "admin", "mgr1", "md"), 303, fresh(_alice_grant, "/access/grants/{}/revoke", data={})
     ),
+    # Marking a message read: one's own only; someone else's is as unknown as a missing one (404).
+    ("POST", "/access/notifications/{notification_id}/read"): page(
+        logins("alice"),
+        303,
+        lambda w, c: (f"/access/notifications/{w.extra['notification']}/read", {}),
+        denied=404,
+    ),
+    ("POST", "/access/notifications/read"): page(signed_in, 303, url("/access/notifications/read")),
     ("GET", "/admin"): page(roles("admin"), 200, url("/admin")),
     ("GET", "/admin/types"): page(roles("admin"), 200, url("/admin/types")),
     ("POST", "/admin/types/{code}"): page(
@@ -258,6 +266,12 @@ WEB_RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/admin/users/{login}/roles"): page(
         roles("admin"), 400, form("/admin/users/alice/roles", role="nonsense")
     ),
+    ("POST", "/admin/users/{login}/positions"): page(
+        roles("admin"), 400, form("/admin/users/alice/positions", position="nonsense", held="1")
+    ),  # unknown position, refused beside the user: nothing changes
+    ("POST", "/admin/levels/{level}"): page(
+        roles("admin"), 400, form("/admin/levels/company", readers="nonsense", chain="gm")
+    ),  # unknown reader code, refused beside the field
     ("POST", "/admin/departments"): page(roles("admin"), 400, form("/admin/departments", code="sales1")),
     ("POST", "/admin/departments/{code}/manager"): page(
         roles("admin"), 404, form("/admin/departments/ghost/manager", login="mgr1")

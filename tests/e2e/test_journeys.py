@@ -147,6 +147,13 @@ def test_access_journey_search_denied_request_approve_read_audit(person, server)
     expect(page.locator("h1")).to_have_text("担保合同（机密）")
     expect(page.locator(".grant")).to_be_visible()
     alice.shot("reads-under-grant")
+    alice.goto("/access")
+    approved = page.locator("#messages li.unread", has_text="已批准")
+    expect(approved).to_have_count(1)
+    approved.locator("button").click()  # htmx swaps the message list in place
+    expect(approved).to_have_count(0)
+    expect(page.locator("#messages li", has_text="已批准")).to_have_count(1)
+    alice.shot("message-read")
 
     auditor = person("auditor", prefix="auditor")
     auditor.goto(f"/audit?document={secret}")

@@ -43,3 +43,33 @@ def test_odd_requests_never_answer_5xx(world, tab, login):
         if status >= 500:
             broken[url] = status
     assert broken == {}
+
+
+ODD_POSTS = [
+    ("/admin/users/ghost/positions", {"position": "gm", "held": "1"}),
+    ("/admin/users/alice/positions", {"position": "", "held": "maybe"}),
+    ("/admin/users/alice/positions", {"position": "借" * 300}),
+    ("/admin/levels/secret", {"readers": "gm", "chain": "gm"}),
+    ("/admin/levels/company", {"readers": "", "chain": "", "rank": "-1"}),
+    ("/admin/levels/company", {"readers": "gm", "chain": "gm", "rank": "9" * 40}),
+    ("/admin/levels/company", {"readers": "，、→ ;", "chain": "→→"}),
+    ("/admin/levels/company", {"readers": "x" * 201}),
+    ("/access/notifications/abc/read", {}),
+    ("/access/notifications/0/read", {}),
+    ("/access/notifications/99999999999999999999999/read", {}),
+    ("/access/notifications/999999/read", {}),
+    ("/review/1", {"reason": "r", "customer_id": "9" * 40, "doc_date": "2024-02-30"}),
+    ("/documents/1/metadata", {"reason": "r", "customer_id": "-1", "doc_type": "借" * 50}),
+]
+
+
+@pytest.mark.parametrize("login", ["alice", "admin", "archivist"])
+def test_odd_form_posts_never_answer_5xx(world, tab, login):
+    add_pdf_document(world, "c1", "internal", title="t", lines=["x"], needs_review=["unclassified"])
+    signed_in = tab(login)
+    broken = {}
+    for url, data in ODD_POSTS:
+        status = signed_in.post(url, data).status_code
+        if status >= 500:
+            broken[url] = status
+    assert broken == {}

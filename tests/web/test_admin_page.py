@@ -1,0 +1,136 @@
+"""The admin page: positions assigned and taken away, level rules edited; refusals and bad input shown."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from access.models import LevelRule, User
+from access.rules import DEFAULT_RULES
+from core.audit import AuditEvent
+
+
+def _positions(world, login: str) -> set[str]:
+    with world.runtime.factory() as session:
+        return set(session.scalar(select(User).where(User.login == login)).positions)
+
+
+def _rule(world, level: str) -> tuple[list[str], list[str], int]:
+    with world.runtime.factory() as session:
+        row = session.get(LevelRule, level)
+        return list(row.readers), list(row.chain), row.rank
+
+
+def test_admin_assigns_and_removes_a_position(tab, world):
+    admin = tab("admin", "en")
+    page = admin.get("/admin")
+    assert 'action="/admin/users/bob/positions"' in page.text
+    assert 'id="positions"' in page.text and "Marketing director" in page.text  # the positions list
+    given = admin.post("/admin/users/bob/positions", {"position": "marketing_director", "held": "1"})
+    assert given.status_code == 303 and _positions(world, "bob") == {"marketing_director"}
+    assert "Marketing director" in admin.get("/admin").text.split('id="user-bob"')[1].split("</td>")[0]
+    taken = admin.post("/admin/users/bob/positions", {"position": "marketing_director", "held": "0"})
+    assert taken.status_code == 303 and _positions(world, "bob") == set()
+    with world.runtime.factory() as session:
+        changes = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "permission.change", AuditEvent.actor == "admin")
+        ).all()
+        assert [e.details.get("held") for e in changes if e.details.get("position")] == [True, False]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "Unknown position: janitor"), ("zh-CN", "未知的职务：janitor")]
+)
+def test_unknown_position_is_shown_beside_the_user_in_the_chosen_language(tab, world, lang, words):
+    refused = tab("admin", lang).post("/admin/users/bob/positions", {"position": "janitor", "held": "1"})
+    assert refused.status_code == 400 and 'id="err-position-bob"' in refused.text
+    assert words in refused.text and _positions(world, "bob") == set()
+
+
+def test_position_of_an_unknown_user_is_not_found(tab):
+    missing = tab("admin").post("/admin/users/ghost/positions", {"position": "gm", "held": "1"})
+    assert missing.status_code == 404 and "ghost" in missing.text
+
+
+@pytest.mark.parametrize("login", ["alice", "mgr1", "archivist", "auditor"])
+def test_only_an_admin_assigns_positions(tab, world, login):
+    refused = tab(login).post("/admin/users/bob/positions", {"position": "gm", "held": "1"})
+    assert refused.status_code == 403 and _positions(world, "bob") == set()
+    with world.runtime.factory() as session:
+        assert session.scalar(
+            select(AuditEvent).where(AuditEvent.actor == login, AuditEvent.result == "denied")
+        )
+
+
+def test_admin_edits_a_level_rule(tab, world):
+    admin = tab("admin", "en")
+    form = admin.get("/admin")
+    assert 'action="/admin/levels/company"' in form.text and 'id="company-readers"' in form.text
+    saved = admin.post(
+        "/admin/levels/company",
+        {"readers": "gm，deputy_gm, gm", "chain": "requester_manager → gm", "rank": "3"},
+    )
+    assert saved.status_code == 303 and saved.headers["location"].startswith("/admin?saved_level=company")
+    assert _rule(world, "company") == (["gm", "deputy_gm"], ["requester_manager", "gm"], 3)
+    shown = admin.get(saved.headers["location"])
+    assert "The rule of level Company is saved" in shown.text and 'value="gm, deputy_gm"' in shown.text
+    with world.runtime.factory() as session:
+        event = session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.action == "permission.change", AuditEvent.object_id == "company"
+            )
+        )
+        assert event.details["before"]["readers"] == list(DEFAULT_RULES["company"].readers)
+        assert event.details["after"]["readers"] == ["gm", "deputy_gm"]
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        (
+            {"readers": "gm, janitor", "chain": "gm"},
+            "company-readers",
+            "Unknown codes in the level rule: janitor",
+        ),
+        (
+            {"readers": "gm", "chain": "everyone"},
+            "company-chain",
+            "Unknown codes in the level rule: everyone",
+        ),
+        ({"readers": " , ", "chain": "gm"}, "company-readers", "This field is required"),
+        ({"readers": "gm", "chain": "gm", "rank": "high"}, "company-rank", "whole number from 0 to 99"),
+        ({"readers": "gm", "chain": "gm", "rank": "9" * 30}, "company-rank", "whole number from 0 to 99"),
+    ],
+)
+def test_invalid_level_rule_is_refused_beside_its_field(tab, world, data, field, words):
+    refused = tab("admin", "en").post("/admin/levels/company", data)
+    assert refused.status_code == 400, refused.text
+    assert f'id="err-{field}"' in refused.text and words in refused.text
+    assert f'value="{data["readers"]}"' in refused.text  # what was typed stays in the field
+    assert _rule(world, "company")[0] == list(DEFAULT_RULES["company"].readers)
+
+
+def test_invalid_level_rule_is_explained_in_chinese(tab):
+    refused = tab("admin").post("/admin/levels/company", {"readers": "janitor", "chain": ""})
+    assert refused.status_code == 400 and "密级规则中有未知代码：janitor" in refused.text
+
+
+def test_unknown_level_is_a_bad_request_not_a_crash(tab):
+    refused = tab("admin", "en").post("/admin/levels/secret", {"readers": "gm", "chain": "gm"})
+    assert refused.status_code == 400 and "Unknown level: secret" in refused.text
+
+
+@pytest.mark.parametrize("login", ["alice", "mgr1", "gm", "auditor"])
+def test_only_an_admin_changes_level_rules(tab, world, login):
+    for data in ({"readers": "everyone", "chain": ""}, {"readers": "", "chain": "", "rank": "x"}):
+        refused = tab(login).post("/admin/levels/company", data)
+        assert refused.status_code == 403
+    assert _rule(world, "company")[0] == list(DEFAULT_RULES["company"].readers)
+    with world.runtime.factory() as session:
+        assert session.scalar(
+            select(AuditEvent).where(
+                AuditEvent.actor == login,
+                AuditEvent.action == "permission.change",
+                AuditEvent.result == "denied",
+            )
+        )
