@@ -6,8 +6,11 @@ documents costs a second before facets. Here each segment's posting lists are re
 arrays (and kept, per immutable segment, in a bounded cache, like Lucene's per-segment caches), the tree
 of Term, Or, And, AndNot, AndMaybe, Prefix, SequenceQuery and DateFilter is evaluated with array set
 operations, and scores use Whoosh's own formula and statistics (BM25F, idf and average field lengths
-from the whole index), so the ranking is the one Whoosh's collectors give. Columns (date, type, customer,
-level, archive number) and document ids are read once per segment for facets, filters and sorting.
+from the whole index), so the ranking is the one Whoosh's collectors give. Where a few candidates meet a
+frequent term (a company name's 有限, 公司; the jieba words that only add to a CJK match's score), only
+the blocks holding the candidates are decoded, as Whoosh's skip_to would. Columns (date, type, customer,
+level, archive number) are read once per segment for facets, filters and sorting; document ids only
+where a sort needs them to break ties or an id filter is large.
 
 A query with anything else (a bare NOT inside OR, numeric ranges on their own) raises Unsupported and
 search.query runs it the classic way; tests/search/test_vector.py checks both agree.
@@ -123,10 +126,11 @@ def _nbytes(value: Any) -> int:
     return 100
 
 
-# Arrays of immutable segments, keyed by segment id, so never stale: what every search of a segment needs
-# (lengths, columns, ids, the deletion mask; ~50 bytes a document), and what queries read (posting lists,
-# phrase matches), least recently used first out.
-SEGMENTS = _Cache(512 * 1024 * 1024)
+# Arrays of immutable segments, keyed by the segment file's identity (_segment_key), so never stale: what
+# every search of a segment needs (lengths, columns, the deletion mask; ~100 bytes a document), and what
+# queries read (posting lists, phrase matches). Least recently used first out, so the arrays of segments
+# a merge replaced leave as new ones come.
+SEGMENTS = _Cache(128 * 1024 * 1024)
 POSTINGS = _Cache(256 * 1024 * 1024)
 
 
@@ -220,12 +224,15 @@ def _joined(blocks: Iterable[tuple[np.ndarray, Any, Any]]) -> tuple[np.ndarray, 
     return np.concatenate(ids), np.concatenate(weights)
 
 
-def _blocks(terms: Any, field: str, btext: bytes) -> Iterator[tuple[np.ndarray, Any, Any]]:
+def _blocks(
+    terms: Any, field: str, btext: bytes, wanted: np.ndarray | None = None
+) -> Iterator[tuple[np.ndarray, Any, Any]]:
     """A term's posting blocks as (ids, raw weights, values), the list read from disk in one piece.
 
     The whoosh3 codec's layout: a header tag, then per block its signed length (negative for the last),
-    its pickled info tuple and its pickled (zlib-compressed when the info says so) delta-coded ids,
-    weights and values. Terms in one document are inlined in the term info instead.
+    its pickled info tuple (count, last id, ...) and its pickled (zlib-compressed when the info says so)
+    delta-coded ids, weights and values. Terms in one document are inlined in the term info instead.
+    With wanted (sorted document numbers), blocks whose id range holds none of them are skipped undecoded.
     """
     info = terms.term_info(field, btext)
     if info.is_inlined():
@@ -237,19 +244,24 @@ def _blocks(terms: Any, field: str, btext: bytes) -> Iterator[tuple[np.ndarray, 
         (length,) = length
     data = terms._postfile.get(offset, length)
     stream = io.BytesIO(data)
-    pos, end = _INT_SIZE, len(data)  # after the header tag
+    pos, end, low = _INT_SIZE, len(data), 0  # after the header tag
     while pos < end:
         (size,) = unpack_int(data[pos : pos + _INT_SIZE])
         start = pos + _INT_SIZE
         stream.seek(start)
-        compression = pickle.load(stream)[3]
+        block_info = pickle.load(stream)
         following = start + abs(size)
-        block = data[stream.tell() : following]
-        block_ids, block_weights, values = pickle.loads(zlib.decompress(block) if compression else block)
-        yield np.cumsum(np.asarray(block_ids, dtype=np.int64)), block_weights, values
+        last_id, compression = block_info[1], block_info[3]
+        if wanted is not None:
+            first_wanted = int(np.searchsorted(wanted, low))
+            needed = first_wanted < wanted.size and wanted[first_wanted] <= last_id
+        if wanted is None or needed:
+            block = data[stream.tell() : following]
+            block_ids, block_weights, values = pickle.loads(zlib.decompress(block) if compression else block)
+            yield np.cumsum(np.asarray(block_ids, dtype=np.int64)), block_weights, values
         if size < 0:
             return
-        pos = following
+        pos, low = following, last_id + 1
 
 
 def _weights(raw: Any, count: int) -> np.ndarray:
@@ -419,13 +431,14 @@ class Evaluator:
         if scoring and not isinstance(self.weighting, BM25F):
             raise Unsupported("weighting")
 
-    def run(self, q: wq.Query) -> Matches:
+    def run(self, q: wq.Query, within: np.ndarray | None = None) -> Matches:
+        """The matches of q; given within (sorted document numbers), only those among them are needed."""
         if isinstance(q, wq.Term):
-            return self.term(q.fieldname, q.text, q.boost)
+            return self.term(q.fieldname, q.text, q.boost, within)
         if isinstance(q, SequenceQuery):
             return self.sequence(q)
         if isinstance(q, wq.Or) and not q.minmatch and q.scale is None:
-            return _boosted(_union([self.run(s) for s in q.subqueries]), q.boost)
+            return _boosted(_union([self.run(s, within) for s in q.subqueries]), q.boost)
         if isinstance(q, wq.And):
             parts = [self.run(s) for s in q.subqueries]
             if not parts or any(not p.ids.size for p in parts):
@@ -434,7 +447,11 @@ class Evaluator:
         if isinstance(q, wq.AndNot):
             return _boosted(_without(self.run(q.a), self.run(q.b)), q.boost)
         if isinstance(q, wq.AndMaybe):
-            return _boosted(_maybe(self.run(q.a), self.run(q.b)), q.boost)
+            # The optional part only adds to the score of what the required part matched.
+            required = self.run(q.a, within)
+            if not required.ids.size:
+                return required
+            return _boosted(_maybe(required, self.run(q.b, required.ids)), q.boost)
         if isinstance(q, DateFilter):
             return self.dates(self.run(q.child), q.low, q.high)
         if isinstance(q, wq.Every) and not q.fieldname:
@@ -444,12 +461,27 @@ class Evaluator:
             return self.prefix(q)
         raise Unsupported(type(q).__name__)
 
-    def term(self, field: str, text: Any, boost: float = 1.0) -> Matches:
-        schema = self.leaf.reader.schema
-        if field not in schema:
+    def term(self, field: str, text: Any, boost: float = 1.0, within: np.ndarray | None = None) -> Matches:
+        reader = self.leaf.reader
+        if field not in reader.schema:
             return Matches(_EMPTY_IDS, _EMPTY_SCORES)
-        btext = text if isinstance(text, bytes) else schema[field].to_bytes(text)
-        ids, weights = postings(self.leaf, field, btext)
+        try:
+            btext = text if isinstance(text, bytes) else reader.schema[field].to_bytes(text)
+        except ValueError:  # a value the field cannot hold matches nothing (as in Whoosh's Term)
+            return Matches(_EMPTY_IDS, _EMPTY_SCORES)
+        key = (self.leaf.key, "post", field, btext)
+        if (
+            within is not None
+            and not POSTINGS.has(key)
+            and (field, btext) in reader
+            and reader.doc_frequency(field, btext) > _SELECTIVE * within.size
+        ):
+            # A frequent term wanted for a few documents: decode only the blocks that hold them.
+            ids, weights = _joined(_blocks(reader._terms, field, btext, within))
+            keep = np.isin(ids, within, assume_unique=True)
+            ids, weights = ids[keep], weights[keep]
+        else:
+            ids, weights = postings(self.leaf, field, btext)
         if not ids.size or not self.scoring:
             return Matches(ids, np.zeros(ids.size))
         scores = self._scores(field, btext, ids, weights)
@@ -488,34 +520,20 @@ class Evaluator:
 
     def sequence(self, q: SequenceQuery) -> Matches:
         field = q.fieldname
-        schema = self.leaf.reader.schema
-        if field not in schema:
+        reader = self.leaf.reader
+        if field not in reader.schema:
             return Matches(_EMPTY_IDS, _EMPTY_SCORES)
-        encoded = [schema[field].to_bytes(word) for word in q.words]
-        phrase = (self.leaf.key, "seq", field, tuple(encoded))
-        blocks: dict[bytes, list[tuple[np.ndarray, Any, Any]]] = {}
-        if not POSTINGS.has(phrase):
-            # The positions are needed: read each list once, for its ids and weights and its positions.
-            for word in dict.fromkeys(encoded):
-                if (field, word) in self.leaf.reader:
-                    blocks[word] = list(_blocks(self.leaf.reader._terms, field, word))
-                    POSTINGS.get((self.leaf.key, "post", field, word), lambda w=word: _joined(blocks[w]))
-        parts = [self.term(field, word) for word in dict.fromkeys(encoded)]
-        if any(not p.ids.size for p in parts):
+        encoded = tuple(reader.schema[field].to_bytes(word) for word in q.words)
+        if any((field, word) not in reader for word in encoded):
             return Matches(_EMPTY_IDS, _EMPTY_SCORES)
-        both = _intersection(parts)
-        candidates = both.ids
-        # A document whose word field holds the whole phrase as one jieba word holds the sequence: no
-        # need to read its positions. Only the others are checked.
-        word = _whole_word(q.words)
-        partner = WORD_PARTNERS.get(field)
-        sure = _EMPTY_IDS
-        if word and partner and partner in schema:
-            sure = np.intersect1d(candidates, postings(self.leaf, partner, word.encode("utf-8"))[0])
-            candidates = np.setdiff1d(candidates, sure, assume_unique=True)
-        found = np.union1d(sure, sequence_docs(self.leaf, field, tuple(encoded), candidates, blocks))
-        keep = np.isin(both.ids, found, assume_unique=True)
-        return _boosted(Matches(both.ids[keep], both.scores[keep]), q.boost)
+        found, weights = phrase_matches(self.leaf, field, encoded, tuple(q.words))
+        if not found.size or not self.scoring:
+            return Matches(found, np.zeros(found.size))
+        # Scored like Whoosh's phrase: the intersection of its distinct terms (BM25F summed).
+        scores = np.zeros(found.size, dtype=np.float64)
+        for word, row in zip(dict.fromkeys(encoded), weights, strict=True):
+            scores += self._scores(field, word, found, row)
+        return _boosted(Matches(found, scores), q.boost)
 
 
 def _whole_word(bigrams: list[str]) -> str | None:
@@ -528,45 +546,86 @@ def _whole_word(bigrams: list[str]) -> str | None:
     return text if _ALL_CJK.fullmatch(text) else None
 
 
-def sequence_docs(
-    leaf: Leaf,
+# A term this many times more frequent than the candidates left is read only where they are.
+_SELECTIVE = 4
+
+
+def phrase_matches(
+    leaf: Leaf, field: str, words: tuple[bytes, ...], texts: tuple[str, ...]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The documents of a segment holding the words at consecutive positions, and each distinct word's
+    weight in them (one row per word, first-seen order); cached per segment and phrase.
+
+    The rarest word's list gives the candidates; each next word, rarest first, narrows them, and a word
+    much more frequent than the candidates left (有限, 公司 in a company name) is decoded only in the
+    blocks that hold a candidate. Positions are checked last, only for the candidates, and not at all where
+    the partner word field holds the whole phrase as one jieba word.
+    """
+
+    def make() -> tuple[np.ndarray, np.ndarray]:
+        reader, terms = leaf.reader, leaf.reader._terms
+        unique = list(dict.fromkeys(words))
+        rarest_first = sorted(unique, key=lambda word: reader.doc_frequency(field, word))
+        blocks: dict[bytes, list[tuple[np.ndarray, Any, Any]]] = {}
+        candidates: np.ndarray | None = None
+        for word in rarest_first:
+            selective = (
+                candidates is not None and reader.doc_frequency(field, word) > _SELECTIVE * candidates.size
+            )
+            blocks[word] = list(_blocks(terms, field, word, candidates if selective else None))
+            ids = np.concatenate([b[0] for b in blocks[word]]) if blocks[word] else _EMPTY_IDS
+            candidates = ids if candidates is None else np.intersect1d(candidates, ids, assume_unique=True)
+            if not candidates.size:
+                return _EMPTY_IDS, np.empty((len(unique), 0))
+        assert candidates is not None
+        sure = _EMPTY_IDS
+        whole = _whole_word(list(texts))
+        partner = WORD_PARTNERS.get(field)
+        if whole and partner and partner in reader.schema:
+            sure = np.intersect1d(candidates, postings(leaf, partner, whole.encode("utf-8"))[0])
+            candidates = np.setdiff1d(candidates, sure, assume_unique=True)
+        found = np.union1d(sure, _verify(reader, field, words, candidates, blocks))
+        return found, np.vstack([_weights_of(blocks[word], found) for word in unique])
+
+    return POSTINGS.get((leaf.key, "phrase", field, words), make)
+
+
+def _weights_of(blocks: list[tuple[np.ndarray, Any, Any]], found: np.ndarray) -> np.ndarray:
+    """A word's weights in the found documents (all of which its blocks hold)."""
+    ids, weights = _joined(blocks)
+    return weights[np.searchsorted(ids, found)] if found.size else _EMPTY_SCORES
+
+
+def _verify(
+    reader: Any,
     field: str,
     words: tuple[bytes, ...],
     candidates: np.ndarray,
-    blocks: dict[bytes, list[tuple[np.ndarray, Any, Any]]] | None = None,
+    blocks: dict[bytes, list[tuple[np.ndarray, Any, Any]]],
 ) -> np.ndarray:
-    """Which candidates hold the words at consecutive positions (cached per segment and phrase).
+    """The candidates where the words sit at consecutive positions.
 
     Word by word, each remaining candidate keeps the start positions its words still allow; positions
     are Whoosh's Positions values (a count, then the pickled position deltas), decoded only for them.
     """
-
-    def make() -> np.ndarray:
-        wanted = candidates
-        starts: dict[int, set[int]] = {}
-        for offset, word in enumerate(words):
-            found: dict[int, set[int]] = {}
-            read = (blocks or {}).get(word) or _blocks(leaf.reader._terms, field, word)
-            for ids, _weights, values in read:
-                for i in np.flatnonzero(np.isin(ids, wanted, assume_unique=True)).tolist():
-                    doc = int(ids[i])
-                    value = values[i]
-                    deltas = pickle.loads(
-                        value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."
-                    )
-                    here = {p - offset for p in accumulate(deltas)}
-                    if offset:
-                        here &= starts[doc]
-                    if here:
-                        found[doc] = here
-            if not found:
-                return _EMPTY_IDS
-            starts = found
-            wanted = np.fromiter(sorted(found), dtype=np.int64, count=len(found))
-        return wanted
-
-    # Candidates follow from the words and the segment, so the phrase alone keys the cache.
-    return POSTINGS.get((leaf.key, "seq", field, words), make)
+    wanted = candidates
+    starts: dict[int, set[int]] = {}
+    for offset, word in enumerate(words):
+        if not wanted.size:
+            return _EMPTY_IDS
+        found: dict[int, set[int]] = {}
+        for ids, _weights, values in blocks[word]:
+            for i in np.flatnonzero(np.isin(ids, wanted, assume_unique=True)).tolist():
+                value = values[i]
+                deltas = pickle.loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b".")
+                here = {p - offset for p in accumulate(deltas)}
+                if offset:
+                    here &= starts[int(ids[i])]
+                if here:
+                    found[int(ids[i])] = here
+        starts = found
+        wanted = np.fromiter(sorted(found), dtype=np.int64, count=len(found))
+    return wanted
 
 
 # ---------------------------------------------------------------- search
