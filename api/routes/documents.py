@@ -203,7 +203,12 @@ def search_documents(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
     sort: Annotated[str, Query(pattern="^(relevance|date|-date|archive_no)$")] = "relevance",
-    facets: Annotated[bool, Query(description="Add counts per type, customer, year and level.")] = False,
+    facets: Annotated[
+        bool,
+        Query(
+            description="Add counts per type, customer, year and level (the 30 most frequent values each)."
+        ),
+    ] = False,
 ) -> dict:
     """Full-text search over what the signed-in user may read (hits, total, facets and snippets alike)."""
     with rt.factory() as session, session.begin():
