@@ -203,14 +203,9 @@ def postings(leaf: Leaf, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarr
     def make() -> tuple[np.ndarray, np.ndarray]:
         if (field, btext) not in leaf.reader:
             return _EMPTY_IDS, _EMPTY_SCORES
-        return read_postings(leaf.reader._terms, field, btext)
+        return _joined(_blocks(leaf.reader._terms, field, btext))
 
     return POSTINGS.get((leaf.key, "post", field, btext), make)
-
-
-def read_postings(terms: Any, field: str, btext: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """A term's document numbers and weights, read in one piece (see _blocks)."""
-    return _joined(_blocks(terms, field, btext))
 
 
 def _joined(blocks: Iterable[tuple[np.ndarray, Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
@@ -474,7 +469,7 @@ class Evaluator:
             within is not None
             and not POSTINGS.has(key)
             and (field, btext) in reader
-            and reader.doc_frequency(field, btext) > _SELECTIVE * within.size
+            and _skips(reader, field, btext, within)
         ):
             # A frequent term wanted for a few documents: decode only the blocks that hold them.
             ids, weights = _joined(_blocks(reader._terms, field, btext, within))
@@ -550,6 +545,11 @@ def _whole_word(bigrams: list[str]) -> str | None:
 _SELECTIVE = 4
 
 
+def _skips(reader: Any, field: str, btext: bytes, wanted: np.ndarray) -> bool:
+    """Whether to decode only the blocks of a term that hold wanted documents: it is far more frequent."""
+    return reader.doc_frequency(field, btext) > _SELECTIVE * wanted.size
+
+
 def phrase_matches(
     leaf: Leaf, field: str, words: tuple[bytes, ...], texts: tuple[str, ...]
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -569,9 +569,7 @@ def phrase_matches(
         blocks: dict[bytes, list[tuple[np.ndarray, Any, Any]]] = {}
         candidates: np.ndarray | None = None
         for word in rarest_first:
-            selective = (
-                candidates is not None and reader.doc_frequency(field, word) > _SELECTIVE * candidates.size
-            )
+            selective = candidates is not None and _skips(reader, field, word, candidates)
             blocks[word] = list(_blocks(terms, field, word, candidates if selective else None))
             ids = np.concatenate([b[0] for b in blocks[word]]) if blocks[word] else _EMPTY_IDS
             candidates = ids if candidates is None else np.intersect1d(candidates, ids, assume_unique=True)
