@@ -46,7 +46,7 @@ def assign_customer(
 ) -> CustomerChange:
     """Set a file's department (a department code), owner (an active user's login) and status; audited.
 
-    None leaves a field as it is. The caller re-indexes the returned document ids (api.customers does).
+    None leaves a field as it is. The caller re-indexes the returned document ids (workflows.customer_files does).
     """
     customer = get_customer(session, customer_id)
     allowed = (

@@ -13,10 +13,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from access.errors import AccessDenied, record_denial
-from api.runtime import Runtime
 from core.errors import DanganError
 from core.messages import pick_language, translate
 from core.settings import Settings
+from workflows.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,8 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from api.jobs import build_queue
-        from api.setup import initialise
+        from workflows.jobs import build_queue
+        from workflows.setup import initialise
 
         initialise(runtime)
         app.state.queue = build_queue(runtime)
@@ -87,7 +87,7 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
         code = "request.not_found" if exc.status_code == 404 else "request.invalid"
         return JSONResponse(error_body(request, code, detail=str(exc.detail)), status_code=exc.status_code)
 
-    from api.routes import access, audit, customers, documents, retention, session, tokens, users
+    from api.rest import access, audit, customers, documents, retention, session, tokens, users
     from api.web import install as install_web
 
     for module in (session, tokens, documents, customers, access, users, audit, retention):

@@ -25,8 +25,8 @@ from access.login import LoginResult, authenticate
 from access.models import User
 from access.sessions import NewWebSession, csrf_ok, resolve_session, start_session
 from access.tokens import resolve_token
-from api.runtime import Runtime
 from core.settings import Settings
+from workflows.runtime import Runtime
 
 SESSION_COOKIE = "dangan_session"
 CSRF_HEADER = "X-CSRF-Token"

@@ -1,4 +1,4 @@
-"""Per-page OCR evaluation: ingest.ocr.ocr_page against raw tesseract on the same scanned corpus pages.
+"""Per-page OCR evaluation: ingest.ocr.page.ocr_page against raw tesseract on the same scanned corpus pages.
 
 python -m bench.ocr_eval CORPUS [CORPUS ...] [--sets scan300 scan200] [--workers 2] [--raw-cache FILE]
 
@@ -30,7 +30,7 @@ from rapidfuzz.distance import Levenshtein
 from bench.accuracy import Score, normalize, pct, score
 from bench.corpus import load_manifest
 from bench.reference import single_thread_env, tesseract_command
-from ingest.ocr import PageJob, ocr_page
+from ingest.ocr.page import PageJob, ocr_page
 
 KINDS = {"pdf": "pdf", "tif": "tiff", "png": "png", "jpg": "jpeg"}
 
@@ -92,7 +92,7 @@ def _cpu() -> float:
 
 
 def read_ours(page: Page) -> Reading:
-    """ingest.ocr.ocr_page on one page, in this (worker) process, as Dangan's defaults set it up."""
+    """ingest.ocr.page.ocr_page on one page, in this (worker) process, as Dangan's defaults set it up."""
     cpu, wall = _cpu(), time.perf_counter()
     # No dpi given: a PDF page is rendered at the default 300 dpi, an image file's own resolution is used.
     result = ocr_page(PageJob(page.path, page.kind, page.index))

@@ -22,8 +22,6 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from api.runtime import Runtime
-from api.setup import initialise
 from bench.report import machine, table, write_section
 from core.settings import Settings
 from records.models import Derivative, Document, Page
@@ -33,6 +31,8 @@ from retention.schedule import recompute
 from search.schema import IndexDoc
 from tests.api.world import build_world
 from tests.support.s3server import running_s3_server
+from workflows.runtime import Runtime
+from workflows.setup import initialise
 
 TODAY = date(2060, 6, 1)
 WORDS = [

@@ -5,7 +5,7 @@ at 100k documents).
 
 The archive is built quickly: the fixture company (tests/api/world.py), customer files, and N filed
 documents inserted as bulk rows (text from the search benchmark's corpus, bench.search_corpus, one page
-each, levels mixed so the permission filter has work to do), then indexed by api.indexing.rebuild_from_database (the code of
+each, levels mixed so the permission filter has work to do), then indexed by workflows.indexing.rebuild_from_database (the code of
 `dangan index rebuild`). Pages are requested in-process (Starlette's TestClient: routing, sign-in,
 permission check, audit write, template) as staff member bob of sales1, who reads internal documents and
 sales1's department documents; wall time per request, after a warm-up. --write puts the table in
@@ -64,11 +64,11 @@ def _settings(home: Path):  # type: ignore[no-untyped-def]
 
 def build(home: Path, count: int) -> None:
     """The archive: users, customer files, count documents as bulk rows, then the index."""
-    from api.indexing import rebuild_from_database
-    from api.runtime import Runtime
-    from api.setup import initialise
     from records.models import Customer, Document, Page
     from tests.api.world import build_world
+    from workflows.indexing import rebuild_from_database
+    from workflows.runtime import Runtime
+    from workflows.setup import initialise
 
     runtime = Runtime(_settings(home))
     initialise(runtime)
@@ -197,7 +197,7 @@ def measure(home: Path, rounds: int) -> list[tuple[str, int, float, float, float
 
 def _cold(client: Any, rounds: int, rng: random.Random) -> list[tuple[str, int, float, float, float]]:
     """The search page when its words were never searched since start: the posting cache emptied first."""
-    from search import vector
+    from search import whoosh_arrays as vector
 
     times = []
     for _ in range(rounds):
@@ -214,12 +214,12 @@ def _cold(client: Any, rounds: int, rng: random.Random) -> list[tuple[str, int, 
 def _engine_share(
     runtime: Any, rounds: int, rng: random.Random
 ) -> list[tuple[str, int, float, float, float]]:
-    """api.finding.run_search alone (scope, index, facets, snippets, audit): the page's search share; and,
+    """workflows.reading.run_search alone (scope, index, facets, snippets, audit): the page's search share; and,
     as the reference measured in the same run, the same calls through Whoosh's own collectors."""
     from access.models import User
-    from api import finding
     from search import query as search_query
-    from search import vector
+    from search import whoosh_arrays as vector
+    from workflows import searching
 
     def whoosh_collectors(*_: Any, **__: Any) -> None:
         raise vector.Unsupported("reference: Whoosh's collectors")
@@ -240,7 +240,9 @@ def _engine_share(
                 t0 = time.perf_counter()
                 with runtime.factory() as session, session.begin():
                     bob = session.scalar(select(User).where(User.login == "bob"))
-                    finding.run_search(session, runtime.index, query=query, user=bob, limit=20, facets=facets)
+                    searching.run_search(
+                        session, runtime.index, query=query, user=bob, limit=20, facets=facets
+                    )
                 times.append((time.perf_counter() - t0) * 1000)
         finally:
             search_query._vector_search = saved  # type: ignore[assignment]

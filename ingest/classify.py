@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import DanganError
-from ingest.textnorm import normalise_text
+from ingest.extract.textnorm import normalise_text
 
 DEFAULT_RULES = Path(__file__).with_name("doctypes.json")
 LEVELS = ("internal", "department", "company", "personal")

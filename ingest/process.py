@@ -23,9 +23,9 @@ from core.errors import DanganError
 from core.settings import Settings
 from ingest.classify import classify
 from ingest.detect import MIME
-from ingest.extract import extract_fields
-from ingest.ocr import OcrResult, PageJob
-from ingest.searchable import build_searchable_pdf
+from ingest.extract.fields import extract_fields
+from ingest.ocr.page import OcrResult, PageJob
+from ingest.ocr.searchable import build_searchable_pdf
 from ingest.textlayer import PageText as TextLayerPage
 from ingest.textlayer import extract_text_layer
 from records import numbering
@@ -258,7 +258,7 @@ def _file(
     settings: Settings,
     doc: Document,
     pages: list[PageText],
-    extracted,  # ingest.extract.Extracted
+    extracted,  # ingest.extract.fields.Extracted
     derivative: Derivative | None,
     text: str,
     *,

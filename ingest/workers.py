@@ -11,7 +11,7 @@ from __future__ import annotations
 from multiprocessing import get_context
 from multiprocessing.context import BaseContext
 
-PRELOAD = ["__main__", "ingest.process", "ingest.ocr", "ingest.textlayer"]
+PRELOAD = ["__main__", "ingest.process", "ingest.ocr.page", "ingest.textlayer"]
 
 
 def worker_context() -> BaseContext:

@@ -1,7 +1,7 @@
 """Full-text search: Chinese-aware analysis, the Whoosh index, queries and snippets.
 
 Public API: SearchIndex, IndexDoc, search, SearchResult, Hit, FacetCount, Scope, SearchScope, snippet,
-add_user_words, more_like_this. search.engines picks the engine (Whoosh or tantivy), search.store the live index.
+add_user_words, more_like_this. search.engines picks the engine (Whoosh or tantivy), search.live the live index.
 Nothing here opens an index at import time.
 """
 

@@ -18,7 +18,7 @@ from whoosh.searching import Results, Searcher
 from whoosh.sorting import FacetType, FieldFacet, MultiFacet, TranslateFacet
 
 from core.errors import BadQuery
-from search import vector
+from search import whoosh_arrays as vector
 from search.analysis import bigram_query_terms, code_key, is_code, word_terms
 from search.datefilter import DateFilter
 from search.facets import facet_counts
@@ -72,7 +72,7 @@ def search(
     of readable ids, and it costs the shorter of the readable and the unreadable posting lists.
     sort is one of search.results.SORTS; facets adds counts per type, customer, year and level.
 
-    On Whoosh, the query is evaluated over whole posting lists with numpy (search.vector: same matches,
+    On Whoosh, the query is evaluated over whole posting lists with numpy (search.whoosh_arrays: same matches,
     scores and order as Whoosh's collectors, at array speed); a query it cannot evaluate runs through
     Whoosh's collectors (_run, search.facets).
     """
@@ -135,7 +135,7 @@ def _vector_search(
     facets: bool,
     exclude_ids: set[int] | None,
 ) -> SearchResult:
-    """search() by whole-set evaluation (search.vector); vector.Unsupported when the query needs Whoosh's."""
+    """search() by whole-set evaluation (search.whoosh_arrays); vector.Unsupported when the query needs Whoosh's."""
     readable = None if scope is None else readable_query(scope)
 
     def keep(leaf: vector.Leaf) -> np.ndarray | None:

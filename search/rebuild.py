@@ -2,9 +2,9 @@
 
 The caller supplies the documents a chunk at a time, in ascending id order (`fetch(after_id, limit)`),
 so memory holds one chunk whatever the archive's size. After each chunk is committed the checkpoint
-(search.store.CHECKPOINT) records the last id done; a rebuild that was killed starts again from there
+(search.live.CHECKPOINT) records the last id done; a rebuild that was killed starts again from there
 when it is run with the same engine. Analysis can run in worker processes (`workers`); one process
-writes. Searches keep using the live index until search.store.swap_in replaces the pointer.
+writes. Searches keep using the live index until search.live.swap_in replaces the pointer.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from search.engines import ENGINES, UnknownEngine, make_index
+from search.live import CHECKPOINT, GENERATION_PREFIX, Location, read_json, swap_in, write_json_atomically
 from search.schema import IndexDoc
-from search.store import CHECKPOINT, GENERATION_PREFIX, Location, read_json, swap_in, write_json_atomically
 
 Fetch = Callable[[int, int], Sequence[IndexDoc]]
 

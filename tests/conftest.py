@@ -69,7 +69,7 @@ def settings(tmp_path: Path, database_url: str | None):
 @pytest.fixture(scope="session")
 def ocr_pool():
     """One OCR process pool for the whole session (starting one costs about a second)."""
-    from ingest.ocrpool import OcrPool
+    from ingest.ocr.pool import OcrPool
 
     pool = OcrPool(2)
     yield pool
@@ -79,8 +79,8 @@ def ocr_pool():
 @pytest.fixture
 def runtime(settings, ocr_pool):
     """An initialised archive."""
-    from api.runtime import Runtime
-    from api.setup import initialise
+    from workflows.runtime import Runtime
+    from workflows.setup import initialise
 
     rt = Runtime(settings, ocr_pool=ocr_pool)
     initialise(rt)

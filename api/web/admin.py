@@ -1,7 +1,7 @@
 """Pages for admins: users (add, enable/disable, roles, positions), departments, positions and level rules
 (who reads each level, who approves), document types and their classification rules.
 
-Every change goes through access.users / access.rules / api.people, which check the admin role and audit
+Every change goes through access.users / access.rules / workflows.people, which check the admin role and audit
 the change; the lists are guarded by the same require_role as GET /api/users.
 """
 
@@ -18,12 +18,12 @@ from access.errors import require_role
 from access.models import ROLES, Department, Position
 from access.rules import load_rules, set_level_rule
 from access.users import add_department, set_active, set_department_manager, set_position, set_role
-from api.people import add_person, people
 from api.web import forget_type_names, render
 from api.web.doctypes import change_document_type
 from api.web.documents import document_types
 from api.web.session import RuntimeDep, Viewer
 from core.errors import DanganError
+from workflows.people import add_person, people
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]

@@ -1,7 +1,7 @@
 """Pages for auditors: search the audit trail (AUD-3) and verify its hash chain (auditors and admins).
 
 The same calls as /api/audit: access.duties.require_any(TRAIL_ROLES), core.audit_search.find_events, the
-search itself audited; api.trail.verify_trail for the chain.
+search itself audited; workflows.trail.verify_trail for the chain.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from access.duties import TRAIL_ROLES, require_any
-from api.trail import verify_trail
 from api.web import render
 from api.web.session import RuntimeDep, Viewer
-from api.when import parse_when
 from core import audit
 from core.audit_search import find_events
 from core.errors import DanganError
+from core.when import parse_when
+from workflows.trail import verify_trail
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 100

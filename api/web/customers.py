@@ -1,6 +1,6 @@
 """Pages: customer files — the list, and one file's documents newest first, grouped by type.
 
-Through api.customers (customer_list / customer_detail): only documents the user may read are listed.
+Through workflows.customer_files (customer_list / customer_detail): only documents the user may read are listed.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.customers import customer_detail, customer_list
 from api.web import render
 from api.web.session import RuntimeDep, Viewer
 from records.models import CUSTOMER_STATUSES
+from workflows.customer_files import customer_detail, customer_list
 
 router = APIRouter(include_in_schema=False)
 

@@ -1,7 +1,7 @@
 """Page: one document — page images beside their text, metadata and its history, the customer file,
 downloads (audited) and, for a user who may not read it, only a way to ask for access.
 
-Every read goes through api.finding.read_document (access.policy.record_read): the page, each page image
+Every read goes through workflows.reading.read_document (access.policy.record_read): the page, each page image
 and each download is decided and recorded; a refusal shows nothing of the document but its id.
 """
 
@@ -20,15 +20,15 @@ from access.errors import AccessDenied
 from access.metadata import EDITORS, correct_metadata
 from access.models import User
 from access.policy import Decision, readable_filter
-from api import finding
-from api.indexing import index_documents
-from api.uploads import CHUNK
 from api.web import render
 from api.web.metadata_form import MetadataFormDep, field_of
 from api.web.pageimages import page_image
 from api.web.session import RuntimeDep, Viewer, WebUser, keep_refusal
 from core.errors import DanganError, NotFound
 from records.models import Customer, Document, DocumentType
+from workflows import reading
+from workflows.indexing import index_documents
+from workflows.uploads import CHUNK
 
 router = APIRouter(include_in_schema=False)
 DocId = Annotated[int, Path(ge=1, le=2**62)]
@@ -42,8 +42,8 @@ def document_types(session: Session) -> list[DocumentType]:
 def _page_view(
     session: Session, doc: Document, decision: Decision, *, user_id: int, editor: bool
 ) -> dict[str, Any]:
-    detail = finding.detail_view(session, doc, decision)
-    detail["history"] = finding.history_view(session, doc, decision)["revisions"]
+    detail = reading.detail_view(session, doc, decision)
+    detail["history"] = reading.history_view(session, doc, decision)["revisions"]
     detail["customer_file"] = doc.customer
     detail["neighbours"] = _neighbours(session, doc, session.get_one(User, user_id))
     # The correction form's choices, only for those who may correct (a grant lends reading only).
@@ -74,7 +74,7 @@ def _denied(request: Request, document_id: int, error: AccessDenied) -> HTMLResp
 
 def _show(request: Request, me: WebUser, rt: RuntimeDep, document_id: int, **extra: Any) -> HTMLResponse:
     try:
-        doc = finding.read_document(
+        doc = reading.read_document(
             rt.factory,
             user_id=me.user_id,
             document_id=document_id,
@@ -107,7 +107,7 @@ def show(request: Request, document_id: DocId, me: Viewer, rt: RuntimeDep) -> HT
 @router.get("/documents/{document_id}/pages/{number}.png")
 def page_png(request: Request, document_id: DocId, number: int, me: Viewer, rt: RuntimeDep) -> Response:
     """One page as an image (audited as a page view)."""
-    found = finding.read_document(
+    found = reading.read_document(
         rt.factory,
         user_id=me.user_id,
         document_id=document_id,
@@ -135,13 +135,13 @@ def _download(rt: RuntimeDep, key: str, mime: str, name: str) -> StreamingRespon
 @router.get("/documents/{document_id}/original")
 def original(document_id: DocId, me: Viewer, rt: RuntimeDep) -> StreamingResponse:
     """The original file (audited as a download)."""
-    key, mime, name = finding.read_document(
+    key, mime, name = reading.read_document(
         rt.factory,
         user_id=me.user_id,
         document_id=document_id,
         action="download",
         client=me.client,
-        show=finding.original_view,
+        show=reading.original_view,
     )
     return _download(rt, key, mime, name)
 
@@ -156,7 +156,7 @@ def _searchable(session: Session, doc: Document, decision: Decision) -> tuple[st
 @router.get("/documents/{document_id}/searchable")
 def searchable(document_id: DocId, me: Viewer, rt: RuntimeDep) -> StreamingResponse:
     """The searchable PDF made from the original (audited as a download)."""
-    found = finding.read_document(
+    found = reading.read_document(
         rt.factory,
         user_id=me.user_id,
         document_id=document_id,

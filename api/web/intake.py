@@ -1,7 +1,7 @@
 """Page: intake — drag-and-drop upload with per-file progress and live processing state.
 
 An upload is one file per request (the page sends each file with its own XHR, so each has its own progress
-bar) through api.uploads.take_upload — the same capture, duplicate check and rejections as the API and the
+bar) through workflows.uploads.take_upload — the same capture, duplicate check and rejections as the API and the
 CLI — then queued for processing. Its row polls /intake/status/ID (htmx) until the document is indexed,
 failed or rejected. The review queue is in api/web/review.py.
 """
@@ -14,11 +14,11 @@ from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from access.duties import require_capture
-from api import finding
-from api.uploads import take_upload
 from api.web import render
 from api.web.session import RuntimeDep, Viewer
 from core.errors import DanganError
+from workflows import reading
+from workflows.uploads import take_upload
 
 router = APIRouter(include_in_schema=False)
 DocId = Annotated[int, Path(ge=1, le=2**62)]
@@ -60,13 +60,13 @@ def upload(request: Request, me: Viewer, rt: RuntimeDep, file: Annotated[UploadF
 @router.get("/intake/status/{document_id}", response_class=HTMLResponse)
 def status(request: Request, document_id: DocId, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
     """The row of one upload, for its uploader and its readers (audited like GET /api/documents/ID/status)."""
-    row = finding.read_document(
+    row = reading.read_document(
         rt.factory,
         user_id=me.user_id,
         document_id=document_id,
         action="status",
         client=me.client,
-        show=finding.status_view,
+        show=reading.status_view,
         uploader_may=True,
     )
     return render(request, "intake/_row.html", name=request.query_params.get("name", ""), row=row, error=None)

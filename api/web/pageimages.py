@@ -2,7 +2,7 @@
 
 The cache is keyed by the original's SHA-256 (an original never changes), page number and width, so an
 entry never goes stale; it is written to a temporary name and renamed, so readers never see half a file.
-Only call this after the read was allowed and recorded (api.finding.read_document).
+Only call this after the read was allowed and recorded (workflows.reading.read_document).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
-from api.runtime import Runtime
 from core.errors import NotFound
 from ingest.pdfium_lock import PDFIUM_LOCK
+from workflows.runtime import Runtime
 
 WIDTH = 900
 

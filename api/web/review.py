@@ -18,13 +18,13 @@ from sqlalchemy.orm import selectinload
 from access.errors import AccessDenied
 from access.metadata import EDITORS, clear_review, correct_metadata
 from access.policy import readable_filter
-from api.indexing import index_documents
 from api.web import render
 from api.web.documents import document_types
 from api.web.metadata_form import MetadataFormDep, field_of
 from api.web.session import RuntimeDep, Viewer, keep_refusal
 from core.errors import DanganError, NotFound
 from records.models import Customer, Document
+from workflows.indexing import index_documents
 
 router = APIRouter(include_in_schema=False)
 DocId = Annotated[int, Path(ge=1, le=2**62)]

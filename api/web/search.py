@@ -1,7 +1,7 @@
 """Page: search — one box with the query language, facets as filters, <mark> snippets, sort and paging.
 
 Everything is in the URL (q, sort, page), so a result page can be shared; the hits, the total and the
-facet counts come from api.finding.run_search, which searches only what the user may read.
+facet counts come from workflows.reading.run_search, which searches only what the user may read.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api import finding
 from api.web import language, render
 from api.web.session import RuntimeDep, Viewer
 from core.errors import DanganError
 from search.parser import FIELD_ALIASES
+from workflows import searching
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
@@ -56,7 +56,7 @@ def search_page(
     if q:
         try:
             with rt.factory() as session, session.begin():
-                result = finding.run_search(
+                result = searching.run_search(
                     session,
                     rt.index,
                     query=q,

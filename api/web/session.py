@@ -19,8 +19,8 @@ from access.models import User
 from access.sessions import csrf_ok, resolve_session
 from access.tokens import resolve_token
 from api.auth import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, RuntimeDep, client_address
-from api.runtime import Runtime
 from core.errors import DanganError
+from workflows.runtime import Runtime
 
 __all__ = ["RuntimeDep", "Viewer", "MaybeViewer", "AnyViewer", "WebUser"]
 

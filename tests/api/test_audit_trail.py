@@ -45,7 +45,7 @@ def cli(monkeypatch, settings, tmp_path):
 
 @pytest.fixture
 def trail(cli, settings):
-    from api.runtime import Runtime
+    from workflows.runtime import Runtime
 
     runtime = Runtime(settings)
     with runtime.factory() as session, session.begin():

@@ -280,7 +280,7 @@ WEB_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/audit/verify"): page(roles("auditor", "admin"), 200, url("/audit/verify")),
 }
 
-# Retention (api/routes/retention.py): the schedule is open to all signed in; due lists, holds and batches to
+# Retention (api/rest/retention.py): the schedule is open to all signed in; due lists, holds and batches to
 # records officers, approving managers and auditors; each step to its role. Probes use objects that do not
 # exist (404) or empty input (400), so nothing changes.
 WATCH = roles("records_officer", "manager", "auditor")

@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 
 from access.login import authenticate
 from api.cli import app
-from api.runtime import Runtime
 from core.audit import AuditEvent
 from tests.api.world import add_document as file_document
 from tests.api.world import build_world
 from tests.ingest import samples
+from workflows.runtime import Runtime
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.runtime import Runtime
 from core.audit import AuditEvent
 from core.messages import bilingual
 from tests.api.world import add_document, build_world
+from workflows.runtime import Runtime
 
 
 @pytest.fixture

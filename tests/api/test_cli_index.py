@@ -10,11 +10,11 @@ from sqlalchemy import delete
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.runtime import Runtime
 from core.db import utcnow
 from records.models import Document, Page, Revision
 from search.schema import IndexDoc
 from tests.api.world import add_document, build_world
+from workflows.runtime import Runtime
 
 
 @pytest.fixture
@@ -165,9 +165,9 @@ def test_similar_documents_are_filtered_and_audited(world):
 
 
 def test_customer_names_and_type_names_are_taught_to_the_segmenter_once(company, monkeypatch):
-    from api import indexing
     from records.models import Customer
     from search.analysis import word_tokens
+    from workflows import indexing
 
     monkeypatch.setattr(indexing, "_vocabulary_loaded", False)
     with company.runtime.factory() as session, session.begin():
@@ -179,7 +179,7 @@ def test_customer_names_and_type_names_are_taught_to_the_segmenter_once(company,
 
 
 def test_rebuild_catches_up_with_documents_filed_while_it_ran(company, env, monkeypatch):
-    from api import cli_index
+    from api.cli import index as cli_index
 
     add_document(company, "c1", "internal", title="先有的", text="先有的")
     real = cli_index.rebuild_from_database

@@ -47,8 +47,8 @@ def _reader(settings, *document_ids: int) -> list[str]:
     documents are readable by no one until a grant (or a records officer assigning the file) says so.
     """
     from access.models import User, UserRole
-    from api.runtime import Runtime
     from tests.api.world import World, add_grant
+    from workflows.runtime import Runtime
 
     runtime = Runtime(settings)
     try:

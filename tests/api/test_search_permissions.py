@@ -2,7 +2,7 @@
 
 The property test builds random companies in the database, indexes their documents in a real index of each engine,
 and compares, for every user, the documents a match-everything search finds (hits and total, through
-api.finding.run_search and through search.query.search with the user's scope) with access.policy.can_read
+workflows.reading.run_search and through search.query.search with the user's scope) with access.policy.can_read
 and readable_filter. Department codes and logins come in pairs that differ only by case or by traditional
 and simplified characters, which the index must keep apart. Then it changes levels, adds grants and moves
 customer files, re-indexes as the application does, and compares again.
@@ -24,8 +24,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from access.models import Department, Grant, LevelRule, User
 from access.policy import can_read, readable_filter, search_scope
 from access.rules import READER_CODES, ensure_defaults
-from api.finding import run_search
-from api.indexing import index_documents
 from core.db import make_engine, make_sessionmaker, utcnow
 from core.models import metadata
 from records.models import LEVELS, Customer, Document
@@ -33,6 +31,8 @@ from search.engines import ENGINES, make_index
 from search.index import SearchIndex
 from search.query import search
 from tests.access.conftest import add_document, add_user
+from workflows.indexing import index_documents
+from workflows.searching import run_search
 
 POSITIONS = ["department_manager", "marketing_director", "deputy_gm", "gm"]
 ROLES = ["admin", "auditor", "staff", "manager"]

@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from access.models import Department, Grant, User, UserPosition, UserRole
 from access.passwords import hash_password
 from access.tokens import create_token
-from api.indexing import index_documents
-from api.runtime import Runtime
 from core.db import utcnow
 from records.models import Customer, Document, Page
+from workflows.indexing import index_documents
+from workflows.runtime import Runtime
 
 PASSWORD = "correct-horse-battery"
 

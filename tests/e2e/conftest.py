@@ -18,13 +18,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.runtime import Runtime
-from api.setup import initialise
 from core.settings import Settings
 from records.models import DocumentType
 from tests.api.world import PASSWORD, World, build_world
 from tests.conftest import fresh_database_url
 from tests.web.archive import add_pdf_document
+from workflows.runtime import Runtime
+from workflows.setup import initialise
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

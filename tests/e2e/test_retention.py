@@ -11,9 +11,9 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from api.runtime import Runtime
 from custody.models import PaperOriginal
 from tests.retention.conftest import add_record
+from workflows.runtime import Runtime
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

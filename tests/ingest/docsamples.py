@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ingest.uscc import check_char
+from ingest.extract.uscc import check_char
 
 ORG = "鸿达融资担保有限公司"
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)

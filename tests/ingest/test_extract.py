@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.extract import extract_fields, is_valid_uscc, normalise_text, parse_capital, to_capital
-from ingest.uscc import ALPHABET, check_char, org_code_valid
+from ingest.extract.fields import extract_fields, is_valid_uscc, normalise_text, parse_capital, to_capital
+from ingest.extract.uscc import ALPHABET, check_char, org_code_valid
 from tests.ingest.docsamples import (
     CUSTOMER,
     CUSTOMER_USCC,

@@ -12,9 +12,9 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
 
-from ingest.deskew import estimate_skew, lines_run_vertically, looks_upside_down, straighten
-from ingest.ocr import OcrFailed, PageJob, load_page, make_ocr_pool, ocr_image_path, ocr_page
-from ingest.rulings import without_rulings
+from ingest.ocr.deskew import estimate_skew, lines_run_vertically, looks_upside_down, straighten
+from ingest.ocr.page import OcrFailed, PageJob, load_page, make_ocr_pool, ocr_image_path, ocr_page
+from ingest.ocr.rulings import without_rulings
 from tests.ingest import samples
 
 ENGLISH = "This Agreement is made on 1 March 2024 by the Lender and the Borrower."

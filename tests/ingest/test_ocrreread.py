@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ingest.ocrreread import reread, split_languages
-from ingest.ocrtext import Line, Word
+from ingest.ocr.reread import reread, split_languages
+from ingest.ocr.tsv import Line, Word
 from tests.ingest import samples
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.ocrtext import (
+from ingest.ocr.tsv import (
     Line,
     Word,
     cjk_punctuation,

@@ -10,8 +10,8 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from ingest.ocr import PageJob, ocr_page
-from ingest.searchable import OriginalPage, build_searchable_pdf, write_searchable_pdf
+from ingest.ocr.page import PageJob, ocr_page
+from ingest.ocr.searchable import OriginalPage, build_searchable_pdf, write_searchable_pdf
 from tests.ingest import samples
 
 

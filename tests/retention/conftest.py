@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 
 from access.models import User
-from api.indexing import index_documents
 from records.models import Derivative, Document, Page
 from tests.api.world import World, build_world
+from workflows.indexing import index_documents
 
 TODAY = date(2060, 6, 1)
 

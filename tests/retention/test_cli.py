@@ -10,10 +10,10 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.runtime import Runtime
 from core.audit import AuditEvent
 from tests.api.world import build_world
 from tests.retention.conftest import add_record
+from workflows.runtime import Runtime
 
 OLD = date(2010, 3, 5)  # correspondence due 2021-01-01: past, whatever day the test runs
 

@@ -8,8 +8,6 @@ from datetime import date
 import pytest
 from minio.versioningconfig import ENABLED, VersioningConfig
 
-from api.runtime import Runtime
-from api.setup import initialise
 from core.errors import DanganError
 from core.settings import Settings
 from retention.holds import add_hold, release_hold
@@ -21,6 +19,8 @@ from tests.retention.conftest import add_record, user
 from tests.retention.helpers import approved_batch, execute
 from tests.retention.test_destroy import keys_of
 from tests.support import s3server
+from workflows.runtime import Runtime
+from workflows.setup import initialise
 
 pytestmark = pytest.mark.s3
 

@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 
 from access.errors import AccessDenied
-from api.customers import set_customer
 from core.audit import AuditEvent
 from core.errors import DanganError
 from retention.models import RecordRetention
 from retention.schedule import extend, list_rules, reasoning_text, recompute, set_rule
 from tests.retention.conftest import add_record, user
+from workflows.customer_files import set_customer
 
 
 def due(world, document_id):

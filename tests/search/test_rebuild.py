@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from search.engines import make_index
+from search.live import CHECKPOINT, POINTER, LiveIndex, current
 from search.query import search
 from search.rebuild import pending, rebuild
 from search.schema import IndexDoc
-from search.store import CHECKPOINT, POINTER, LiveIndex, current
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,4 +1,4 @@
-"""The numpy evaluation (search.vector) gives what Whoosh's own collectors give: the same hits in the same
+"""The numpy evaluation (search.whoosh_arrays) gives what Whoosh's own collectors give: the same hits in the same
 order with the same scores, the same totals and facet counts, for every query kind, reader scope, id
 filter, sort and page, over several segments with deleted and replaced entries."""
 
@@ -15,7 +15,7 @@ import pytest
 
 from bench.search_corpus import iter_corpus
 from search import query as search_query
-from search import vector
+from search import whoosh_arrays as vector
 from search.engines import make_index
 from search.normalize import normalize
 from search.query import compile_query, search

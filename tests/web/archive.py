@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from api.indexing import index_documents
 from records.models import Document, Page
 from tests.api.world import World
 from tests.ingest.samples import write_text_pdf
+from workflows.indexing import index_documents
 
 
 def add_pdf_document(

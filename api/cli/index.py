@@ -1,0 +1,167 @@
+"""`dangan index rebuild` and `dangan check [--repair]`: the search index's life (admins and archivists).
+
+rebuild builds a new index from the database beside the live one, a chunk at a time with a progress
+bar, resumable after a kill (it continues from its checkpoint when run again with the same engine), and
+swaps it in atomically; searches keep using the old index meanwhile. --engine switches an archive from
+one engine to the other. check compares the index with the database and exits 1 when they disagree;
+--repair indexes what is missing or stale and removes entries whose document is gone.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from access.duties import require_any
+from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, fail
+from core import audit
+from core.messages import bilingual
+from search.engines import ENGINES
+from search.rebuild import pending
+from workflows.indexing import check_index, count_indexable, rebuild_from_database, repair_index
+
+NAME = "index"
+app = typer.Typer(help="The search index: rebuild.", no_args_is_help=True)
+err_console = Console(stderr=True)
+INDEX_ROLES = ("admin", "archivist")
+
+
+def _require(runtime, who, action: str) -> None:  # type: ignore[no-untyped-def]
+    with runtime.factory() as session:
+        require_any(who.user(session), INDEX_ROLES, action=action, client=who.client)
+
+
+@app.command("rebuild")
+def rebuild_command(
+    engine: Annotated[
+        str | None, typer.Option("--engine", help="whoosh or tantivy (default DANGAN_SEARCH_ENGINE).")
+    ] = None,
+    chunk: Annotated[
+        int, typer.Option("--chunk", min=1, max=20_000, help="Documents per chunk and commit.")
+    ] = 2000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=16, help="Analysis processes.")] = 1,
+    user: UserOpt = DEFAULT_USER,
+) -> None:
+    """Rebuild the index from the database and swap it in (resumes an interrupted rebuild)."""
+    with command(user) as (runtime, who):
+        _require(runtime, who, "index.rebuild")
+        engine = engine or runtime.settings.search_engine
+        if engine not in ENGINES:
+            fail(bilingual("search.index_engine_unknown", engine=engine), 2)
+        root = runtime.settings.index_dir
+        state = pending(root)
+        resumed = int(state["done"]) if state and state.get("engine") == engine else 0
+        if resumed:
+            err_console.print(bilingual("search.rebuild_resumed", done=resumed), highlight=False)
+        with runtime.factory() as session:
+            total = count_indexable(session)
+        progress = Progress(
+            TextColumn(f"[bold]index rebuild ({engine})"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+        )
+        task = progress.add_task("documents", total=max(total, resumed), completed=resumed, rate="")
+
+        def advance(n: int) -> None:
+            progress.advance(task, n)
+            shown = progress.tasks[0]
+            if shown.elapsed:
+                progress.update(task, rate=f"{(shown.completed - resumed) / shown.elapsed:.0f} docs/s")
+
+        with progress:
+            result = rebuild_from_database(
+                runtime.factory, root, engine=engine, chunk=chunk, workers=workers, on_chunk=advance
+            )
+        with runtime.factory() as session, session.begin():
+            # Catch up with what changed while the new index was built (jobs wrote to the old one).
+            caught_up = repair_index(session, runtime.index, check_index(session, runtime.index))
+            audit.record(
+                session,
+                actor=who.login,
+                action="index.rebuild",
+                client=who.client,
+                details={
+                    "engine": engine,
+                    "documents": result.written,
+                    "resumed_from": result.resumed_from,
+                    "caught_up": list(caught_up),
+                },
+            )
+    err_console.print(
+        bilingual(
+            "search.rebuild_done", count=result.written, engine=engine, seconds=f"{result.seconds:.1f}"
+        ),
+        highlight=False,
+    )
+
+
+def check(
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Index what is missing or stale; drop orphans.")
+    ] = False,
+    as_json: JsonOpt = False,
+    user: UserOpt = DEFAULT_USER,
+) -> None:
+    """Compare the search index with the database; exit 1 when they disagree (and were not repaired)."""
+    with command(user) as (runtime, who):
+        _require(runtime, who, "index.check")
+        with runtime.factory() as session, session.begin():
+            report = check_index(session, runtime.index)
+            repaired = repair_index(session, runtime.index, report) if repair and not report.clean else None
+            audit.record(
+                session,
+                actor=who.login,
+                action="index.check",
+                client=who.client,
+                details={
+                    "missing": len(report.missing),
+                    "orphaned": len(report.orphaned),
+                    "stale": len(report.stale),
+                    "repaired": repaired is not None,
+                },
+            )
+    if as_json:
+        out = report.as_json() | {"engine": runtime.index.engine}
+        if repaired is not None:
+            out["repaired"] = {"indexed": repaired[0], "removed": repaired[1]}
+        print(json.dumps(out, ensure_ascii=False))
+    elif report.clean:
+        err_console.print(bilingual("search.check_clean", count=report.documents), highlight=False)
+    else:
+        err_console.print(
+            bilingual(
+                "search.check_problems",
+                missing=len(report.missing),
+                orphaned=len(report.orphaned),
+                stale=len(report.stale),
+            ),
+            highlight=False,
+        )
+        for label, ids in (
+            ("missing", report.missing),
+            ("orphaned", report.orphaned),
+            ("stale", report.stale),
+        ):
+            if ids:
+                shown = ", ".join(map(str, ids[:20])) + (" …" if len(ids) > 20 else "")
+                print(f"{label}: {shown}")
+        if repaired is not None:
+            err_console.print(bilingual("search.check_repaired", added=repaired[0], removed=repaired[1]))
+    if not report.clean and repaired is None:
+        raise typer.Exit(1)

@@ -1,0 +1,1 @@
+"""Field extraction from a document's text: dates, contract numbers, amounts, credit codes, the customer."""

@@ -1,0 +1,84 @@
+"""Where a batch's index commits run: in this process, or in an indexing process of their own.
+
+Adding postings is pure Python and holds the GIL; in the process that also captures and reads files it
+took ~40% of a text-PDF batch and left the second core idle. A large batch therefore hands its commits to
+one spawned process with its own runtime (the index still has a single writer: that process).
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from core.settings import Settings
+from ingest.workers import worker_context
+from workflows.filed import after_filing
+from workflows.indexing import indexable, mark_indexed
+from workflows.runtime import Runtime
+
+# Below this many files, starting a process (~1 s of imports) costs more than it saves.
+OWN_PROCESS_MIN_FILES = 32
+
+log = logging.getLogger(__name__)
+_child: Runtime | None = None
+
+
+class Indexer:
+    """Index commits in submission order, one at a time; each returns how many documents it indexed."""
+
+    def __init__(self, runtime: Runtime, *, own_process: bool) -> None:
+        self.runtime = runtime
+        self.own_process = own_process
+        self.executor: Executor
+        if own_process:
+            self.executor = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=worker_context(),
+                initializer=_start_child,
+                initargs=(runtime.settings,),
+            )
+        else:
+            self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
+
+    def submit(self, ids: list[int]) -> Future[int]:
+        """Index these documents (those filed among them) in one commit."""
+        if self.own_process:
+            try:
+                return self.executor.submit(_index_in_child, ids)
+            except BrokenProcessPool:
+                # The indexing process died (killed, out of memory): go on in this process.
+                log.exception("indexing process lost; indexing in this process")
+                self.executor.shutdown(wait=False, cancel_futures=True)
+                self.own_process = False
+                self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
+        return self.executor.submit(index_now, self.runtime, ids)
+
+    def close(self) -> None:
+        """Wait for the commits submitted, then stop."""
+        self.executor.shutdown(wait=True)
+
+
+def index_now(runtime: Runtime, ids: list[int]) -> int:
+    """Index these documents in this process, in one transaction and commit."""
+    # Three short transactions, not one around the commit: on SQLite a transaction holds the write lock
+    # (BEGIN IMMEDIATE), and an index commit of a few hundred documents takes seconds, during which
+    # every capture and filing in the batch's other processes would wait.
+    with runtime.factory() as session, session.begin():
+        docs = indexable(session, ids)
+    if docs:
+        runtime.index.add_documents(docs)
+        with runtime.factory() as session, session.begin():
+            mark_indexed(session, [d.document_id for d in docs])
+    after_filing(runtime, ids)
+    return len(docs)
+
+
+def _start_child(settings: Settings) -> None:
+    global _child
+    _child = Runtime(settings)
+
+
+def _index_in_child(ids: list[int]) -> int:
+    assert _child is not None, "the indexing process was not initialised"
+    return index_now(_child, ids)

@@ -1,0 +1,173 @@
+"""Searching, for the CLI, the API and the pages: hits, totals and facets only of what the user may read;
+every search is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from access.models import User
+from access.policy import Decision, decide, search_scope
+from core import audit
+from core.messages import CATALOGUE, translate
+from records.models import Customer, Document, DocumentType
+from search.highlight import snippet
+from search.index import SearchIndex
+from search.query import search
+from search.results import FacetCount, SearchResult
+from search.similar import more_like_this
+from workflows.indexing import load_vocabulary
+from workflows.reading import read_document
+
+
+def run_search(
+    session: Session,
+    index: SearchIndex,
+    *,
+    query: str,
+    user: User,
+    limit: int = 10,
+    offset: int = 0,
+    sort: str = "relevance",
+    facets: bool = False,
+    client: str = "",
+    language: str = "zh-CN",
+) -> dict:
+    """Hits the user may read, with titles, archive numbers and snippets; hits, total and facets are all filtered."""
+    # The user's scope (levels, departments, owners, grants) is read from the database now, and the index
+    # filters on it, so neither the total, a facet count nor a page of hits counts a document the user may
+    # not read. A grant or a new post counts at once; a level or customer-file change re-indexes what it
+    # changes.
+    load_vocabulary(session)
+    scope = search_scope(session, user)
+    result = search(index, query, limit=limit, offset=offset, scope=scope, sort=sort, facets=facets)
+    hits = _shown_hits(session, scope, result, query)
+    audit.record(
+        session,
+        actor=user.login,
+        role=user.role_label,
+        action="search",
+        client=client,
+        details={
+            "query": query[:500],
+            "sort": sort,
+            "total": result.total,
+            "returned": len(hits),
+            "documents": [h["document_id"] for h in hits],
+        },
+    )
+    return {
+        "total": result.total,
+        "hits": hits,
+        "facets": facet_labels(session, result.facets, language=language),
+    }
+
+
+def _shown_hits(session: Session, scope: Any, result: SearchResult, query: str) -> list[dict]:
+    """The page of hits as shown: database titles and snippets, each re-checked against the policy."""
+    ids = [h.document_id for h in result.hits]
+    docs = {
+        d.id: d
+        for d in session.scalars(
+            select(Document)
+            .where(Document.id.in_(ids))
+            .options(selectinload(Document.pages), selectinload(Document.customer))
+        )
+    }
+    hits = []
+    for hit in result.hits:
+        doc = docs.get(hit.document_id)
+        # Gone from the database, or the index lags a change the database already holds (a failed
+        # re-index): the database decides, so a stale entry never shows a title or snippet.
+        if doc is None or not decide(scope, doc).allowed:
+            continue
+        hits.append(
+            {
+                "document_id": doc.id,
+                "sha256": doc.sha256,
+                "title": doc.title,
+                "archive_no": doc.archive_no,
+                "doc_type": doc.doc_type,
+                "doc_date": doc.doc_date.isoformat() if doc.doc_date else None,
+                "level": doc.level,
+                "customer": doc.customer.name if doc.customer else None,
+                "score": round(float(hit.score), 4),
+                "snippet": snippet(doc.text, query),
+            }
+        )
+    return hits
+
+
+def facet_labels(
+    session: Session, facets: dict[str, list[FacetCount]], *, language: str = "zh-CN"
+) -> dict[str, list[dict]]:
+    """Facet counts with what a person reads: customer names, type names, level names."""
+    if not facets:
+        return {}
+    customer_ids = [int(f.value) for f in facets.get("customer", []) if f.value.isdigit()]
+    names = (
+        dict(session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(customer_ids))).all())
+        if customer_ids
+        else {}
+    )
+    types = {t.code: t for t in session.scalars(select(DocumentType))} if facets.get("type") else {}
+
+    def label(name: str, value: str) -> str:
+        if name == "customer":
+            return names.get(int(value), value) if value.isdigit() else value
+        if name == "type":
+            found = types.get(value) or next((t for c, t in types.items() if c.lower() == value), None)
+            return (found.name_en if language == "en" else found.name_zh) if found else value
+        if name == "level":
+            return (
+                translate(f"search.level.{value}", language)
+                if f"search.level.{value}" in CATALOGUE
+                else value
+            )
+        return value
+
+    return {
+        name: [{"value": f.value, "label": label(name, f.value), "count": f.count} for f in counts]
+        for name, counts in facets.items()
+    }
+
+
+def similar_documents(
+    factory: sessionmaker[Session],
+    index: SearchIndex,
+    *,
+    user_id: int,
+    document_id: int,
+    limit: int = 10,
+    client: str = "",
+) -> dict:
+    """Documents like one the user may read (the read is decided and audited), within what they may read."""
+
+    def show(session: Session, doc: Document, decision: Decision) -> dict:
+        user = session.get_one(User, user_id)
+        scope = search_scope(session, user)
+        result = more_like_this(index, doc.id, scope=scope, limit=limit, text=doc.text, title=doc.title)
+        hits = _shown_hits(session, scope, result, "")
+        audit.record(
+            session,
+            actor=user.login,
+            role=user.role_label,
+            action="search",
+            object_type="document",
+            object_id=doc.id,
+            archive_no=doc.archive_no,
+            client=client,
+            details={
+                "similar_to": doc.id,
+                "total": result.total,
+                "returned": len(hits),
+                "documents": [h["document_id"] for h in hits],
+            },
+        )
+        return {"document_id": doc.id, "total": result.total, "hits": hits}
+
+    return read_document(
+        factory, user_id=user_id, document_id=document_id, action="similar", client=client, show=show
+    )
