@@ -17,7 +17,6 @@ from access.errors import denied
 from access.levels import may_change_level
 from access.models import Department, User
 from core.errors import DanganError
-from records.customer_files import CustomerChange, change_customer, get_customer
 from records.models import Customer
 
 STATUS_ROLES = frozenset({"archivist"})
@@ -33,22 +32,17 @@ def may_set_status(session: Session, user: User, customer: Customer) -> bool:
     return may_assign(session, user, customer) or (user.active and bool(user.roles & STATUS_ROLES))
 
 
-def assign_customer(
+def check_change(
     session: Session,
     *,
-    customer_id: int,
+    customer: Customer,
     actor: User,
     department: str | None = None,
     owner: str | None = None,
-    status: str | None = None,
-    reason: str,
     client: str = "",
-) -> CustomerChange:
-    """Set a file's department (a department code), owner (an active user's login) and status; audited.
-
-    None leaves a field as it is. The caller re-indexes the returned document ids (workflows.customer_files does).
-    """
-    customer = get_customer(session, customer_id)
+) -> None:
+    """Refuse (and record) a change of the file by someone who may not make it, or to a department or owner
+    that does not exist or is disabled. department and owner None: a change of status only."""
     allowed = (
         may_assign(session, actor, customer)
         if department is not None or owner is not None
@@ -60,7 +54,7 @@ def assign_customer(
             "customer.change_forbidden",
             action="customer.change",
             object_type="customer",
-            object_id=customer_id,
+            object_id=customer.id,
             client=client,
         )
     if (
@@ -74,14 +68,3 @@ def assign_customer(
             raise DanganError("user.not_found", login=owner)
         if not user.active:
             raise DanganError("user.disabled", login=owner)
-    return change_customer(
-        session,
-        customer_id=customer_id,
-        actor=actor.login,
-        role=actor.role_label,
-        department=department,
-        owner=owner,
-        status=status,
-        reason=reason,
-        client=client,
-    )

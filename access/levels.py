@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 from access.errors import denied
 from access.models import Department, DepartmentManager, User
 from access.policy import can_read
-from access.revisions import record_revision
 from core import audit
 from core.errors import DanganError, NotFound
 from records.models import LEVELS, Customer, Document
+from records.revisions import record_revision
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def set_document_level(
     revision = record_revision(
         session,
         document=doc,
-        actor=actor,
+        actor=actor.login,
+        role=actor.role_label,
         action="level.change",
         reason=reason,
         before={"level": before},

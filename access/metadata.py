@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from access.errors import denied
 from access.models import User
 from access.policy import can_read
-from access.revisions import record_revision
 from core.errors import DanganError, NotFound
 from records.models import Customer, Document, DocumentType
+from records.revisions import record_revision
 
 EDITORS = frozenset({"archivist", "manager"})
 
@@ -102,7 +102,8 @@ def correct_metadata(
     revision = record_revision(
         session,
         document=doc,
-        actor=actor,
+        actor=actor.login,
+        role=actor.role_label,
         action="metadata.change",
         reason=reason,
         before=before,
@@ -123,7 +124,8 @@ def clear_review(session: Session, *, document_id: int, actor: User, reason: str
     record_revision(
         session,
         document=doc,
-        actor=actor,
+        actor=actor.login,
+        role=actor.role_label,
         action="review.confirm",
         reason=reason,
         before=before,

@@ -13,10 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access import revisions
 from access.models import User
 from core import audit
 from core.db import utcnow
@@ -116,20 +115,22 @@ def holds_on(session: Session, document_ids: Iterable[int]) -> dict[int, list[Ho
     return found
 
 
-def refuse_if_held(session: Session, document: Document) -> None:
-    """Refuse any change to a held record, naming every hold on it (HLD-2)."""
-    # A move out of a held customer file is refused too: the file it leaves is in the attribute's history
-    # (read before any query autoflushes the change and clears it).
-    left = [c for c in inspect(document).attrs.customer_id.history.deleted if c is not None]
-    holds = list(holds_on(session, [document.id]).get(document.id, []))
-    if left:
+def refuse_if_held(session: Session, *, document_id: int, left_customer_id: int | None = None) -> None:
+    """Refuse any change to a held record, naming every hold on it (HLD-2).
+
+    left_customer_id: the customer file a change moves the record out of; a hold on that file refuses the
+    move too (the record's own holds are looked up where it is now).
+    """
+    holds = list(holds_on(session, [document_id]).get(document_id, []))
+    if left_customer_id is not None:
         holds += session.scalars(
             select(Hold).where(
-                Hold.scope == "customer", Hold.customer_id.in_(left), Hold.released_at.is_(None)
+                Hold.scope == "customer", Hold.customer_id == left_customer_id, Hold.released_at.is_(None)
             )
         )
     if holds:
-        raise Conflict("hold.blocks_edit", id=document.id, holds=", ".join(label(h) for h in holds))
+        unique = list({h.id: h for h in holds}.values())
+        raise Conflict("hold.blocks_edit", id=document_id, holds=", ".join(label(h) for h in unique))
 
 
 def add_hold(
@@ -229,18 +230,3 @@ def get_hold(session: Session, hold_id: int) -> Hold:
 def held_ids(session: Session, document_ids: Iterable[int]) -> set[int]:
     """Which of the records are held."""
     return set(holds_on(session, document_ids))
-
-
-# access does not import retention (dependencies point one way): it asks the guards retention registers.
-if refuse_if_held not in revisions.GUARDS:
-    revisions.GUARDS.append(refuse_if_held)
-
-
-def _recompute_after_change(session: Session, document: Document) -> None:
-    from retention.schedule import recompute
-
-    recompute(session, document_ids=[document.id])
-
-
-if _recompute_after_change not in revisions.FOLLOWERS:
-    revisions.FOLLOWERS.append(_recompute_after_change)

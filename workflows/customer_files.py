@@ -1,5 +1,5 @@
-"""Customer files for the CLI and the API: the list, one file with the documents the caller may read, and
-changes of department, owner and status, re-indexed at once.
+"""Customer files for the CLI, the API and the pages: the list, and one file with the documents the caller
+may read (changes of department, owner and status are corrections: workflows.corrections).
 
 A file's existence, status, keeping department and owner are shown to every signed-in user (POL-2's customer
 list is kept for consultation, and an access request for a whole file names it); its documents only as far
@@ -15,16 +15,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access.customer_files import assign_customer
 from access.models import User
 from access.policy import readable_filter
 from core import audit
-from core.db import utcnow
 from records.customer_files import get_customer, info, list_customers
 from records.models import Document
-from retention.schedule import customer_status_changed
-from search.index import SearchIndex
-from workflows.indexing import index_documents
 
 
 def customer_list(
@@ -89,45 +84,4 @@ def customer_detail(session: Session, *, viewer: User, customer_id: int, client:
             }
             for d in docs
         ]
-    }
-
-
-def set_customer(
-    session: Session,
-    index: SearchIndex,
-    *,
-    customer_id: int,
-    actor: User,
-    department: str | None = None,
-    owner: str | None = None,
-    status: str | None = None,
-    reason: str,
-    client: str = "",
-) -> dict[str, Any]:
-    """Change a file's department, owner or status (access.customer_files) and re-index its documents.
-
-    The index is written inside the caller's transaction, so the change is searchable the moment it is
-    committed; if writing fails the change rolls back (entries already rewritten then disagree with the
-    database, and workflows.reading.run_search, which checks each hit against the database, hides them).
-    """
-    change = assign_customer(
-        session,
-        customer_id=customer_id,
-        actor=actor,
-        department=department,
-        owner=owner,
-        status=status,
-        reason=reason,
-        client=client,
-    )
-    reindexed = index_documents(session, index, change.document_ids)
-    if "status" in change.after:  # relationship-end rules run from the day a customer became former or lost
-        customer_status_changed(
-            session, customer_id=change.customer_id, status=change.after["status"], on=utcnow().date()
-        )
-    return {
-        "customer_id": change.customer_id,
-        "before": change.before,
-        "after": change.after,
-        "reindexed": reindexed,
     }

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 import typer
 
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit
 from core.messages import bilingual
-from workflows.customer_files import customer_detail, customer_list, set_customer
+from workflows.corrections import change_customer_file
+from workflows.customer_files import customer_detail, customer_list
 
 NAME = "customers"
 app = typer.Typer(
@@ -77,16 +79,18 @@ def set_file(
     archivist. Audited with the values before and after.
     """
     with command(user) as (runtime, who), runtime.factory() as session, session.begin():
-        change = set_customer(
-            session,
-            runtime.index,
-            customer_id=customer_id,
-            actor=who.user(session),
-            department=department,
-            owner=owner,
-            status=status,
-            reason=reason or bilingual("customer.no_reason"),
-            client=who.client,
+        change = asdict(
+            change_customer_file(
+                session,
+                runtime.index,
+                customer_id=customer_id,
+                actor=who.user(session),
+                department=department,
+                owner=owner,
+                status=status,
+                reason=reason or bilingual("customer.no_reason"),
+                client=who.client,
+            )
         )
     if as_json:
         emit(change)

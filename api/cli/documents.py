@@ -7,13 +7,10 @@ from typing import Annotated
 
 import typer
 
-from access.levels import set_document_level
-from access.metadata import correct_metadata
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit
 from core.errors import DanganError
 from core.messages import bilingual
-from workflows import reading
-from workflows.indexing import index_documents
+from workflows import corrections, reading
 
 NAME = "documents"
 app = typer.Typer(help="Documents: confidentiality level, revision history.", no_args_is_help=True)
@@ -29,15 +26,15 @@ def set_level(
 ) -> None:
     """Set a document's level: a manager who reads it by right; kept as a revision, audited, re-indexed."""
     with command(user) as (runtime, who), runtime.factory() as session, session.begin():
-        change = set_document_level(
+        change = corrections.set_document_level(
             session,
+            runtime.index,
             document_id=document_id,
             level=level,
             actor=who.user(session),
             reason=reason or bilingual("level.no_reason"),
             client=who.client,
         )
-        index_documents(session, runtime.index, [document_id])
     emit(change) if as_json else print(f"{document_id}: {change.before} → {change.after}")
 
 
@@ -56,8 +53,9 @@ def correct(
 ) -> None:
     """Correct type, title, date or customer file (archivist or manager); kept as a revision, re-indexed."""
     with command(user) as (runtime, who), runtime.factory() as session, session.begin():
-        change = correct_metadata(
+        change = corrections.correct_metadata(
             session,
+            runtime.index,
             document_id=document_id,
             actor=who.user(session),
             reason=reason,
@@ -67,7 +65,6 @@ def correct(
             customer_id=customer_id,
             client=who.client,
         )
-        index_documents(session, runtime.index, [document_id])
     emit(change) if as_json else print(f"{document_id}: {change.before} → {change.after}")
 
 

@@ -7,13 +7,15 @@ department or owner needs a manager or the manager of its department, its status
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.auth import CurrentUser, RuntimeDep
-from workflows.customer_files import customer_detail, customer_list, set_customer
+from workflows.corrections import change_customer_file
+from workflows.customer_files import customer_detail, customer_list
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
 
@@ -62,14 +64,16 @@ def one(customer_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
 def change(customer_id: int, body: CustomerBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Set the file's department, owner or status (omitted fields stay); its documents are re-indexed."""
     with rt.factory() as session, session.begin():
-        return set_customer(
-            session,
-            rt.index,
-            customer_id=customer_id,
-            actor=caller.user(session),
-            department=body.department,
-            owner=body.owner,
-            status=body.status,
-            reason=body.reason,
-            client=caller.client,
+        return asdict(
+            change_customer_file(
+                session,
+                rt.index,
+                customer_id=customer_id,
+                actor=caller.user(session),
+                department=body.department,
+                owner=body.owner,
+                status=body.status,
+                reason=body.reason,
+                client=caller.client,
+            )
         )

@@ -17,14 +17,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from access.duties import require_capture
-from access.levels import set_customer_level, set_document_level
-from access.metadata import correct_metadata
 from api.app import language
 from api.auth import CurrentUser, RuntimeDep
 from core.errors import DanganError
 from records.models import Document, DocumentType
-from workflows import reading, searching
-from workflows.indexing import index_documents
+from workflows import corrections, reading, searching
 from workflows.uploads import CHUNK, take_upload
 
 router = APIRouter(prefix="/api", tags=["documents"])
@@ -151,15 +148,15 @@ def history(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
 def document_level(document_id: int, body: LevelBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Set a document's level: a manager who reads it by right (not by a grant); kept as a revision."""
     with rt.factory() as session, session.begin():
-        change = set_document_level(
+        change = corrections.set_document_level(
             session,
+            rt.index,
             document_id=document_id,
             level=body.level,
             actor=caller.user(session),
             reason=body.reason,
             client=caller.client,
         )
-        index_documents(session, rt.index, [document_id])
     return asdict(change)
 
 
@@ -167,14 +164,14 @@ def document_level(document_id: int, body: LevelBody, caller: CurrentUser, rt: R
 def document_metadata(document_id: int, body: MetadataBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Correct type, title, date or customer file: an archivist or manager who reads it by right; a revision."""
     with rt.factory() as session, session.begin():
-        change = correct_metadata(
+        change = corrections.correct_metadata(
             session,
+            rt.index,
             document_id=document_id,
             actor=caller.user(session),
             client=caller.client,
             **body.model_dump(),
         )
-        index_documents(session, rt.index, [document_id])
     return asdict(change)
 
 
@@ -183,7 +180,7 @@ def customer_level(customer_id: int, body: LevelBody, caller: CurrentUser, rt: R
     """Set a customer file's level (it picks the approval chain for requests for the whole file)."""
     with rt.factory() as session, session.begin():
         return asdict(
-            set_customer_level(
+            corrections.set_customer_level(
                 session,
                 customer_id=customer_id,
                 level=body.level,

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.errors import AccessDenied
-from access.metadata import EDITORS, correct_metadata
+from access.metadata import EDITORS
 from access.models import User
 from access.policy import Decision, readable_filter
 from api.web import render
@@ -27,7 +27,7 @@ from api.web.session import RuntimeDep, Viewer, WebUser, keep_refusal
 from core.errors import DanganError, NotFound
 from records.models import Customer, Document, DocumentType
 from workflows import reading
-from workflows.indexing import index_documents
+from workflows.corrections import correct_metadata
 from workflows.uploads import CHUNK
 
 router = APIRouter(include_in_schema=False)
@@ -173,15 +173,19 @@ def searchable(document_id: DocId, me: Viewer, rt: RuntimeDep) -> StreamingRespo
 def correct(
     request: Request, document_id: DocId, me: Viewer, rt: RuntimeDep, form: MetadataFormDep
 ) -> Response:
-    """Correct type, title, date or customer file (access.metadata.correct_metadata: a revision)."""
+    """Correct type, title, date or customer file (workflows.corrections.correct_metadata: a revision)."""
     errors, values = form.parse()
     if not errors:
         try:
             with rt.factory() as session, session.begin():
                 correct_metadata(
-                    session, document_id=document_id, actor=me.user(session), client=me.client, **values
+                    session,
+                    rt.index,
+                    document_id=document_id,
+                    actor=me.user(session),
+                    client=me.client,
+                    **values,
                 )
-                index_documents(session, rt.index, [document_id])
         except DanganError as error:
             keep_refusal(rt, error)
             if isinstance(error, AccessDenied):

@@ -1,6 +1,6 @@
 """Page: the review queue — the readable documents flagged for review (low OCR confidence, unclassified,
 unmatched customer); an archivist or manager confirms or corrects type, customer, date and title
-(access.metadata.correct_metadata) and takes the document off the queue (access.metadata.clear_review: a
+(workflows.corrections.confirm_review: access.metadata decides, a revision each) and takes the document off the queue (a
 revision too). Who may do either is decided there; the form is api.web.metadata_form's, as on the document page.
 
 Archive numbers are not corrected here: they are never renumbered or reused (CLS-2, access.metadata).
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from access.errors import AccessDenied
-from access.metadata import EDITORS, clear_review, correct_metadata
+from access.metadata import EDITORS
 from access.policy import readable_filter
 from api.web import render
 from api.web.documents import document_types
@@ -24,7 +24,7 @@ from api.web.metadata_form import MetadataFormDep, field_of
 from api.web.session import RuntimeDep, Viewer, keep_refusal
 from core.errors import DanganError, NotFound
 from records.models import Customer, Document
-from workflows.indexing import index_documents
+from workflows.corrections import confirm_review
 
 router = APIRouter(include_in_schema=False)
 DocId = Annotated[int, Path(ge=1, le=2**62)]
@@ -77,19 +77,16 @@ def confirm(
     if not errors:
         try:
             with rt.factory() as session, session.begin():
-                actor = me.user(session)
-                if set(values) - {"reason"}:
-                    try:
-                        correct_metadata(
-                            session, document_id=document_id, actor=actor, client=me.client, **values
-                        )
-                    except DanganError as error:
-                        if error.code != "metadata.unchanged":
-                            raise
-                clear_review(
-                    session, document_id=document_id, actor=actor, reason=values["reason"], client=me.client
+                corrections = {k: v for k, v in values.items() if k != "reason"}
+                confirm_review(
+                    session,
+                    rt.index,
+                    document_id=document_id,
+                    actor=me.user(session),
+                    reason=values["reason"],
+                    corrections=corrections,
+                    client=me.client,
                 )
-                index_documents(session, rt.index, [document_id])
         except DanganError as error:
             keep_refusal(rt, error)
             if isinstance(error, AccessDenied | NotFound) and field_of(error.code) == "form":

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import pytest
 
-from access.customer_files import assign_customer
+from access.customer_files import check_change
 from access.errors import AccessDenied
 from access.policy import can_read
 from core.errors import DanganError
+from records.customer_files import change_customer, get_customer
 from records.models import Customer
 from tests.access.conftest import add_user
 
 
-def _assign(factory, company, login, customer="c1", **kw):
+def _assign(factory, company, login, customer="c1", reason="人员调整", **kw):
+    """The check access makes, then the change records applies (workflows.corrections composes the two)."""
     with factory() as session, session.begin():
-        return assign_customer(
-            session,
-            customer_id=company.customers[customer],
-            actor=company.user(session, login),
+        actor = company.user(session, login)
+        file = get_customer(session, company.customers[customer])
+        check_change(
+            session, customer=file, actor=actor, department=kw.get("department"), owner=kw.get("owner"),
             client="10.1.1.1",
-            **({"reason": "人员调整"} | kw),
-        )
+        )  # fmt: skip
+        return change_customer(
+            session, customer_id=file.id, actor=actor.login, role=actor.role_label, reason=reason,
+            client="10.1.1.1", **kw,
+        )  # fmt: skip
 
 
 def _file(factory, company, customer="c1"):

@@ -6,12 +6,11 @@ from datetime import date
 
 import pytest
 
-from access.levels import set_document_level
-from access.metadata import correct_metadata
 from core.errors import Conflict, DanganError
 from retention.batches import create_batch
 from retention.holds import add_hold, holds_on, release_hold
 from tests.retention.conftest import TODAY, add_record, user
+from workflows.corrections import correct_metadata, set_document_level
 
 
 def hold(world, **kw):
@@ -59,12 +58,22 @@ def test_held_record_cannot_be_edited_and_the_refusal_names_the_hold(world):
     number = hold(world, scope="documents", document_ids=[doc])
     with world.runtime.factory() as session, pytest.raises(Conflict) as caught:
         correct_metadata(
-            session, document_id=doc, actor=user(session, world, "archivist"), reason="x", title="新题名"
+            session,
+            world.runtime.index,
+            document_id=doc,
+            actor=user(session, world, "archivist"),
+            reason="x",
+            title="新题名",
         )
     assert caught.value.code == "hold.blocks_edit" and f"诉讼保全» (#{number})" in str(caught.value)
     with world.runtime.factory() as session, pytest.raises(Conflict):
         set_document_level(
-            session, document_id=doc, level="department", actor=user(session, world, "mgr1"), reason="x"
+            session,
+            world.runtime.index,
+            document_id=doc,
+            level="department",
+            actor=user(session, world, "mgr1"),
+            reason="x",
         )
 
 
@@ -72,7 +81,7 @@ def test_held_record_cannot_be_moved_out_of_a_held_customer_file(world):
     doc = add_record(world, customer="c1")
     hold(world, scope="customer", customer_id=world.customers["c1"])
     with world.runtime.factory() as session, pytest.raises(Conflict) as caught:
-        correct_metadata(session, document_id=doc, actor=user(session, world, "mgr1"), reason="x",
+        correct_metadata(session, world.runtime.index, document_id=doc, actor=user(session, world, "mgr1"), reason="x",
                          customer_id=world.customers["c2"])  # fmt: skip
     assert "诉讼保全" in str(caught.value)
 

@@ -12,7 +12,7 @@ from core.errors import DanganError
 from retention.models import RecordRetention
 from retention.schedule import extend, list_rules, reasoning_text, recompute, set_rule
 from tests.retention.conftest import add_record, user
-from workflows.customer_files import set_customer
+from workflows.corrections import change_customer_file
 
 
 def due(world, document_id):
@@ -52,13 +52,13 @@ def test_licence_becomes_due_when_the_customer_relationship_ends(world):
     doc = add_record(world, doc_type="licence")
     assert due(world, doc)[0] is None
     with world.runtime.factory() as session, session.begin():
-        set_customer(session, world.runtime.index, customer_id=world.customers["c1"], actor=user(session, world, "archivist"),
+        change_customer_file(session, world.runtime.index, customer_id=world.customers["c1"], actor=user(session, world, "archivist"),
                      status="former", reason="合作结束")  # fmt: skip
         row = session.get_one(RecordRetention, doc)
         ended = row.trigger_date
     assert ended is not None and row.due_date == date(ended.year + 11, 1, 1)
     with world.runtime.factory() as session, session.begin():
-        set_customer(session, world.runtime.index, customer_id=world.customers["c1"], actor=user(session, world, "archivist"),
+        change_customer_file(session, world.runtime.index, customer_id=world.customers["c1"], actor=user(session, world, "archivist"),
                      status="active", reason="恢复合作")  # fmt: skip
         assert session.get_one(RecordRetention, doc).due_date is None
 
@@ -81,11 +81,11 @@ def test_only_the_records_officer_changes_rules(world):
 
 
 def test_metadata_correction_of_the_trigger_date_moves_the_due_date(world):
-    from access.metadata import correct_metadata
+    from workflows.corrections import correct_metadata
 
     doc = add_record(world, doc_type="correspondence", doc_date=date(2020, 3, 5))
     with world.runtime.factory() as session, session.begin():
-        correct_metadata(session, document_id=doc, actor=user(session, world, "archivist"), reason="日期更正",
+        correct_metadata(session, world.runtime.index, document_id=doc, actor=user(session, world, "archivist"), reason="日期更正",
                          doc_date=date(2022, 1, 9))  # fmt: skip
     assert due(world, doc)[0] == date(2033, 1, 1)
 
