@@ -13,31 +13,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from access.errors import AccessDenied, record_denial
+from api.i18n import error_body
 from core.errors import DanganError
-from core.messages import pick_language, translate
 from core.settings import Settings
 from workflows.runtime import Runtime
 
 log = logging.getLogger(__name__)
-
-
-def language(request: Request) -> str:
-    """The language the client asked for (?lang= first, then Accept-Language)."""
-    settings: Settings = request.app.state.runtime.settings
-    asked = request.query_params.get("lang")
-    if asked in ("zh-CN", "en"):
-        return asked
-    return pick_language(request.headers.get("accept-language"), settings.default_language)
-
-
-def error_body(request: Request, code: str, /, **params: object) -> dict:
-    """An error in the client's language, with both languages alongside."""
-    return {
-        "error": code,
-        "message": translate(code, language(request), **params),
-        "message_zh": translate(code, "zh-CN", **params),
-        "message_en": translate(code, "en", **params),
-    }
 
 
 def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastAPI:

@@ -7,6 +7,8 @@ finds become "destroyed": the residual record is written and the destruction aud
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from sqlalchemy import select
 
 from access.models import User
@@ -18,10 +20,19 @@ from retention.purge import purge_deleted
 from retention.verify import passed, search_checks
 
 
+@dataclass
+class ItemResult:
+    """One record's outcome: destroyed, partial (something deleted, not all verified) or untouched."""
+
+    document_id: int
+    archive_no: str
+    state: str
+    checks: list[dict] = field(default_factory=list)
+    error: str | None = None
+
+
 def confirm_removed(factory, index, *, batch_id: int, actor_id: int, client: str = "", chunk: int = 500):  # type: ignore[no-untyped-def]
     """Purge the index, search for every removed record, record the destroyed; (results, stop or None)."""
-    from retention.destroy import ItemResult
-
     with factory() as session:
         waiting = list(session.scalars(
             select(BatchItem.id).where(BatchItem.batch_id == batch_id, BatchItem.state == "removed").order_by(BatchItem.position)

@@ -28,7 +28,7 @@ from core.db import utcnow
 from core.errors import DanganError
 from records.models import Derivative, Document, Page
 from retention.batches import BatchRefused, get_batch, refresh, refusals
-from retention.confirm import confirm_removed
+from retention.confirm import ItemResult, confirm_removed
 from retention.holds import holds_on, label
 from retention.models import BatchItem, DestructionBatch
 from retention.paper import PaperDestruction, check_paper, destroy_paper_originals, has_paper
@@ -38,17 +38,6 @@ from retention.verify import database_checks, distinctive_phrase, object_checks,
 
 CHUNK = 100
 DELETE_WORKERS = 16
-
-
-@dataclass
-class ItemResult:
-    """One record's outcome: destroyed, partial (something deleted, not all verified) or untouched."""
-
-    document_id: int
-    archive_no: str
-    state: str
-    checks: list[dict] = field(default_factory=list)
-    error: str | None = None
 
 
 @dataclass

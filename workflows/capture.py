@@ -15,7 +15,8 @@ from ingest.process import Processed, process_document
 from ingest.receive import Received, receive
 from ingest.textlayer import extract_text_layer
 from workflows.born_digital import file_born_digital
-from workflows.indexer import OWN_PROCESS_MIN_FILES, Indexer, index_now
+from workflows.filing import file_and_index
+from workflows.indexer import OWN_PROCESS_MIN_FILES, Indexer
 from workflows.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -274,7 +275,7 @@ class _Filing:
             future.result()
         except Exception:  # noqa: BLE001 - the indexing process died: commit here instead
             log.exception("indexing process failed; indexing in this process")
-            index_now(self.runtime, [p.document_id for _, _, p in entries if p.state == "filed"])
+            file_and_index(self.runtime, [p.document_id for _, _, p in entries if p.state == "filed"])
         for path, got, processed in entries:
             status = "ingested" if processed.state == "filed" else "failed"
             self.report(

@@ -13,8 +13,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from core.settings import Settings
 from ingest.workers import worker_context
-from workflows.filed import after_filing
-from workflows.indexing import indexable, mark_indexed
+from workflows.filing import file_and_index
 from workflows.runtime import Runtime
 
 # Below this many files, starting a process (~1 s of imports) costs more than it saves.
@@ -52,26 +51,11 @@ class Indexer:
                 self.executor.shutdown(wait=False, cancel_futures=True)
                 self.own_process = False
                 self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
-        return self.executor.submit(index_now, self.runtime, ids)
+        return self.executor.submit(file_and_index, self.runtime, ids)
 
     def close(self) -> None:
         """Wait for the commits submitted, then stop."""
         self.executor.shutdown(wait=True)
-
-
-def index_now(runtime: Runtime, ids: list[int]) -> int:
-    """Index these documents in this process, in one transaction and commit."""
-    # Three short transactions, not one around the commit: on SQLite a transaction holds the write lock
-    # (BEGIN IMMEDIATE), and an index commit of a few hundred documents takes seconds, during which
-    # every capture and filing in the batch's other processes would wait.
-    with runtime.factory() as session, session.begin():
-        docs = indexable(session, ids)
-    if docs:
-        runtime.index.add_documents(docs)
-        with runtime.factory() as session, session.begin():
-            mark_indexed(session, [d.document_id for d in docs])
-    after_filing(runtime, ids)
-    return len(docs)
 
 
 def _start_child(settings: Settings) -> None:
@@ -81,4 +65,4 @@ def _start_child(settings: Settings) -> None:
 
 def _index_in_child(ids: list[int]) -> int:
     assert _child is not None, "the indexing process was not initialised"
-    return index_now(_child, ids)
+    return file_and_index(_child, ids)

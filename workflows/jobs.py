@@ -8,8 +8,7 @@ from pathlib import Path
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 
 from ingest.process import Processed, process_document
-from workflows.filed import after_filing
-from workflows.indexing import index_documents
+from workflows.filing import file_and_index
 from workflows.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -27,7 +26,7 @@ def process_and_index(
     customer: str | None = None,
     doc_type: str | None = None,
 ) -> Processed:
-    """Read and file one document, then index it."""
+    """Read and file one document, then index it (workflows.filing, as every entry point)."""
     result = process_document(
         runtime.factory,
         runtime.store,
@@ -39,10 +38,7 @@ def process_and_index(
         customer=customer,
         doc_type=doc_type,
     )
-    if result.state == "filed":
-        with runtime.factory() as session, session.begin():
-            index_documents(session, runtime.index, [document_id])
-        after_filing(runtime, [document_id])
+    if result.state == "filed" and file_and_index(runtime, [document_id]):
         result.state = "indexed"
     return result
 

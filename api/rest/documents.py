@@ -17,8 +17,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from access.duties import require_capture
-from api.app import language
 from api.auth import CurrentUser, RuntimeDep
+from api.i18n import language
 from core.errors import DanganError
 from records.models import Document, DocumentType
 from workflows import corrections, reading, searching

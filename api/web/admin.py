@@ -19,10 +19,10 @@ from access.models import ROLES, Department, Position
 from access.rules import load_rules, set_level_rule
 from access.users import add_department, set_active, set_department_manager, set_position, set_role
 from api.web import forget_type_names, render
-from api.web.doctypes import change_document_type
 from api.web.documents import document_types
 from api.web.session import RuntimeDep, Viewer
 from core.errors import DanganError
+from workflows.doctypes import change_document_type
 from workflows.people import add_person, people
 
 router = APIRouter(include_in_schema=False)

@@ -22,12 +22,12 @@ from access.models import User
 from access.policy import Decision, readable_filter
 from api.web import render
 from api.web.metadata_form import MetadataFormDep, field_of
-from api.web.pageimages import page_image
 from api.web.session import RuntimeDep, Viewer, WebUser, keep_refusal
 from core.errors import DanganError, NotFound
 from records.models import Customer, Document, DocumentType
 from workflows import reading
 from workflows.corrections import correct_metadata
+from workflows.page_images import page_image
 from workflows.uploads import CHUNK
 
 router = APIRouter(include_in_schema=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from core.models import metadata
+from core.db import Base
 
 config = context.config
 
@@ -23,7 +23,9 @@ def run_migrations() -> None:
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
     context.configure(
         connection=connection,
-        target_metadata=metadata,
+        # Upgrades run the revision scripts; the metadata is the tables imported so far (all of them where it
+        # matters: the migrations test imports workflows.schema).
+        target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from access.models import Department, User, UserPosition, UserRole
 from access.rules import ensure_defaults
 from core.db import make_engine, make_sessionmaker
-from core.models import metadata
 from records.models import Customer, Document
+from workflows.schema import metadata
 
 _serial = count(1)
 

@@ -25,13 +25,13 @@ from access.models import Department, Grant, LevelRule, User
 from access.policy import can_read, readable_filter, search_scope
 from access.rules import READER_CODES, ensure_defaults
 from core.db import make_engine, make_sessionmaker, utcnow
-from core.models import metadata
 from records.models import LEVELS, Customer, Document
 from search.engines import ENGINES, make_index
 from search.index import SearchIndex
 from search.query import search
 from tests.access.conftest import add_document, add_user
 from workflows.indexing import index_documents
+from workflows.schema import metadata
 from workflows.searching import run_search
 
 POSITIONS = ["department_manager", "marketing_director", "deputy_gm", "gm"]

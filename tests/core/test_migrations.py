@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from core.db import make_engine
 from core.migrate import upgrade
-from core.models import metadata
+from workflows.schema import metadata
 
 
 def test_migrations_match_models(settings):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import make_engine, make_sessionmaker
-from core.models import metadata
+from workflows.schema import metadata
 
 
 @pytest.fixture

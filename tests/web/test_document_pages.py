@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from api.web.pageimages import cache_path
 from core.audit import AuditEvent
 from records.models import Document, Revision
 from tests.web.archive import add_pdf_document
 from tests.web.conftest import text_of
+from workflows.page_images import cache_path
 
 
 def _docs(world):  # type: ignore[no-untyped-def]

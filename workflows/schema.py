@@ -1,4 +1,6 @@
-"""Every table, imported in one place so Alembic and `create_all` see the whole schema."""
+"""Every table, imported in one place so that `create_all` and the migrations test see the whole schema.
+
+It lives above the domain packages because it names all of them; core.db.Base holds what is imported."""
 
 from __future__ import annotations
 

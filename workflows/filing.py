@@ -1,4 +1,6 @@
-"""What follows filing, joining ingest and retention: due dates, and the store's own lock (WORM)."""
+"""A read document's way into the archive's finding aids: indexed, marked indexed, then what follows filing
+(due dates, the store's own lock). Every entry point — the CLI, uploads, the hot folder, jobs, batches — ends
+here, through file_and_index."""
 
 from __future__ import annotations
 
@@ -7,9 +9,27 @@ from collections.abc import Iterable
 
 from retention.schedule import recompute
 from retention.worm import lock_records
+from workflows.indexing import indexable, mark_indexed
 from workflows.runtime import Runtime
 
 log = logging.getLogger(__name__)
+
+
+def file_and_index(runtime: Runtime, document_ids: Iterable[int]) -> int:
+    """Index the filed documents among these in one commit, mark them indexed, then after_filing; how many
+    were indexed. Idempotent: a document already indexed, or not (yet) filed, is left as it is."""
+    ids = list(document_ids)
+    # Three short transactions, not one around the commit: on SQLite a transaction holds the write lock
+    # (BEGIN IMMEDIATE), and an index commit of a few hundred documents takes seconds, during which
+    # every capture and filing in the batch's other processes would wait.
+    with runtime.factory() as session, session.begin():
+        docs = indexable(session, ids)
+    if docs:
+        runtime.index.add_documents(docs)
+        with runtime.factory() as session, session.begin():
+            mark_indexed(session, [d.document_id for d in docs])
+    after_filing(runtime, ids)
+    return len(docs)
 
 
 def after_filing(runtime: Runtime, document_ids: Iterable[int]) -> None:
