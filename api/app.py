@@ -28,11 +28,13 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from workflows.jobs import build_queue
+        from workflows.jobs import build_queue, start_resuming
         from workflows.setup import initialise
 
         initialise(runtime)
         app.state.queue = build_queue(runtime)
+        if run_worker:  # the process that works the queue also finishes what a previous run left
+            start_resuming(runtime)
         consumer = None
         if run_worker and not app.state.queue.immediate:
             consumer = _start_consumer(app.state.queue, settings.worker_threads)

@@ -49,6 +49,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "重复文件：与档案 {id} 内容相同",
         "en": "Duplicate: same content as document {id}",
     },
+    "document.resumed": {
+        "zh-CN": "续办：档案 {id} 此前的处理被中断，现已接着完成",
+        "en": "Resumed: the interrupted processing of document {id} was finished",
+    },
+    "document.not_retryable": {
+        "zh-CN": "档案 {id} 无需重试：当前状态为“{state}”，只有处理失败或被中断的档案可以重试",
+        "en": "Document {id} needs no retry: it is {state}; only failed or interrupted documents can be retried",
+    },
+    "document.pending": {
+        "zh-CN": "{count} 份档案尚未处理完毕（排队、处理中或待重试），稍后会自动续办；`dangan check --repair` 立即续办",
+        "en": "{count} documents are not finished yet (queued, processing or awaiting a retry) and will be resumed; "
+        "`dangan check --repair` resumes them now",
+    },
     "doctype.unknown": {"zh-CN": "未知的档案类型：{name}", "en": "Unknown document type: {name}"},
     "doctype.rules_invalid": {
         "zh-CN": "档案类型规则无效：{detail}",

@@ -93,6 +93,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.document.download_original": _m("下载原件", "Download original"),
     "ui.document.download_searchable": _m("下载可检索 PDF", "Download searchable PDF"),
     "ui.document.saved": _m("已保存更正", "Correction saved"),
+    "ui.document.retry": _m("重新处理", "Process again"),
+    "ui.document.retry_hint": _m(
+        "此档案处理未完成，可重新识别、归档并编入检索",
+        "This document was not finished: read, file and index it again",
+    ),
+    "ui.document.retried": _m(
+        "已重新排队处理，稍后刷新查看结果", "Queued again; reload in a moment to see the result"
+    ),
     "ui.document.pages": _m("页面", "Pages"),
     "ui.document.page": _m("第 {n} / {total} 页", "Page {n} of {total}"),
     "ui.document.page_image": _m("第 {n} 页图像", "Image of page {n}"),

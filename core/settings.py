@@ -107,6 +107,21 @@ class Settings(BaseSettings):
     )
     worker_threads: int = Field(2, description="Job-queue worker threads (in `serve` and `worker`).")
     serve_worker: bool = Field(True, description="`dangan serve` also runs the job worker in-process.")
+    processing_lease: int = Field(
+        900,
+        description="Seconds without progress after which another machine's unfinished document is resumed "
+        "(on this machine a stopped process is noticed at once).",
+    )
+    retry_limit: int = Field(
+        5, description="Attempts at a document whose processing failed by itself (an outage, a crash)."
+    )
+    retry_delay: int = Field(
+        60,
+        description="Seconds before the first retry of a failed document; each next one waits four times longer.",
+    )
+    resume_interval: int = Field(
+        300, description="Seconds between the worker's looks for interrupted and retryable documents."
+    )
     index_batch_size: int = Field(200, description="Documents per index commit.")
     search_engine: Literal["whoosh", "tantivy"] = Field(
         "whoosh",

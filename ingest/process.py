@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from core import audit
 from core.db import reading, transaction, utcnow
 from core.errors import DanganError
+from core.process import gone, identity
 from core.settings import Settings
 from ingest.classify import classify
 from ingest.detect import MIME
@@ -92,13 +93,13 @@ def process_document(
     """
     # A text-only read is over in milliseconds: no one would see "processing", so it only reads here.
     with reading(factory) if text_only else transaction(factory) as session:
-        doc = session.get(Document, document_id)
+        doc = session.get(Document, document_id, with_for_update=not text_only)
         if doc is None:
             raise DanganError("document.not_found", id=document_id)
         if doc.state in ("filed", "indexed"):
             return Processed(document_id, doc.state, doc.page_count)
-        if not text_only:
-            doc.state = "processing"
+        if not text_only and not _claim(doc, settings):
+            return Processed(document_id, "processing", doc.page_count)  # another live process has it
         # Capture already judged the bytes (content-addressed, so the stored copy is the same file).
         key, total, kind = doc.object_key, doc.page_count, KINDS[doc.mime]
     try:
@@ -114,14 +115,18 @@ def process_document(
             )
             derivative = _store_searchable(store, work, path, pages, page_pdfs)
     except DanganError as err:
-        return _fail(factory, document_id, actor, err.both())
-    except Exception as err:  # noqa: BLE001 - a job must record why it failed, then the queue retries
-        _fail(factory, document_id, actor, f"{type(err).__name__}: {err}")
+        return _fail(factory, settings, document_id, actor, err.both(), retryable=False)
+    except Exception as err:  # noqa: BLE001 - a job must record why it failed, then it is retried
+        _fail(factory, settings, document_id, actor, f"{type(err).__name__}: {err}", retryable=True)
         raise
     text = "\n\n".join(p.text for p in pages if p.text)
     extracted = extract_fields(text, org_name=settings.org_name, tables=tables)
     with factory() as session, session.begin():
-        doc = session.get(Document, document_id)
+        # Locked and read again: another process that resumed the same document may have filed it meanwhile,
+        # and a document is numbered once.
+        doc = session.get(Document, document_id, with_for_update=True, populate_existing=True)
+        if doc.state in ("filed", "indexed"):
+            return Processed(document_id, doc.state, doc.page_count)
         _file(
             session, settings, doc, pages, extracted, derivative, text, customer=customer, doc_type=doc_type
         )
@@ -209,9 +214,26 @@ def _job(path: Path, kind: str, number: int, settings: Settings) -> PageJob:
     )
 
 
+def _claim(doc: Document, settings: Settings) -> bool:
+    """Take the document for this process, unless another process that still runs is reading it."""
+    me = identity()
+    lease = timedelta(seconds=settings.processing_lease)
+    if (
+        doc.state == "processing"
+        and doc.claimed_by != me
+        and not gone(doc.claimed_by, doc.heartbeat_at, lease=lease)
+    ):
+        return False
+    doc.state, doc.claimed_by, doc.heartbeat_at = "processing", me, utcnow()
+    doc.attempts, doc.retry_at = (doc.attempts or 0) + 1, None
+    return True
+
+
 def _set_progress(factory: sessionmaker[Session], document_id: int, done: int) -> None:
     with factory() as session, session.begin():
-        session.execute(update(Document).where(Document.id == document_id).values(pages_done=done))
+        session.execute(
+            update(Document).where(Document.id == document_id).values(pages_done=done, heartbeat_at=utcnow())
+        )
 
 
 def _store_searchable(
@@ -227,11 +249,27 @@ def _store_searchable(
     return Derivative(kind="searchable_pdf", sha256=put.sha256, size=put.size, object_key=put.key)
 
 
-def _fail(factory: sessionmaker[Session], document_id: int, actor: str, reason: str) -> Processed:
+def _fail(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    document_id: int,
+    actor: str,
+    reason: str,
+    *,
+    retryable: bool,
+) -> Processed:
+    """Record the failure; one that may pass by itself (an outage, a crash) is retried later, up to the limit."""
     with factory() as session, session.begin():
         doc = session.get(Document, document_id)
         doc.state = "failed"
         doc.error = reason[:2000]
+        doc.claimed_by = None
+        attempts = max(doc.attempts or 0, 1)
+        doc.retry_at = (
+            utcnow() + timedelta(seconds=settings.retry_delay * 4 ** (attempts - 1))
+            if retryable and attempts < settings.retry_limit
+            else None
+        )
         audit.record(
             session,
             actor=actor,
@@ -340,7 +378,9 @@ def _file(
     doc.pages_done = len(pages)
     doc.state = "filed"
     doc.processed_at = utcnow()
+    doc.heartbeat_at = doc.processed_at
     doc.error = None
+    doc.retry_at = None
 
 
 def _only(values: list) -> str | None:

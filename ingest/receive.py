@@ -16,8 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from core import audit
-from core.db import reading
+from core.db import reading, utcnow
 from core.errors import DanganError, RejectedInput
+from core.process import identity
 from core.settings import Settings
 from ingest.detect import detect
 from records.models import Document
@@ -94,6 +95,8 @@ def receive(
                 state="queued",
                 source=source,
                 created_by=actor,
+                claimed_by=identity(),  # this process reads it next, or hands it to the job queue
+                heartbeat_at=utcnow(),
             )
             session.add(doc)
             session.flush()

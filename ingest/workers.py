@@ -8,8 +8,15 @@ from that clean, single-threaded state.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import select
+import threading
+import time
 from multiprocessing import get_context
 from multiprocessing.context import BaseContext
+
+import psutil
 
 PRELOAD = ["__main__", "ingest.process", "ingest.ocr.page", "ingest.textlayer"]
 
@@ -19,3 +26,29 @@ def worker_context() -> BaseContext:
     context = get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)  # no effect once the server runs; it is the same list
     return context
+
+
+def die_with(pid: int) -> None:
+    """End this worker, and whatever it started (tesseract), as soon as process pid ends.
+
+    Called first in every worker of a pool. A worker's parent is the fork server, and the fork server lives
+    as long as any worker holds its liveness pipe, which every worker does: without this, a killed
+    `dangan ingest` or server left its fork server, OCR workers and tesseract running for good.
+    """
+    try:
+        handle = os.pidfd_open(pid)
+    except (AttributeError, OSError):  # not Linux ≥ 5.3: look every second instead
+        handle = None
+
+    def watch() -> None:
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while psutil.pid_exists(pid):
+                time.sleep(1.0)
+        for child in psutil.Process().children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                child.kill()
+        os._exit(1)
+
+    threading.Thread(target=watch, name=f"die-with-{pid}", daemon=True).start()

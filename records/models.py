@@ -77,6 +77,13 @@ class Document(Base):
     error: Mapped[str | None] = mapped_column(Text)
     page_count: Mapped[int] = mapped_column(default=0)
     pages_done: Mapped[int] = mapped_column(default=0)
+    # Who is working on the document (core.process.identity) and when it last showed progress: an
+    # unfinished document whose worker is gone is resumed (workflows.recovery).
+    claimed_by: Mapped[str | None] = mapped_column(String(120))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A failure worth retrying by itself (an outage, a crash) is retried from this moment; None: a person retries.
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     doc_date: Mapped[date | None] = mapped_column(Date)
     extracted: Mapped[dict] = mapped_column(JSON, default=dict)
     needs_review: Mapped[bool] = mapped_column(default=False)

@@ -17,6 +17,7 @@ from ingest.textlayer import extract_text_layer
 from workflows.born_digital import file_born_digital
 from workflows.filing import file_and_index
 from workflows.indexer import OWN_PROCESS_MIN_FILES, Indexer
+from workflows.recovery import take_over
 from workflows.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class FileResult:
 @dataclass
 class Summary:
     ingested: int = 0
+    resumed: int = 0  # a duplicate of a document whose processing had been interrupted: finished now
     duplicate: int = 0
     rejected: int = 0
     failed: int = 0
@@ -133,6 +135,11 @@ def _capture(runtime: Runtime, path: Path, *, actor: str, source: str) -> Receiv
         return FileResult(str(path), "failed", None, None, bilingual("capture.failed", detail=repr(err)))
     if got.status == "ingested":
         return got
+    if got.status == "duplicate" and got.document_id is not None:
+        # Its processing never finished (a killed run, an outage): this run finishes it.
+        resumed = take_over(runtime, document_id=got.document_id, file=got.file)
+        if resumed is not None:
+            return resumed
     return FileResult(str(path), got.status, got.document_id, got.sha256, got.reason)
 
 
@@ -277,14 +284,21 @@ class _Filing:
             log.exception("indexing process failed; indexing in this process")
             file_and_index(self.runtime, [p.document_id for _, _, p in entries if p.state == "filed"])
         for path, got, processed in entries:
-            status = "ingested" if processed.state == "filed" else "failed"
+            status = (
+                ("resumed" if got.status == "resumed" else "ingested")
+                if processed.state == "filed"
+                else "failed"
+            )
+            reason = (
+                bilingual("document.resumed", id=got.document_id) if status == "resumed" else processed.error
+            )
             self.report(
                 FileResult(
                     str(path),
                     status,
                     got.document_id,
                     got.sha256,
-                    processed.error,
+                    reason,
                     processed.pages,
                     processed.ocr_seconds,
                 )

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 
+from ingest.process import Processed, process_document
 from retention.schedule import recompute
 from retention.worm import lock_records
 from workflows.indexing import indexable, mark_indexed
@@ -56,3 +58,29 @@ def after_filing(runtime: Runtime, document_ids: Iterable[int]) -> None:
             )
     except Exception:  # noqa: BLE001 - see above: `retention lock` catches up
         log.exception("object lock of documents %s not set; `dangan retention lock` will set it", ids)
+
+
+def process_and_index(
+    runtime: Runtime,
+    *,
+    document_id: int,
+    actor: str,
+    local_path: Path | None = None,
+    customer: str | None = None,
+    doc_type: str | None = None,
+) -> Processed:
+    """Read and file one document, then index it (workflows.filing, as every entry point)."""
+    result = process_document(
+        runtime.factory,
+        runtime.store,
+        runtime.settings,
+        runtime.ocr_map(),
+        document_id=document_id,
+        actor=actor,
+        local_path=local_path,
+        customer=customer,
+        doc_type=doc_type,
+    )
+    if result.state == "filed" and file_and_index(runtime, [document_id]):
+        result.state = "indexed"
+    return result

@@ -52,7 +52,7 @@ class HotFolder:
         return results
 
     def _move(self, path: Path, result: FileResult) -> None:
-        target_root = self.done if result.status in ("ingested", "duplicate") else self.rejected
+        target_root = self.done if result.status in ("ingested", "resumed", "duplicate") else self.rejected
         target = _free_name(target_root / path.relative_to(self.folder))
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(path), target)

@@ -8,11 +8,12 @@ one spawned process with its own runtime (the index still has a single writer: t
 from __future__ import annotations
 
 import logging
+import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from core.settings import Settings
-from ingest.workers import worker_context
+from ingest.workers import die_with, worker_context
 from workflows.filing import file_and_index
 from workflows.runtime import Runtime
 
@@ -35,7 +36,7 @@ class Indexer:
                 max_workers=1,
                 mp_context=worker_context(),
                 initializer=_start_child,
-                initargs=(runtime.settings,),
+                initargs=(runtime.settings, os.getpid()),
             )
         else:
             self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="index")
@@ -58,8 +59,9 @@ class Indexer:
         self.executor.shutdown(wait=True)
 
 
-def _start_child(settings: Settings) -> None:
+def _start_child(settings: Settings, main_pid: int) -> None:
     global _child
+    die_with(main_pid)
     _child = Runtime(settings)
 
 

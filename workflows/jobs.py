@@ -3,44 +3,18 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
+import threading
 
-from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
-from ingest.process import Processed, process_document
-from workflows.filing import file_and_index
+from workflows.filing import process_and_index
+from workflows.recovery import resume_interrupted
 from workflows.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 # The runtime a worker process uses; set by `build_queue` (each process builds its own).
 _runtime: Runtime | None = None
-
-
-def process_and_index(
-    runtime: Runtime,
-    *,
-    document_id: int,
-    actor: str,
-    local_path: Path | None = None,
-    customer: str | None = None,
-    doc_type: str | None = None,
-) -> Processed:
-    """Read and file one document, then index it (workflows.filing, as every entry point)."""
-    result = process_document(
-        runtime.factory,
-        runtime.store,
-        runtime.settings,
-        runtime.ocr_map(),
-        document_id=document_id,
-        actor=actor,
-        local_path=local_path,
-        customer=customer,
-        doc_type=doc_type,
-    )
-    if result.state == "filed" and file_and_index(runtime, [document_id]):
-        result.state = "indexed"
-    return result
 
 
 def build_queue(runtime: Runtime) -> Huey:
@@ -67,5 +41,31 @@ def build_queue(runtime: Runtime) -> Huey:
         log.info("document %s: %s", document_id, result.state)
         return result.state
 
+    # Interrupted and failed-but-retryable documents, looked for on a schedule (workflows.recovery); a
+    # worker also looks once when it starts (start_resuming).
+    minutes = max(1, settings.resume_interval // 60)
+
+    @huey.periodic_task(crontab(minute=f"*/{minutes}"), name="resume_interrupted")
+    def resume_task() -> int:
+        assert _runtime is not None
+        return len(resume_interrupted(_runtime))
+
     huey.dangan_process = process_task  # type: ignore[attr-defined]
     return huey
+
+
+def start_resuming(runtime: Runtime) -> threading.Thread:
+    """Resume what a previous run left unfinished, in a thread of its own (start-up does not wait for it)."""
+
+    def run() -> None:
+        try:
+            resumed = resume_interrupted(runtime)
+        except Exception:  # noqa: BLE001 - the periodic task tries again
+            log.exception("resuming interrupted documents at start failed")
+            return
+        if resumed:
+            log.info("resumed %d documents left unfinished", len(resumed))
+
+    thread = threading.Thread(target=run, name="resume-interrupted", daemon=True)
+    thread.start()
+    return thread

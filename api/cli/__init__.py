@@ -130,11 +130,22 @@ def _run_ingest(runtime, files, user, customer, doc_type, as_json, ingest_files)
             on_total=lambda n: progress.update(task, total=(progress.tasks[0].total or 0) + n),
         )
     table = Table(title="dangan ingest", show_header=True)
-    for col in ("ingested", "duplicates", "rejected", "failed", "pages", "OCR seconds", "seconds", "pages/s"):
+    for col in (
+        "ingested",
+        "resumed",
+        "duplicates",
+        "rejected",
+        "failed",
+        "pages",
+        "OCR seconds",
+        "seconds",
+        "pages/s",
+    ):
         table.add_column(col, justify="right")
     rate = summary.pages / summary.seconds if summary.seconds else 0.0
     table.add_row(
         str(summary.ingested),
+        str(summary.resumed),
         str(summary.duplicate),
         str(summary.rejected),
         str(summary.failed),
@@ -255,10 +266,11 @@ def serve(
 @app.command()
 def worker() -> None:
     """Run the background job worker (OCR, filing, indexing)."""
-    from workflows.jobs import build_queue
+    from workflows.jobs import build_queue, start_resuming
 
     runtime = make_runtime()
     huey = build_queue(runtime)
+    start_resuming(runtime)
     consumer = huey.create_consumer(workers=runtime.settings.worker_threads, worker_type="thread")
     try:
         consumer.run()

@@ -10,7 +10,7 @@ import typer
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit
 from core.errors import DanganError
 from core.messages import bilingual
-from workflows import corrections, reading
+from workflows import corrections, reading, recovery
 
 NAME = "documents"
 app = typer.Typer(help="Documents: confidentiality level, revision history.", no_args_is_help=True)
@@ -99,3 +99,20 @@ def history(
         return
     for rev in shown["revisions"]:
         print(f"{rev['at']}  {rev['actor']}  {rev['before']} → {rev['after']}  {rev['reason']}")
+
+
+@app.command("retry")
+def retry(
+    document_id: Annotated[int, typer.Argument(metavar="ID")],
+    as_json: JsonOpt = False,
+    user: UserOpt = DEFAULT_USER,
+) -> None:
+    """Read, file and index a failed or interrupted document again (those who capture and may read it)."""
+    with command(user) as (runtime, who):
+        result = recovery.retry(runtime, document_id=document_id, user_id=who.user_id, client=who.client)
+    if as_json:
+        emit({"document_id": result.document_id, "state": result.state, "error": result.error})
+    else:
+        print(f"{result.document_id}: {result.state} {result.error or ''}".rstrip())
+    if result.state not in ("filed", "indexed"):
+        raise typer.Exit(1)

@@ -29,6 +29,7 @@ from core import audit
 from core.messages import bilingual
 from search.engines import ENGINES
 from search.rebuild import pending
+from workflows.checking import check_archive
 from workflows.indexing import check_index, count_indexable, rebuild_from_database, repair_index
 
 NAME = "index"
@@ -113,34 +114,24 @@ def rebuild_command(
 
 def check(
     repair: Annotated[
-        bool, typer.Option("--repair", help="Index what is missing or stale; drop orphans.")
+        bool,
+        typer.Option(
+            "--repair", help="Resume unfinished documents; index what is missing or stale; drop orphans."
+        ),
     ] = False,
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
 ) -> None:
-    """Compare the search index with the database; exit 1 when they disagree (and were not repaired)."""
+    """Compare the search index with the database and list unfinished documents; exit 1 when the index and
+    the database disagree (and were not repaired). Unfinished work is pending, not damage."""
     with command(user) as (runtime, who):
         _require(runtime, who, "index.check")
-        with runtime.factory() as session, session.begin():
-            report = check_index(session, runtime.index)
-            repaired = repair_index(session, runtime.index, report) if repair and not report.clean else None
-            audit.record(
-                session,
-                actor=who.login,
-                action="index.check",
-                client=who.client,
-                details={
-                    "missing": len(report.missing),
-                    "orphaned": len(report.orphaned),
-                    "stale": len(report.stale),
-                    "repaired": repaired is not None,
-                },
-            )
+        with runtime.factory() as session:
+            actor = who.user(session)
+        found = check_archive(runtime, actor=actor, repair=repair, client=who.client)
+    report, repaired = found.index, found.repaired
     if as_json:
-        out = report.as_json() | {"engine": runtime.index.engine}
-        if repaired is not None:
-            out["repaired"] = {"indexed": repaired[0], "removed": repaired[1]}
-        print(json.dumps(out, ensure_ascii=False))
+        print(json.dumps(found.as_json() | {"engine": runtime.index.engine}, ensure_ascii=False))
     elif report.clean:
         err_console.print(bilingual("search.check_clean", count=report.documents), highlight=False)
     else:
@@ -163,5 +154,9 @@ def check(
                 print(f"{label}: {shown}")
         if repaired is not None:
             err_console.print(bilingual("search.check_repaired", added=repaired[0], removed=repaired[1]))
-    if not report.clean and repaired is None:
+    if found.pending and not as_json:
+        err_console.print(bilingual("document.pending", count=len(found.pending)), highlight=False)
+        for item in found.pending[:20]:
+            print(f"pending: {item.document_id} {item.state} {item.age_seconds}s")
+    if found.damaged:
         raise typer.Exit(1)

@@ -21,7 +21,7 @@ from api.auth import CurrentUser, RuntimeDep
 from api.i18n import language
 from core.errors import DanganError
 from records.models import Document, DocumentType
-from workflows import corrections, reading, searching
+from workflows import corrections, reading, recovery, searching
 from workflows.uploads import CHUNK, take_upload
 
 router = APIRouter(prefix="/api", tags=["documents"])
@@ -129,6 +129,15 @@ def original(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> Streaming
 
     headers = {"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"}
     return StreamingResponse(chunks(), media_type=mime, headers=headers)
+
+
+@router.post("/documents/{document_id}/retry", status_code=202)
+def retry(document_id: int, request: Request, caller: CurrentUser, rt: RuntimeDep) -> dict:
+    """Read, file and index a failed or interrupted document again: those who capture and may read it
+    (audited); 409 for a document that needs no retry."""
+    login = recovery.queue_retry(rt, document_id=document_id, user_id=caller.user_id, client=caller.client)
+    request.app.state.queue.dangan_process(document_id, login)
+    return {"document_id": document_id, "state": "queued"}
 
 
 @router.get("/documents/{document_id}/history")

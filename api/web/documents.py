@@ -16,6 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from access.duties import CAPTURE_ROLES
 from access.errors import AccessDenied
 from access.metadata import EDITORS
 from access.models import User
@@ -25,7 +26,7 @@ from api.web.metadata_form import MetadataFormDep, field_of
 from api.web.session import RuntimeDep, Viewer, WebUser, keep_refusal
 from core.errors import DanganError, NotFound
 from records.models import Customer, Document, DocumentType
-from workflows import reading
+from workflows import reading, recovery
 from workflows.corrections import correct_metadata
 from workflows.page_images import page_image
 from workflows.uploads import CHUNK
@@ -96,6 +97,8 @@ def _show(request: Request, me: WebUser, rt: RuntimeDep, document_id: int, **ext
         errors=extra.get("errors", {}),
         form=extra.get("form", {}),
         saved=request.query_params.get("saved") == "1",
+        retried=request.query_params.get("retried") == "1",
+        can_retry=me.has(*CAPTURE_ROLES),
     )
 
 
@@ -167,6 +170,20 @@ def searchable(document_id: DocId, me: Viewer, rt: RuntimeDep) -> StreamingRespo
     if found is None:
         raise NotFound("ui.document.no_searchable")
     return _download(rt, found[0], "application/pdf", found[1])
+
+
+@router.post("/documents/{document_id}/retry", response_class=HTMLResponse)
+def retry(request: Request, document_id: DocId, me: Viewer, rt: RuntimeDep) -> Response:
+    """Read, file and index a failed document again (workflows.recovery: those who capture and read it)."""
+    try:
+        login = recovery.queue_retry(rt, document_id=document_id, user_id=me.user_id, client=me.client)
+    except DanganError as error:
+        keep_refusal(rt, error)
+        return render(
+            request, "error.html", status_code=error.status_code, code=error.code, params=error.params
+        )
+    request.app.state.queue.dangan_process(document_id, login)
+    return RedirectResponse(f"/documents/{document_id}?retried=1", status_code=303)
 
 
 @router.post("/documents/{document_id}/metadata", response_class=HTMLResponse)

@@ -165,10 +165,15 @@ def make_ocr_pool(workers: int) -> ProcessPoolExecutor:
     """A pool of OCR workers, each running tesseract single-threaded."""
     from ingest.workers import worker_context
 
-    return ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(), initializer=_init_worker)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=worker_context(), initializer=_init_worker, initargs=(os.getpid(),)
+    )
 
 
-def _init_worker() -> None:
+def _init_worker(main_pid: int) -> None:
+    from ingest.workers import die_with
+
+    die_with(main_pid)
     # Tesseract's OpenMP threads fight each other across workers: one page took 42 s instead of 6.5 s.
     os.environ["OMP_THREAD_LIMIT"] = "1"
 

@@ -100,7 +100,7 @@ class Rule:
     ok: frozenset[int]  # the status an allowed call gets from the probe
     probe: Callable[[World, Case], tuple[str, dict]]  # (url, request keyword arguments)
     about_documents: bool = False
-    denied: int = 403
+    denied: int | Callable[[Case], int] = 403  # or, by case, which refusal
     anonymous: int = 401  # what a caller without credentials gets (web pages: 303 to /login)
 
     @classmethod
@@ -217,6 +217,13 @@ WEB_RULES: dict[tuple[str, str], Rule] = {
         303,
         doc_form("/documents/{}/metadata", title="更正 {uuid}", reason="probe"),
         about_documents=True,
+    ),
+    ("POST", "/documents/{document_id}/retry"): page(
+        lambda case: roles("archivist", "staff", "admin")(case) and reads(case),
+        {303, 409},
+        doc_form("/documents/{}/retry"),
+        about_documents=True,
+        denied=lambda case: 404 if roles("archivist", "staff", "admin")(case) else 403,
     ),
     ("GET", "/customers"): page(signed_in, 200, url("/customers")),
     ("GET", "/customers/{customer_id}"): page(
@@ -388,6 +395,16 @@ RULES: dict[tuple[str, str], Rule] = {
         logins("alice", "admin"), 204, fresh(_alice_token, "/api/tokens/{}")
     ),
     ("POST", "/api/documents"): Rule.of(roles("archivist", "staff", "admin"), 422, _upload),  # empty file
+    # Retrying: capture work on a document one reads (202 queued, or 409 once it needs no retry). Those who
+    # do not capture are refused (403); those who capture but do not read it are answered as if it did not
+    # exist (404).
+    ("POST", "/api/documents/{document_id}/retry"): Rule.of(
+        lambda case: roles("archivist", "staff", "admin")(case) and reads(case),
+        {202, 409},
+        doc_url("/retry"),
+        about_documents=True,
+        denied=lambda case: 404 if roles("archivist", "staff", "admin")(case) else 403,
+    ),
     ("GET", "/api/documents/{document_id}/status"): Rule.of(
         reads, 200, doc_url("/status"), about_documents=True
     ),
@@ -577,7 +594,8 @@ def test_route_obeys_its_rule(matrix, route):
         client.cookies.clear()
         tally.calls += 1
         allowed = rule.allowed(case)
-        expected = rule.ok if allowed else {rule.anonymous if case.login is None else rule.denied}
+        denied = rule.denied(case) if callable(rule.denied) else rule.denied
+        expected = rule.ok if allowed else {rule.anonymous if case.login is None else denied}
         if response.status_code not in expected:
             tally.wrong.append(
                 f"{case}: {'allowed' if allowed else 'denied'} expected {sorted(expected)}, "

@@ -155,3 +155,26 @@ def test_image_originals_render_each_frame(tab, world, tmp_path):
         sizes.append(Image.open(io.BytesIO(response.content)).size)
     assert [w for w, _ in sizes] == [827, 827]  # A4 at 100 dpi: never blown up past the scan
     assert bob.get(f"/documents/{document_id}/pages/3.png").status_code == 404
+
+
+def test_a_failed_document_is_processed_again_from_its_page(tab, world):
+    from sqlalchemy import update
+
+    public, _ = _docs(world)
+    with world.runtime.factory() as session, session.begin():
+        session.execute(
+            update(Document)
+            .where(Document.id == public)
+            .values(state="failed", error="ConnectionError: S3 down")
+        )
+    archivist = tab("archivist")
+    page = archivist.get(f"/documents/{public}")
+    assert f'action="/documents/{public}/retry"' in page.text and "重新处理" in page.text
+    auditor = tab("auditor").get(f"/documents/{public}")  # reads it, captures nothing
+    assert auditor.status_code == 200 and f'action="/documents/{public}/retry"' not in auditor.text
+    done = archivist.post(f"/documents/{public}/retry")
+    assert done.status_code == 303 and done.headers["location"] == f"/documents/{public}?retried=1"
+    with world.runtime.factory() as session:
+        assert session.get(Document, public).state == "indexed"  # the inline queue of the tests ran it
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "document.retry")).one()
+    assert event.actor == "archivist" and event.object_id == str(public)
