@@ -2,15 +2,25 @@
 
 Unfinished documents (queued, processing, filed but not indexed, failed awaiting a retry) are reported as
 pending with their age, not as damage; --repair resumes the orphaned ones now (workflows.recovery) and then
-indexes what is missing or stale and drops index entries with no document.
+indexes what is missing or stale and drops index entries with no document. A run killed between storing a
+searchable PDF and filing leaves that derivative with no row: such objects, and temporary files of killed
+writes, older than DANGAN_PROCESSING_LEASE are listed and, with --repair, removed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from access.models import User
 from core import audit
+from core.db import utcnow
+from records.models import Derivative
+from storage import ObjectStore, key_for
+from workflows.housekeeping import sweep_leftovers
 from workflows.indexing import CheckReport, check_index, repair_index
 from workflows.recovery import Pending, pending, resume_interrupted
 from workflows.runtime import Runtime
@@ -25,6 +35,8 @@ class ArchiveCheck:
     resumed: int = 0
     repaired: tuple[int, int] | None = None  # (indexed, removed), when the index needed it
     asked_repair: bool = False
+    stray_objects: list[str] = field(default_factory=list)  # derivatives no document names
+    swept: int = 0  # stray objects and stale temporary files removed by --repair
 
     @property
     def damaged(self) -> bool:
@@ -34,16 +46,22 @@ class ArchiveCheck:
     @property
     def clean(self) -> bool:
         """Every document filed, indexed, and the index in step with the database."""
-        return self.index.clean and not self.pending
+        return self.index.clean and not self.pending and not self.stray_objects
 
     def as_json(self) -> dict:
         out = self.index.as_json() | {
             "pending": [p.as_json() for p in self.pending],
+            "stray_objects": self.stray_objects,
             "clean": self.clean,
         }
         if self.asked_repair:
             indexed, removed = self.repaired or (0, 0)
-            out["repaired"] = {"indexed": indexed, "removed": removed, "resumed": self.resumed}
+            out["repaired"] = {
+                "indexed": indexed,
+                "removed": removed,
+                "resumed": self.resumed,
+                "swept": self.swept,
+            }
         return out
 
 
@@ -55,7 +73,16 @@ def check_archive(runtime: Runtime, *, actor: User, repair: bool = False, client
         report = check_index(session, runtime.index)
         repaired = repair_index(session, runtime.index, report) if repair and not report.clean else None
         waiting = pending(session, lease_seconds=lease)
-        result = ArchiveCheck(report, waiting, resumed, repaired, asked_repair=repair)
+        stray = stray_derivatives(session, runtime.store, older_than=timedelta(seconds=lease))
+        swept = 0
+        if repair:
+            for key in stray:
+                runtime.store.delete(key)
+            swept = len(stray) + sweep_leftovers(runtime.settings, older_than=timedelta(seconds=lease))
+            stray = []
+        result = ArchiveCheck(
+            report, waiting, resumed, repaired, asked_repair=repair, stray_objects=stray, swept=swept
+        )
         audit.record(
             session,
             actor=actor.login,
@@ -69,6 +96,16 @@ def check_archive(runtime: Runtime, *, actor: User, repair: bool = False, client
                 "pending": len(waiting),
                 "resumed": resumed,
                 "repaired": repaired is not None,
+                "stray_objects": len(stray),
+                "swept": swept,
             },
         )
     return result
+
+
+def stray_derivatives(session: Session, store: ObjectStore, *, older_than: timedelta) -> list[str]:
+    """Derivative objects no document names, older than older_than (younger ones may be about to be filed)."""
+    named = set(session.scalars(select(Derivative.object_key)))
+    cutoff = utcnow() - older_than
+    prefix = key_for("derivative", "0" * 64).split("/")[0] + "/"
+    return sorted(o.key for o in store.list(prefix) if o.key not in named and o.modified < cutoff)

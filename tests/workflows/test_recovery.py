@@ -279,3 +279,20 @@ def test_ingests_killed_at_random_moments_leave_nothing_stuck_on_s3(
     s3 = {f"DANGAN_{k.upper()}": str(v).lower() if isinstance(v, bool) else str(v)
           for k, v in s3_server.settings(new_s3_bucket_name()).items()}  # fmt: skip
     crash_and_recover(settings, tmp_path, rounds=12, seed=18, extra_env=s3)
+
+
+def test_check_lists_a_killed_runs_stray_searchable_pdf_and_repair_removes_it(cli, runtime, tmp_path):
+    import io
+
+    young = runtime.store.put_stream(io.BytesIO(b"%PDF-1.7 young"), kind="derivative")
+    old = runtime.store.put_stream(io.BytesIO(b"%PDF-1.7 left by a killed run"), kind="derivative")
+    stale = time.time() - 3600
+    os.utime(runtime.settings.objects_dir / old.key, (stale, stale))
+    report = json.loads(cli.invoke(app, ["check", "--json"]).stdout)
+    assert report["stray_objects"] == [old.key] and report["clean"] is False
+    repaired = json.loads(cli.invoke(app, ["check", "--repair", "--json"]).stdout)
+    assert repaired["repaired"]["swept"] >= 1
+    assert not runtime.store.exists(old.key) and runtime.store.exists(
+        young.key
+    )  # one that may be filed stays
+    assert json.loads(cli.invoke(app, ["check", "--json"]).stdout)["clean"] is True
