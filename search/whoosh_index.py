@@ -252,13 +252,13 @@ class WhooshIndex:
         deleted_left, found = 0, set()
         try:
             with ix.reader() as reader:
-                leaves = [leaf for leaf, _ in reader.leaf_readers()]
+                # An index with no segment left (its last entry purged) reads as one empty leaf.
+                leaves = [leaf for leaf, _ in reader.leaf_readers() if leaf.segment() is not None]
                 for leaf in leaves:
                     deleted_left += leaf.segment().deleted_count()
                     found.update(i for i in wanted if (ID_FIELD, i) in leaf)
-                    for docnum in range(leaf.doc_count_all()):
-                        if leaf.stored_fields(docnum).get(ID_FIELD) in wanted:
-                            found.add(leaf.stored_fields(docnum)[ID_FIELD])
+                    stored = (leaf.stored_fields(n).get(ID_FIELD) for n in range(leaf.doc_count_all()))
+                    found.update(i for i in stored if i in wanted)
         finally:
             ix.close()
         return PurgeReport(

@@ -143,3 +143,16 @@ def test_the_report_says_what_is_left_when_the_files_still_hold_a_record(index: 
     assert not left.clean and left.deleted_left == 1 and left.ids_left == [VICTIMS[0].document_id]
     check = left.as_check()
     assert check["check"] == "index_files_purged" and check["ok"] is False
+
+
+def test_purging_the_last_entries_leaves_an_empty_clean_index(engine: str, tmp_path: Path) -> None:
+    index = make_index(engine, tmp_path / "ix", batch_size=2).open_or_create()
+    try:
+        index.add_documents(VICTIMS)
+        victims = [v.document_id for v in VICTIMS]
+        index.delete_documents(victims, merge=False)
+        report = index.purge_deleted(ids=victims, refeed=_refeed([])[0])
+        assert report.clean and report.ids_left == [] and index.doc_count() == 0
+        assert search(index, WORD).total == 0
+    finally:
+        index.close()
