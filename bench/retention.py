@@ -28,7 +28,7 @@ from records.models import Derivative, Document, Page
 from retention.batches import appraise, approve, create_batch
 from retention.destroy import execute_batch
 from retention.schedule import recompute
-from search.schema import IndexDoc
+from search import IndexDoc
 from tests.api.world import build_world
 from tests.support.s3server import running_s3_server
 from workflows.runtime import Runtime

@@ -31,10 +31,7 @@ import psutil
 
 from bench.report import DEFAULT_REPORT, machine, table, write_section
 from bench.search_corpus import Labelled, Meta, iter_corpus, labelled_queries
-from search.engines import make_index
-from search.highlight import snippet
-from search.normalize import normalize
-from search.query import search
+from search import Highlighter, make_index, normalize, parse, search
 
 SECTION = "search"
 TARGETS = {"whoosh": (300.0, 100.0), "tantivy": (20.0, 500.0)}  # p95 ms single user, docs/s
@@ -125,8 +122,10 @@ def _percentile(values: list[float], fraction: float) -> float:
 
 def _one(index: Any, texts: dict[int, str], item: Labelled) -> tuple[float, list[int], list[str]]:
     started = time.perf_counter()
-    result = search(index, item.query, limit=10)
-    snippets = [snippet(texts[hit.document_id], item.query) for hit in result.hits]
+    node = parse(item.query)
+    result = search(index, node, limit=10)
+    marker = Highlighter(node)
+    snippets = [marker.snippet(texts[hit.document_id]) for hit in result.hits]
     return (time.perf_counter() - started) * 1000, [hit.document_id for hit in result.hits], snippets
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bench import search_scale
-from search.schema import IndexDoc
+from search import IndexDoc
 
 NOISY_SHARE = 0.25
 NOISE_RATE = 0.015  # damaged characters per character of a noisy document

@@ -59,7 +59,7 @@ class Refusal:
         return translate(self.code, language, **params)
 
 
-def refresh(session: Session, index) -> None:  # index: search.SearchIndex | None
+def refresh(session: Session, index) -> None:  # index: search.SearchEngine | None
     """Due dates for records filed since the last look, and saved-search holds run again."""
     recompute(session, missing_only=True)
     if index is not None:
@@ -218,7 +218,7 @@ def _period(row: RecordRetention) -> str:
 
 def create_batch(
     session: Session,
-    index,  # search.SearchIndex
+    index,  # search.SearchEngine
     *,
     actor: User,
     document_ids: Iterable[int],

@@ -1,8 +1,10 @@
 """The last step of destroying a record: search for it, and only then count it destroyed (DSP-4, DSP-5).
 
 Records whose objects, index entry and text are removed ("removed") are searched for by archive number,
-title and a phrase of their text once the index files have been purged of deleted entries. Those no search
-finds become "destroyed": the residual record is written and the destruction audited, one event per record.
+title and a phrase of their text once the index files have been purged of deleted entries, and the purge's
+own reading of the index files (no deleted entry, no term or stored id of the record left) is one more
+check. Those that pass every check become "destroyed": the residual record is written and the destruction
+audited, one event per record.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from records.models import Customer, Document
 from retention.batches import get_batch
 from retention.models import BatchItem, RecordRetention, RegisterEntry
 from retention.purge import purge_deleted
-from retention.verify import passed, search_checks
+from retention.verify import index_files_check, passed, search_checks
 
 
 @dataclass
@@ -32,14 +34,15 @@ class ItemResult:
 
 
 def confirm_removed(factory, index, *, batch_id: int, actor_id: int, client: str = "", chunk: int = 500):  # type: ignore[no-untyped-def]
-    """Purge the index, search for every removed record, record the destroyed; (results, stop or None)."""
+    """Purge the index, search for every removed record, record the destroyed; (results, stop, purge report)."""
     with factory() as session:
         waiting = list(session.scalars(
             select(BatchItem.id).where(BatchItem.batch_id == batch_id, BatchItem.state == "removed").order_by(BatchItem.position)
         ))  # fmt: skip
+        purging = list(session.scalars(select(BatchItem.document_id).where(BatchItem.id.in_(waiting))))
     if not waiting:
-        return [], None
-    purge_deleted(index)
+        return [], None, None
+    purge = purge_deleted(factory, index, purging)
     results, stop = [], None
     for offset in range(0, len(waiting), chunk):
         with factory() as session, session.begin():
@@ -60,8 +63,12 @@ def confirm_removed(factory, index, *, batch_id: int, actor_id: int, client: str
             for item in items:
                 doc = docs[item.document_id]
                 probes = {"archive_no": doc.archive_no, "title": doc.title, "phrase": item.probe}
-                checks = [c for c in item.checks if not c["check"].startswith("search_")]
-                checks += search_checks(index, doc.id, probes)
+                checks = [
+                    c
+                    for c in item.checks
+                    if not c["check"].startswith("search_") and c["check"] != "index_files_purged"
+                ]
+                checks += [index_files_check(purge, doc.id), *search_checks(index, doc.id, probes)]
                 item.checks = checks
                 if not passed(checks):
                     item.state = "partial"
@@ -88,4 +95,4 @@ def confirm_removed(factory, index, *, batch_id: int, actor_id: int, client: str
                 batch.state, batch.stop_reason = "interrupted", {"verification": stop[1]}
         if stop is not None:
             break
-    return results, stop
+    return results, stop, purge

@@ -32,9 +32,10 @@ from retention.confirm import ItemResult, confirm_removed
 from retention.holds import holds_on, label
 from retention.models import BatchItem, DestructionBatch
 from retention.paper import PaperDestruction, check_paper, destroy_paper_originals, has_paper
-from retention.purge import delete_entries, deleted_entries, present
+from retention.purge import delete_entries, present
 from retention.roles import require_officer
 from retention.verify import database_checks, distinctive_phrase, object_checks, passed
+from search import PurgeReport, SearchEngine
 
 CHUNK = 100
 DELETE_WORKERS = 16
@@ -51,7 +52,8 @@ class ExecutionReport:
     untouched: list[int] = field(default_factory=list)
     detail: str = ""
     seconds: float = 0.0
-    purged: bool | None = None  # the index files no longer hold the destroyed entries
+    purged: bool | None = None  # the index files no longer hold the destroyed entries (None: no purge ran)
+    purge: PurgeReport | None = None  # what the engine read in its files after the purge
     items: list[ItemResult] = field(default_factory=list)
 
 
@@ -72,7 +74,7 @@ class BatchInterrupted(DanganError):
 def execute_batch(
     factory: sessionmaker[Session],
     store,  # storage.ObjectStore
-    index,  # search.SearchIndex
+    index: SearchEngine,
     *,
     batch_id: int,
     actor_id: int,
@@ -109,7 +111,7 @@ def execute_batch(
             break
     # What was removed is searched for once the index files are purged (fast: no deleted entries to skip);
     # the index is local, so this runs even when the store has just failed.
-    results, confirm_stop = confirm_removed(
+    results, confirm_stop, report.purge = confirm_removed(
         factory, index, batch_id=batch_id, actor_id=actor_id, client=client, chunk=max(chunk, 500)
     )
     _report(report, results, on_item)
@@ -132,8 +134,7 @@ def execute_batch(
     _finish(
         factory, report, batch_id=batch_id, actor_id=actor_id, state="destroyed", detail="", client=client
     )
-    left = deleted_entries(index)
-    report.purged = None if left is None else left == 0
+    report.purged = None if report.purge is None else report.purge.clean
     report.seconds = time.monotonic() - started
     return report
 

@@ -68,14 +68,14 @@ def covered_by(session: Session, hold: Hold) -> set[int]:
     return set(session.scalars(select(HoldItem.document_id).where(HoldItem.hold_id == hold.id)))
 
 
-def search_matches(index, query: str) -> set[int]:  # index: search.SearchIndex
+def search_matches(index, query: str) -> set[int]:  # index: search.SearchEngine
     """Every record a saved search finds, unscoped (see the module docstring)."""
     from search import search
 
     return {hit.document_id for hit in search(index, query, limit=SEARCH_LIMIT).hits}
 
 
-def reevaluate(session: Session, index) -> int:  # index: search.SearchIndex
+def reevaluate(session: Session, index) -> int:  # index: search.SearchEngine
     """Run every active saved-search hold again and store what it finds; how many records it added."""
     added = 0
     for hold in session.scalars(select(Hold).where(Hold.scope == "search", Hold.released_at.is_(None))):
@@ -135,7 +135,7 @@ def refuse_if_held(session: Session, *, document_id: int, left_customer_id: int 
 
 def add_hold(
     session: Session,
-    index,  # search.SearchIndex, for a saved-search scope
+    index,  # search.SearchEngine, for a saved-search scope
     *,
     actor: User,
     name: str,

@@ -1,4 +1,5 @@
-"""Proof that a destroyed record is gone (DSP-4): every object key, the index and the database, checked.
+"""Proof that a destroyed record is gone (DSP-4): every object key, the index (its entries, its files, its
+searches) and the database, checked.
 
 Each check is a plain dict kept with the batch item and the residual record: what was checked, against what,
 and whether it passed. A record counts as destroyed only when every check passes.
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.errors import DanganError
 from records.models import Derivative, Document, Page
+from search import PurgeReport, SearchEngine, search
 
 PHRASE_CHARS = 10
 _CJK = re.compile(r"[\u4e00-\u9fff]{4,}")
@@ -60,14 +62,21 @@ def object_checks(store, keys: list[str], *, workers: int = 8) -> list[dict]:  #
         return list(pool.map(one, keys))
 
 
-def search_checks(index, document_id: int, probes: dict[str, str | None]) -> list[dict]:  # index: SearchIndex
+def index_files_check(report: PurgeReport, document_id: int) -> dict:
+    """The record's share of the engine's purge report: its files hold no deleted entry and no term or stored
+    id of the record, and the rewritten segments' files are gone (read from disk, on every engine)."""
+    return report.as_check() | {
+        "ok": report.clean and document_id not in report.ids_left,
+        "ids_left": [document_id] if document_id in report.ids_left else [],
+    }
+
+
+def search_checks(index: SearchEngine, document_id: int, probes: dict[str, str | None]) -> list[dict]:
     """No search by archive number, title or phrase finds the record.
 
     The three searches run first as one query joined by OR: if that does not find the record, none of them
     can; only when it does is each run alone, to say which one still finds it.
     """
-    from search import search
-
     checks: list[dict] = []
     asked = {name: value.strip() for name, value in probes.items() if value and value.strip()}
     combined = None

@@ -1,16 +1,14 @@
-"""The two engines behind one small interface, chosen by name (DANGAN_SEARCH_ENGINE).
+"""The two engines behind search.engine.SearchEngine, chosen by name (DANGAN_SEARCH_ENGINE).
 
-Both classes have open_or_create, close, recreate, add_documents, delete_documents, optimize,
-versions, doc_ids, doc_count, doc_frequency and an `engine` name; search.query.search and
-search.similar.more_like_this work on either. Code outside search/ never imports whoosh or tantivy.
+Code outside search/ never imports whoosh or tantivy, and never asks which engine it holds.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from core.errors import DanganError
+from search.engine import SearchEngine
 
 ENGINES = ("whoosh", "tantivy")
 
@@ -21,12 +19,12 @@ class UnknownEngine(DanganError):
 
 def make_index(
     engine: str, path: Path | str, *, batch_size: int | None = None, lock_timeout: float = 60.0
-) -> Any:
+) -> SearchEngine:
     """An unopened index of the named engine at path."""
     if engine == "whoosh":
-        from search.index import SearchIndex
+        from search.whoosh_index import WhooshIndex
 
-        return SearchIndex(path, batch_size=batch_size or 200, lock_timeout=lock_timeout)
+        return WhooshIndex(path, batch_size=batch_size or 200, lock_timeout=lock_timeout)
     if engine == "tantivy":
         from search.tantivy_index import TantivyIndex
 

@@ -47,7 +47,7 @@ class _DirectField(TEXT):
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[Posting]:
         if isinstance(value, dict):
-            # Analysed already (SearchIndex.prepare, in another process).
+            # Analysed already (WhooshIndex.prepare, in another process).
             yield from self._postings(value)
             return
         if isinstance(value, list | tuple):

@@ -13,7 +13,7 @@ import re
 from core.errors import BadQuery
 from search.analysis import code_key, stem
 from search.normalize import CJK_CHAR, normalize, normalize_with_map
-from search.parser import Term, parse, positive_terms
+from search.parser import Node, Term, parse, positive_terms
 
 _ENGLISH_WORD = re.compile(r"[a-z]+")
 _CODE_LIKE = re.compile(r"[0-9a-z]+(?:[-./_·\s]+[0-9a-z]+)*")
@@ -28,27 +28,40 @@ ELLIPSIS = "…"
 Mark = tuple[int, int, int]  # start, end (original text offsets), term number
 
 
-def snippet(text: str, query: str, *, length: int = 160) -> str:
+def snippet(text: str, query: str | Node, *, length: int = 160) -> str:
     """HTML-escaped excerpt of text with <mark> around every hit of query; the text's start if none."""
-    if not text or length < 1:
-        return ""
-    try:
-        terms = positive_terms(parse(query))
-    except BadQuery:
-        terms = []
-    matchers = _Matchers(terms)
-    marks = _first_marks(text, matchers) if terms else []
-    if not marks:
-        return _render(text, 0, min(len(text), length), [])
-    start = _best_window(marks, len(text), length)
-    end = min(len(text), start + length)
-    # Mark the window afresh: it may reach past the chunk the hits were found in.
-    region = max(0, start - matchers.margin)
-    marks = [
-        (s + region, e + region, t) for s, e, t in _marks(text[region : end + matchers.margin], matchers)
-    ]
-    inside = [(max(s, start), min(e, end), t) for s, e, t in marks if s < end and e > start]
-    return _render(text, start, end, inside)
+    return Highlighter(query).snippet(text, length=length)
+
+
+class Highlighter:
+    """A query's terms compiled once, for the snippets of every hit of one search."""
+
+    def __init__(self, query: str | Node) -> None:
+        if isinstance(query, str):
+            try:
+                query = parse(query)
+            except BadQuery:
+                query = None
+        self.terms = positive_terms(query) if query is not None else []
+        self.matchers = _Matchers(self.terms)
+
+    def snippet(self, text: str, *, length: int = 160) -> str:
+        """HTML-escaped excerpt of text with <mark> around every hit; the text's start if none."""
+        if not text or length < 1:
+            return ""
+        matchers = self.matchers
+        marks = _first_marks(text, matchers) if self.terms else []
+        if not marks:
+            return _render(text, 0, min(len(text), length), [])
+        start = _best_window(marks, len(text), length)
+        end = min(len(text), start + length)
+        # Mark the window afresh: it may reach past the chunk the hits were found in.
+        region = max(0, start - matchers.margin)
+        marks = [
+            (s + region, e + region, t) for s, e, t in _marks(text[region : end + matchers.margin], matchers)
+        ]
+        inside = [(max(s, start), min(e, end), t) for s, e, t in marks if s < end and e > start]
+        return _render(text, start, end, inside)
 
 
 def _first_marks(text: str, matchers: _Matchers) -> list[Mark]:

@@ -19,13 +19,19 @@ import logging
 import os
 import shutil
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from core.errors import DanganError
+from search.engine import IndexSchemaMismatch, PurgeReport, Refeed, SearchEngine
 from search.engines import engine_in, make_index
-from search.index import IndexSchemaMismatch
+from search.parser import Node
+from search.results import SearchResult
+from search.schema import IndexDoc
+from search.scope import Scope
 
 log = logging.getLogger(__name__)
 
@@ -101,12 +107,11 @@ class IndexOutdated(DanganError):
 
 
 class LiveIndex:
-    """The live index of a root directory, following the pointer when a rebuild swaps it.
+    """The live index of a root directory (a SearchEngine), following the pointer when a rebuild swaps it.
 
-    Attribute access goes to the current engine index (SearchIndex or TantivyIndex), so search.search,
-    more_like_this and the indexing jobs take it as they take either. The pointer is looked at (one
-    stat) on each access; an index that was swapped out is left open, because a search in another
-    thread may still be reading it, and closed with this object.
+    Every SearchEngine method goes to the engine index the pointer names now (WhooshIndex or TantivyIndex),
+    looked up (one stat) on each call; nothing else is forwarded. An index that was swapped out is left
+    open, because a search in another thread may still be reading it, and closed with this object.
     """
 
     def __init__(
@@ -117,8 +122,8 @@ class LiveIndex:
         self.batch_size = batch_size
         self._lock = threading.Lock()
         self._stamp: tuple[int, int] | None = None
-        self._index: Any = None
-        self._retired: list[Any] = []
+        self._index: SearchEngine | None = None
+        self._retired: list[SearchEngine] = []
 
     @classmethod
     def from_settings(cls, settings: Any) -> LiveIndex:
@@ -133,7 +138,7 @@ class LiveIndex:
             return None
         return stat.st_mtime_ns, stat.st_ino
 
-    def current(self) -> Any:
+    def current(self) -> SearchEngine:
         """The engine index the pointer names now (opened on first use)."""
         stamp = self._pointer_stamp()
         if self._index is not None and stamp == self._stamp:
@@ -152,6 +157,18 @@ class LiveIndex:
                 self._index, self._stamp = fresh, stamp
             return self._index
 
+    # ---------------------------------------------------------------- SearchEngine
+
+    @property
+    def engine(self) -> str:  # type: ignore[override]
+        """The live engine's name."""
+        return self.current().engine
+
+    @property
+    def path(self) -> Path:  # type: ignore[override]
+        """The live index's directory."""
+        return self.current().path
+
     def open_or_create(self) -> LiveIndex:
         """Open the live index now; an outdated one is only logged (searches answer 503 until a rebuild)."""
         try:
@@ -160,8 +177,10 @@ class LiveIndex:
             log.warning("%s", exc.both())
         return self
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.current(), name)
+    def recreate(self) -> LiveIndex:
+        """Empty the live index in place."""
+        self.current().recreate()
+        return self
 
     def close(self) -> None:
         with self._lock:
@@ -170,6 +189,67 @@ class LiveIndex:
                     index.close()
             self._retired.clear()
             self._index, self._stamp = None, None
+
+    def prepare(self, doc: IndexDoc) -> tuple[int, dict[str, Any]]:
+        return self.current().prepare(doc)
+
+    def add_documents(self, docs: Iterable[IndexDoc], *, fresh: bool = False) -> int:
+        return self.current().add_documents(docs, fresh=fresh)
+
+    def add_prepared(self, items: Iterable[tuple[int, dict[str, Any]]], *, fresh: bool = False) -> int:
+        return self.current().add_prepared(items, fresh=fresh)
+
+    def delete_documents(self, ids: Iterable[int], *, merge: bool = True) -> int:
+        return self.current().delete_documents(ids, merge=merge)
+
+    def optimize(self) -> None:
+        self.current().optimize()
+
+    def purge_deleted(self, *, ids: Iterable[int], refeed: Refeed) -> PurgeReport:
+        return self.current().purge_deleted(ids=ids, refeed=refeed)
+
+    def search(
+        self,
+        node: Node,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        filter_ids: set[int] | None = None,
+        scope: Scope | None = None,
+        sort: str = "relevance",
+        facets: bool = False,
+        exclude_ids: set[int] | None = None,
+    ) -> SearchResult:
+        return self.current().search(
+            node,
+            limit=limit,
+            offset=offset,
+            filter_ids=filter_ids,
+            scope=scope,
+            sort=sort,
+            facets=facets,
+            exclude_ids=exclude_ids,
+        )
+
+    def more_like_this(
+        self, document_id: int, *, text: str, title: str = "", scope: Scope | None = None, limit: int = 10
+    ) -> SearchResult:
+        return self.current().more_like_this(document_id, text=text, title=title, scope=scope, limit=limit)
+
+    def versions(self) -> dict[int, datetime | None]:
+        return self.current().versions()
+
+    def doc_ids(self) -> set[int]:
+        return self.current().doc_ids()
+
+    def present(self, ids: Iterable[int]) -> set[int]:
+        return self.current().present(ids)
+
+    def doc_count(self) -> int:
+        return self.current().doc_count()
+
+    def doc_frequency(self, field: str, term: str) -> int:
+        return self.current().doc_frequency(field, term)
 
     def __enter__(self) -> LiveIndex:
         return self.open_or_create()

@@ -1,4 +1,5 @@
-"""Running user queries: the parsed tree compiled to a Whoosh query, ranked by BM25F.
+"""Running user queries: search() hands the parsed tree to the engine; on Whoosh it is compiled here to a
+Whoosh query, ranked by BM25F (search.tantivy_query does the same for tantivy).
 
 A word matches where its characters occur in that exact order: a multi-character CJK
 word is a bigram phrase, so 借款合同 never matches 借款…合同. jieba word terms only add
@@ -8,7 +9,7 @@ HT2024-0173 and HT.2024-0173 find one another.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from whoosh import query as wq
@@ -22,7 +23,6 @@ from search import whoosh_arrays as vector
 from search.analysis import bigram_query_terms, code_key, is_code, word_terms
 from search.datefilter import DateFilter
 from search.facets import facet_counts
-from search.index import SearchIndex
 from search.normalize import has_cjk, normalize
 from search.parser import And, Node, Not, Or, Term, parse
 from search.phrase import SequenceQuery
@@ -49,13 +49,17 @@ from search.schema import (
 )
 from search.scope import Scope, readable_query, scope_filter
 
+if TYPE_CHECKING:
+    from search.engine import SearchEngine
+    from search.whoosh_index import WhooshIndex
+
 # Above this many ids, scanning stored ids beats one term lookup per id.
 _ID_LOOKUP_LIMIT = 2000
 
 
 def search(
-    index: SearchIndex | Any,
-    query: str,
+    index: SearchEngine,
+    query: str | Node,
     *,
     limit: int = 20,
     offset: int = 0,
@@ -67,31 +71,45 @@ def search(
 ) -> SearchResult:
     """Search the index; filter_ids and scope, when given, restrict hits, total and facets to what they allow.
 
-    scope (search.scope) is a reader's permission filter, worked out inside the index from the level,
-    department, owner, customer and document id stored with each entry; unlike filter_ids it needs no list
-    of readable ids, and it costs the shorter of the readable and the unreadable posting lists.
-    sort is one of search.results.SORTS; facets adds counts per type, customer, year and level.
-
-    On Whoosh, the query is evaluated over whole posting lists with numpy (search.whoosh_arrays: same matches,
-    scores and order as Whoosh's collectors, at array speed); a query it cannot evaluate runs through
-    Whoosh's collectors (_run, search.facets).
+    query is the text a user typed or the tree search.parser.parse made of it (parse once, then use the tree
+    for the snippets too). scope (search.scope) is a reader's permission filter, worked out inside the index
+    from the level, department, owner, customer and document id stored with each entry; unlike filter_ids it
+    needs no list of readable ids. sort is one of search.results.SORTS; facets adds counts per type,
+    customer, year and level.
     """
     check_page(limit=limit, offset=offset, sort=sort)
-    node = parse(query)
-    if getattr(index, "engine", "whoosh") == "tantivy":
-        from search.tantivy_query import tantivy_search
+    node = parse(query) if isinstance(query, str) else query
+    return index.search(
+        node,
+        limit=limit,
+        offset=offset,
+        filter_ids=filter_ids,
+        scope=scope,
+        sort=sort,
+        facets=facets,
+        exclude_ids=exclude_ids,
+    )
 
-        return tantivy_search(
-            index,
-            node,
-            limit=limit,
-            offset=offset,
-            filter_ids=filter_ids,
-            scope=scope,
-            sort=sort,
-            facets=facets,
-            exclude_ids=exclude_ids,
-        )
+
+def whoosh_search(
+    index: WhooshIndex,
+    node: Node,
+    *,
+    limit: int,
+    offset: int,
+    filter_ids: set[int] | None,
+    scope: Scope | None,
+    sort: str,
+    facets: bool,
+    exclude_ids: set[int] | None,
+) -> SearchResult:
+    """search() on the Whoosh engine.
+
+    The query is evaluated over whole posting lists with numpy (search.whoosh_arrays: same matches, scores
+    and order as Whoosh's collectors, at array speed); a query it cannot evaluate runs through Whoosh's
+    collectors (_run, search.facets).
+    """
+    check_page(limit=limit, offset=offset, sort=sort)
     compiled = compile_query(node)
     if filter_ids is not None and not filter_ids:
         return SearchResult(total=0, hits=[])

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING
 
 from search.analysis import code_key, jieba_words, stem
 from search.normalize import has_cjk, normalize
 from search.results import SearchResult
 from search.schema import TEXT_BI, TEXT_CODES, TEXT_WORDS
 from search.scope import Scope
+
+if TYPE_CHECKING:
+    from search.engine import SearchEngine
 
 MAX_TERMS = 12
 _MAX_TEXT = 20_000  # the first pages say what a document is about
@@ -31,7 +34,7 @@ def _field_term(word: str) -> tuple[str, str]:
     return TEXT_WORDS, stem(word)
 
 
-def distinctive_words(index: Any, text: str, *, limit: int = MAX_TERMS) -> list[str]:
+def distinctive_words(index: SearchEngine, text: str, *, limit: int = MAX_TERMS) -> list[str]:
     """The words of text that best tell it apart in this index, best first."""
     counts = Counter(jieba_words(normalize(text[:_MAX_TEXT])))
     total = max(index.doc_count(), 1)
@@ -47,7 +50,7 @@ def distinctive_words(index: Any, text: str, *, limit: int = MAX_TERMS) -> list[
 
 
 def more_like_this(
-    index: Any,
+    index: SearchEngine,
     document_id: int,
     *,
     scope: Scope | None = None,

@@ -23,8 +23,10 @@ from typing import Any
 import tantivy
 
 from search.analysis import bigram_query_terms, code_tokens, stem, word_tokens
-from search.index import IndexSchemaMismatch
+from search.engine import IndexSchemaMismatch, PurgeReport, Refeed
 from search.normalize import CJK_CHAR, normalize
+from search.parser import Node
+from search.results import SearchResult
 from search.schema import (
     AMOUNTS,
     ARCHIVE_CODES,
@@ -53,21 +55,16 @@ from search.schema import (
     keyword,
     tag_keys,
 )
+from search.scope import Scope
+from search.tantivy_query import DATE_ASC, DATE_DESC, YEAR, tantivy_search, uni
 
 _VERSION_FILE = "dangan-search.json"
 WORD_FIELDS = (HEAD, TEXT_WORDS, CUSTOMER)
 BIGRAM_FIELDS = (HEAD_BI, TEXT_BI, CUSTOMER_BI, DOC_TYPE_BI)
 CODE_FIELDS = (TEXT_CODES, ARCHIVE_CODES, CODES)
 KEYWORD_FIELDS = (DOC_TYPE, ARCHIVE_NO, LEVEL, DEPARTMENT, OWNER, TAGS)
-# Sort keys that put documents without a date last in either direction.
-DATE_ASC, DATE_DESC, YEAR = "date_asc", "date_desc", "year"
 _NO_DATE_ASC = 99_999_999
 _NO_ARCHIVE_NO = "\U0010ffff"
-
-
-def uni(name: str) -> str:
-    """The one-character field beside a bigram field."""
-    return f"{name}_uni"
 
 
 def build_schema() -> tantivy.Schema:
@@ -170,7 +167,7 @@ def _document(values: dict[str, Any]) -> tantivy.Document:
 
 
 class TantivyIndex:
-    """One tantivy index directory; the same methods as search.index.SearchIndex."""
+    """One tantivy index directory (search.engine.SearchEngine)."""
 
     engine = "tantivy"
 
@@ -292,8 +289,8 @@ class TantivyIndex:
         self.index.reload()
         return written
 
-    def delete_documents(self, ids: Iterable[int]) -> int:
-        """Remove documents by id; returns how many index entries were deleted."""
+    def delete_documents(self, ids: Iterable[int], *, merge: bool = True) -> int:
+        """Remove documents by id; returns how many index entries were deleted (tantivy merges as it likes)."""
         wanted = sorted(set(ids))
         if not wanted:
             return 0
@@ -313,7 +310,110 @@ class TantivyIndex:
             writer.commit()
         self.index.reload()
 
+    def purge_deleted(self, *, ids: Iterable[int], refeed: Refeed) -> PurgeReport:
+        """Drop every segment that holds deleted entries, then verify from the files.
+
+        tantivy keeps a deleted entry's postings in its segment (masked by a delete file) until a merge, and
+        neither merges nor its merge policy can be asked for from Python. What it does do: a commit drops a
+        segment none of whose entries is alive, and garbage_collect_files then removes that segment's files.
+        So the live entries of each segment with deletions are re-added from the database (refeed) and
+        deleted there, all in one commit: the old segments die whole, their files go, and the entries live
+        on in a new segment. Only segments with deletions are rewritten.
+        """
+        wanted = sorted(set(ids))
+        with self._write_lock:
+            doomed = [m for m in _segment_metas(self.path) if m["deletes"]]
+            files = [str(p.name) for m in doomed for p in self.path.glob(f"{_segment_prefix(m)}.*")]
+            live = self._live_ids_of({m["segment_id"] for m in doomed}) if doomed else []
+            if doomed:
+                fresh = {doc.document_id: doc for doc in refeed(live)}
+                with self._writer() as writer:
+                    for document_id in live:
+                        writer.delete_documents_by_term(ID_FIELD, document_id)
+                    for doc in fresh.values():
+                        writer.add_document(_document(analysed(doc)))
+                    writer.commit()
+                with self._writer() as writer:
+                    writer.garbage_collect_files()
+                self.index.reload()
+        return self.verify_purged(wanted, rewritten=len(live), gone=files)
+
+    def verify_purged(
+        self, ids: Iterable[int], *, rewritten: int = 0, gone: Iterable[str] = ()
+    ) -> PurgeReport:
+        """Read the files: meta.json lists no segment with deletes, the old segments' files are gone, and no
+        id of ids has a posting (its id term's document frequency, deleted entries included, is 0)."""
+        wanted = sorted(set(ids))
+        metas = _segment_metas(self.path)
+        searcher = self.searcher()
+        # doc_freq counts an entry until its segment is merged away, deleted or not.
+        left = [i for i in wanted if searcher.doc_freq(ID_FIELD, i)]
+        return PurgeReport(
+            engine=self.engine,
+            segments=len(metas),
+            deleted_left=sum(int(m["deletes"]["num_deleted_docs"]) for m in metas if m["deletes"]),
+            ids_left=left,
+            files_left=sorted(name for name in gone if (self.path / name).exists()),
+            rewritten=rewritten,
+        )
+
+    def _live_ids_of(self, segment_ids: set[str]) -> list[int]:
+        """The live ids held in the given segments (by the searcher's segment order, which is meta.json's)."""
+        metas = _segment_metas(self.path)
+        searcher = self.searcher()
+        if searcher.num_segments != len(metas):
+            raise RuntimeError("tantivy index changed while purging")
+        ordinals = {n for n, m in enumerate(metas) if m["segment_id"] in segment_ids}
+        count = searcher.num_docs
+        result = searcher.search(tantivy.Query.all_query(), limit=max(count, 1), count=False)
+        addresses = [a for _, a in result.hits if a.segment_ord in ordinals]
+        alive = sum(
+            metas[n]["max_doc"] - (metas[n]["deletes"] or {}).get("num_deleted_docs", 0) for n in ordinals
+        )
+        if len(addresses) != alive:
+            # The orders disagree after all: rewriting every live entry is slower, never wrong.
+            addresses = [a for _, a in result.hits]
+        return sorted(int(i) for i in searcher.fast_field_values(ID_FIELD, addresses)) if addresses else []
+
     # ------------------------------------------------------------ reading
+
+    def search(
+        self,
+        node: Node,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        filter_ids: set[int] | None = None,
+        scope: Scope | None = None,
+        sort: str = "relevance",
+        facets: bool = False,
+        exclude_ids: set[int] | None = None,
+    ) -> SearchResult:
+        """Hits, total and facets of a parsed query (search.tantivy_query)."""
+
+        return tantivy_search(
+            self,
+            node,
+            limit=limit,
+            offset=offset,
+            filter_ids=filter_ids,
+            scope=scope,
+            sort=sort,
+            facets=facets,
+            exclude_ids=exclude_ids,
+        )
+
+    def more_like_this(
+        self, document_id: int, *, text: str, title: str = "", scope: Scope | None = None, limit: int = 10
+    ) -> SearchResult:
+        """Documents like document_id within scope (search.similar)."""
+        from search.similar import more_like_this
+
+        return more_like_this(self, document_id, text=text, title=title, scope=scope, limit=limit)
+
+    def present(self, ids: Iterable[int]) -> set[int]:
+        """Which of ids have a live entry."""
+        return self.doc_ids() & set(ids)
 
     def searcher(self) -> tantivy.Searcher:
         """A searcher on the latest commit, this process's or another's (readers never wait for the writer)."""
@@ -367,3 +467,13 @@ class TantivyIndex:
             return int(json.loads((self.path / _VERSION_FILE).read_text())["schema_version"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+
+def _segment_metas(path: Path) -> list[dict[str, Any]]:
+    """The segments of the last commit as meta.json lists them (id, max_doc, deletes)."""
+    return list(json.loads((path / "meta.json").read_text())["segments"])
+
+
+def _segment_prefix(meta: dict[str, Any]) -> str:
+    """A segment's file name stem: its uuid without dashes."""
+    return str(meta["segment_id"]).replace("-", "")

@@ -8,7 +8,7 @@ the facet counts (tantivy aggregations) never include a document outside it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import tantivy
 from tantivy import Occur, Order
@@ -42,9 +42,20 @@ from search.schema import (
     tag_keys,
 )
 from search.scope import Scope
-from search.tantivy_index import DATE_ASC, DATE_DESC, YEAR, TantivyIndex, uni
 
 _ID_RANGE = range(0, 2**63)
+if TYPE_CHECKING:
+    from search.tantivy_index import TantivyIndex
+
+# Sort keys that put documents without a date last in either direction.
+DATE_ASC, DATE_DESC, YEAR = "date_asc", "date_desc", "year"
+
+
+def uni(name: str) -> str:
+    """The one-character field beside a bigram field."""
+    return f"{name}_uni"
+
+
 _FACET_FIELDS = {"type": DOC_TYPE, "customer": CUSTOMER_ID, "year": YEAR, "level": LEVEL}
 _SORTS = {
     "date": (DATE_ASC, Order.Asc),

@@ -25,7 +25,7 @@ from records.customer_files import change_customer, get_customer
 from records.models import Document
 from retention.holds import refuse_if_held
 from retention.schedule import customer_status_changed, recompute
-from search import SearchIndex
+from search import SearchEngine
 from workflows.indexing import index_documents
 
 
@@ -41,7 +41,7 @@ class CustomerFileChange:
 
 def correct_metadata(
     session: Session,
-    index: SearchIndex,
+    index: SearchEngine,
     *,
     document_id: int,
     actor: User,
@@ -73,7 +73,7 @@ def correct_metadata(
 
 def set_document_level(
     session: Session,
-    index: SearchIndex,
+    index: SearchEngine,
     *,
     document_id: int,
     level: str,
@@ -101,7 +101,7 @@ def set_customer_level(
 
 def confirm_review(
     session: Session,
-    index: SearchIndex,
+    index: SearchEngine,
     *,
     document_id: int,
     actor: User,
@@ -135,7 +135,7 @@ def confirm_review(
 
 def change_customer_file(
     session: Session,
-    index: SearchIndex,
+    index: SearchEngine,
     *,
     customer_id: int,
     actor: User,
@@ -169,7 +169,7 @@ def change_customer_file(
 
 
 def _follow_document_change(
-    session: Session, index: SearchIndex, document_id: int, *, left_customer_id: int | None = None
+    session: Session, index: SearchEngine, document_id: int, *, left_customer_id: int | None = None
 ) -> None:
     """What every change to a document's description is followed by, in this order."""
     refuse_if_held(session, document_id=document_id, left_customer_id=left_customer_id)

@@ -16,7 +16,7 @@ from core.db import make_engine, make_sessionmaker
 from core.settings import Settings
 
 if TYPE_CHECKING:
-    from search.index import SearchIndex
+    from search import SearchEngine
     from storage.base import ObjectStore
 
 
@@ -44,13 +44,13 @@ class Runtime:
         return make_store(self.settings)
 
     @cached_property
-    def index(self) -> SearchIndex:
+    def index(self) -> SearchEngine:
         """The live search index (DANGAN_SEARCH_ENGINE; follows `dangan index rebuild` swaps)."""
-        from search.live import LiveIndex
+        from search import LiveIndex
 
         index = LiveIndex.from_settings(self.settings)
         index.open_or_create()
-        return index  # type: ignore[return-value]
+        return index
 
     def ocr_map(self):  # -> ingest.process.OcrMap
         """The shared OCR process pool, started on first use."""

@@ -3,6 +3,7 @@ every search is audited."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -13,18 +14,81 @@ from access.policy import Decision, decide, search_scope
 from core import audit
 from core.messages import CATALOGUE, translate
 from records.models import Customer, Document, DocumentType
-from search.highlight import snippet
-from search.index import SearchIndex
-from search.query import search
-from search.results import FacetCount, SearchResult
-from search.similar import more_like_this
-from workflows.indexing import load_vocabulary
+from search import (
+    FacetCount,
+    Highlighter,
+    Node,
+    SearchEngine,
+    SearchResult,
+    ensure_vocabulary,
+    parse,
+    search,
+)
 from workflows.reading import read_document
+
+
+@dataclass(frozen=True)
+class ShownHit:
+    """One hit as a reader sees it: the database's title and metadata, and a <mark>ed snippet."""
+
+    document_id: int
+    sha256: str
+    title: str
+    archive_no: str | None
+    doc_type: str | None
+    doc_date: str | None  # ISO date
+    level: str
+    customer: str | None
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    """One facet value with what a person reads for it and how many readable hits have it."""
+
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """A page of a search: the total the reader may see, the hits shown, facet counts when asked for."""
+
+    total: int
+    hits: list[ShownHit]
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The documented JSON of the API and `dangan search --json`."""
+        return {
+            "total": self.total,
+            "hits": [asdict(hit) for hit in self.hits],
+            "facets": {name: [asdict(v) for v in values] for name, values in self.facets.items()},
+        }
+
+
+@dataclass(frozen=True)
+class SimilarPage:
+    """Documents like one document, among those the reader may read."""
+
+    document_id: int
+    total: int
+    hits: list[ShownHit]
+
+    def as_json(self) -> dict[str, Any]:
+        """The documented JSON of the API."""
+        return {
+            "document_id": self.document_id,
+            "total": self.total,
+            "hits": [asdict(hit) for hit in self.hits],
+        }
 
 
 def run_search(
     session: Session,
-    index: SearchIndex,
+    index: SearchEngine,
     *,
     query: str,
     user: User,
@@ -34,16 +98,17 @@ def run_search(
     facets: bool = False,
     client: str = "",
     language: str = "zh-CN",
-) -> dict:
+) -> SearchPage:
     """Hits the user may read, with titles, archive numbers and snippets; hits, total and facets are all filtered."""
     # The user's scope (levels, departments, owners, grants) is read from the database now, and the index
     # filters on it, so neither the total, a facet count nor a page of hits counts a document the user may
     # not read. A grant or a new post counts at once; a level or customer-file change re-indexes what it
-    # changes.
-    load_vocabulary(session)
+    # changes. The query is parsed once: the engine and every hit's snippet use the same tree.
+    ensure_vocabulary(session)
+    node = parse(query)
     scope = search_scope(session, user)
-    result = search(index, query, limit=limit, offset=offset, scope=scope, sort=sort, facets=facets)
-    hits = _shown_hits(session, scope, result, query)
+    result = search(index, node, limit=limit, offset=offset, scope=scope, sort=sort, facets=facets)
+    hits = _shown_hits(session, scope, result, node)
     audit.record(
         session,
         actor=user.login,
@@ -55,17 +120,15 @@ def run_search(
             "sort": sort,
             "total": result.total,
             "returned": len(hits),
-            "documents": [h["document_id"] for h in hits],
+            "documents": [h.document_id for h in hits],
         },
     )
-    return {
-        "total": result.total,
-        "hits": hits,
-        "facets": facet_labels(session, result.facets, language=language),
-    }
+    return SearchPage(
+        total=result.total, hits=hits, facets=facet_labels(session, result.facets, language=language)
+    )
 
 
-def _shown_hits(session: Session, scope: Any, result: SearchResult, query: str) -> list[dict]:
+def _shown_hits(session: Session, scope: Any, result: SearchResult, query: Node | None) -> list[ShownHit]:
     """The page of hits as shown: database titles and snippets, each re-checked against the policy."""
     ids = [h.document_id for h in result.hits]
     docs = {
@@ -76,6 +139,7 @@ def _shown_hits(session: Session, scope: Any, result: SearchResult, query: str) 
             .options(selectinload(Document.pages), selectinload(Document.customer))
         )
     }
+    marker = Highlighter(query if query is not None else "")  # none: the text's start, nothing marked
     hits = []
     for hit in result.hits:
         doc = docs.get(hit.document_id)
@@ -84,25 +148,25 @@ def _shown_hits(session: Session, scope: Any, result: SearchResult, query: str) 
         if doc is None or not decide(scope, doc).allowed:
             continue
         hits.append(
-            {
-                "document_id": doc.id,
-                "sha256": doc.sha256,
-                "title": doc.title,
-                "archive_no": doc.archive_no,
-                "doc_type": doc.doc_type,
-                "doc_date": doc.doc_date.isoformat() if doc.doc_date else None,
-                "level": doc.level,
-                "customer": doc.customer.name if doc.customer else None,
-                "score": round(float(hit.score), 4),
-                "snippet": snippet(doc.text, query),
-            }
+            ShownHit(
+                document_id=doc.id,
+                sha256=doc.sha256,
+                title=doc.title,
+                archive_no=doc.archive_no,
+                doc_type=doc.doc_type,
+                doc_date=doc.doc_date.isoformat() if doc.doc_date else None,
+                level=doc.level,
+                customer=doc.customer.name if doc.customer else None,
+                score=round(float(hit.score), 4),
+                snippet=marker.snippet(doc.text),
+            )
         )
     return hits
 
 
 def facet_labels(
     session: Session, facets: dict[str, list[FacetCount]], *, language: str = "zh-CN"
-) -> dict[str, list[dict]]:
+) -> dict[str, list[FacetValue]]:
     """Facet counts with what a person reads: customer names, type names, level names."""
     if not facets:
         return {}
@@ -129,27 +193,27 @@ def facet_labels(
         return value
 
     return {
-        name: [{"value": f.value, "label": label(name, f.value), "count": f.count} for f in counts]
+        name: [FacetValue(f.value, label(name, f.value), f.count) for f in counts]
         for name, counts in facets.items()
     }
 
 
 def similar_documents(
     factory: sessionmaker[Session],
-    index: SearchIndex,
+    index: SearchEngine,
     *,
     user_id: int,
     document_id: int,
     limit: int = 10,
     client: str = "",
-) -> dict:
+) -> SimilarPage:
     """Documents like one the user may read (the read is decided and audited), within what they may read."""
 
-    def show(session: Session, doc: Document, decision: Decision) -> dict:
+    def show(session: Session, doc: Document, decision: Decision) -> SimilarPage:
         user = session.get_one(User, user_id)
         scope = search_scope(session, user)
-        result = more_like_this(index, doc.id, scope=scope, limit=limit, text=doc.text, title=doc.title)
-        hits = _shown_hits(session, scope, result, "")
+        result = index.more_like_this(doc.id, scope=scope, limit=limit, text=doc.text, title=doc.title)
+        hits = _shown_hits(session, scope, result, None)
         audit.record(
             session,
             actor=user.login,
@@ -163,10 +227,10 @@ def similar_documents(
                 "similar_to": doc.id,
                 "total": result.total,
                 "returned": len(hits),
-                "documents": [h["document_id"] for h in hits],
+                "documents": [h.document_id for h in hits],
             },
         )
-        return {"document_id": doc.id, "total": result.total, "hits": hits}
+        return SimilarPage(document_id=doc.id, total=result.total, hits=hits)
 
     return read_document(
         factory, user_id=user_id, document_id=document_id, action="similar", client=client, show=show

@@ -195,12 +195,12 @@ def search(
     finally:
         runtime.close()
     if as_json:
-        print(json.dumps(result, ensure_ascii=False))
+        print(json.dumps(result.as_json(), ensure_ascii=False))
         return
-    err_console.print(f"{result['total']} hits", highlight=False)
-    for hit in result["hits"]:
-        print(f"[{hit['document_id']}] {hit['archive_no'] or '-'}  {hit['title']}  ({hit['customer']})")
-        print(f"    {hit['snippet']}")
+    err_console.print(f"{result.total} hits", highlight=False)
+    for hit in result.hits:
+        print(f"[{hit.document_id}] {hit.archive_no or '-'}  {hit.title}  ({hit.customer})")
+        print(f"    {hit.snippet}")
 
 
 @app.command()

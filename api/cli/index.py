@@ -27,8 +27,7 @@ from access.duties import require_any
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, fail
 from core import audit
 from core.messages import bilingual
-from search.engines import ENGINES
-from search.rebuild import pending
+from search import ENGINES, pending
 from workflows.checking import check_archive
 from workflows.indexing import check_index, count_indexable, rebuild_from_database, repair_index
 

@@ -107,7 +107,7 @@ def similar(
         document_id=document_id,
         limit=limit,
         client=caller.client,
-    )
+    ).as_json()
 
 
 @router.get("/documents/{document_id}/original")
@@ -229,4 +229,4 @@ def search_documents(
             user=caller.user(session),
             client=caller.client,
             language=language(request),
-        )
+        ).as_json()

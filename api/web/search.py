@@ -1,7 +1,7 @@
 """Page: search — one box with the query language, facets as filters, <mark> snippets, sort and paging.
 
 Everything is in the URL (q, sort, page), so a result page can be shared; the hits, the total and the
-facet counts come from workflows.reading.run_search, which searches only what the user may read.
+facet counts come from workflows.searching.run_search (a SearchPage), which searches only what the user may read.
 """
 
 from __future__ import annotations
@@ -15,8 +15,9 @@ from fastapi.responses import HTMLResponse
 from api.web import language, render
 from api.web.session import RuntimeDep, Viewer
 from core.errors import DanganError
-from search.parser import FIELD_ALIASES
+from search import FIELD_ALIASES
 from workflows import searching
+from workflows.searching import SearchPage
 
 router = APIRouter(include_in_schema=False)
 PER_PAGE = 20
@@ -52,7 +53,8 @@ def search_page(
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> HTMLResponse:
     q, sort = q.strip(), sort if sort in SORTS else "relevance"
-    result, error = None, None
+    result: SearchPage | None = None
+    error: DanganError | None = None
     if q:
         try:
             with rt.factory() as session, session.begin():
@@ -71,17 +73,15 @@ def search_page(
         except DanganError as exc:
             error = exc
     facets = []
-    for name, values in ((result or {}).get("facets") or {}).items():
+    for name, values in (result.facets if result is not None else {}).items():
         items = []
         for v in values:
-            term = _facet_term(name, str(v.get("value", "")), str(v.get("label") or v.get("value", "")))
+            term = _facet_term(name, v.value, v.label or v.value)
             href = search_url(f"{q} {term}") if term and term not in q else None
-            items.append(
-                {"label": v.get("label") or v.get("value"), "count": v.get("count", 0), "href": href}
-            )
+            items.append({"label": v.label or v.value, "count": v.count, "href": href})
         if items:
             facets.append({"name": name, "items": items})
-    total = (result or {}).get("total", 0)
+    total = result.total if result is not None else 0
     pages = min(MAX_PAGE, max(1, -(-total // PER_PAGE)))
     return render(
         request,

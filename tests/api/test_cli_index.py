@@ -166,15 +166,15 @@ def test_similar_documents_are_filtered_and_audited(world):
 
 def test_customer_names_and_type_names_are_taught_to_the_segmenter_once(company, monkeypatch):
     from records.models import Customer
+    from search import vocabulary
     from search.analysis import word_tokens
-    from workflows import indexing
 
-    monkeypatch.setattr(indexing, "_vocabulary_loaded", False)
+    monkeypatch.setattr(vocabulary, "VOCABULARY", vocabulary.Vocabulary())
     with company.runtime.factory() as session, session.begin():
         session.add(Customer(name="鑫联泰丰商贸有限公司"))
     with company.runtime.factory() as session:
-        assert indexing.load_vocabulary(session) >= 1
-        assert indexing.load_vocabulary(session) == 0  # once per process
+        assert vocabulary.ensure_vocabulary(session) >= 1
+        assert vocabulary.ensure_vocabulary(session) == 0  # once per process
     assert "鑫联泰丰商贸有限公司" in [w for w, _, _, _ in word_tokens("委托鑫联泰丰商贸有限公司办理")]
 
 

@@ -26,8 +26,8 @@ from access.policy import can_read, readable_filter, search_scope
 from access.rules import READER_CODES, ensure_defaults
 from core.db import make_engine, make_sessionmaker, utcnow
 from records.models import LEVELS, Customer, Document
+from search.engine import SearchEngine
 from search.engines import ENGINES, make_index
-from search.index import SearchIndex
 from search.query import search
 from tests.access.conftest import add_document, add_user
 from workflows.indexing import index_documents
@@ -168,7 +168,7 @@ def _build(session: Session, spec: dict, now) -> tuple[list[User], list[Customer
     return people, customers, docs
 
 
-def _compare(session: Session, index: SearchIndex, people: list[User], docs: list[Document], now) -> None:
+def _compare(session: Session, index: SearchEngine, people: list[User], docs: list[Document], now) -> None:
     for user in people:
         by_check = {d.id for d in docs if can_read(session, user, d, at=now).allowed}
         by_filter = set(session.scalars(select(Document.id).where(readable_filter(session, user, at=now))))
@@ -181,8 +181,8 @@ def _compare(session: Session, index: SearchIndex, people: list[User], docs: lis
             # A short page still counts everything readable.
             assert search(index, query, limit=1, scope=scope).total == len(by_check), (user.login, query)
         shown = run_search(session, index, query="借款合同", user=user, limit=100)
-        assert {h["document_id"] for h in shown["hits"]} == by_check, user.login
-        assert shown["total"] == len(by_check), user.login
+        assert {h.document_id for h in shown.hits} == by_check, user.login
+        assert shown.total == len(by_check), user.login
 
 
 _indexes = count()

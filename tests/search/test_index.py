@@ -1,4 +1,4 @@
-"""SearchIndex: batched idempotent writes, deletes, consistency reads, merges, schema guard."""
+"""SearchEngine: batched idempotent writes, deletes, consistency reads, merges, schema guard."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from whoosh.index import LockError
 
+from search.engine import IndexSchemaMismatch, SearchEngine
 from search.engines import make_index
-from search.index import IndexSchemaMismatch, SearchIndex
 from search.query import search
 from search.schema import IndexDoc, to_fields
+from search.whoosh_index import WhooshIndex
 from tests.search.corpus import BY_ID, DOCS
 
 
@@ -21,21 +22,21 @@ def _doc(document_id: int, text: str = "借款合同", **fields: object) -> Inde
 
 
 def test_open_or_create_makes_an_empty_index(tmp_path: Path) -> None:
-    with SearchIndex(tmp_path / "new") as index:
+    with WhooshIndex(tmp_path / "new") as index:
         assert index.doc_ids() == set()
         assert index.doc_count() == 0
         assert search(index, "借款").total == 0
         assert search(index, "借款", filter_ids={1}).total == 0
 
 
-def test_documents_are_committed_in_batches(whoosh_empty: SearchIndex) -> None:
+def test_documents_are_committed_in_batches(whoosh_empty: SearchEngine) -> None:
     assert whoosh_empty.add_documents(_doc(i) for i in range(1, 13)) == 12
     # batch_size=5: three commits, so three generations after the empty one
     assert whoosh_empty.ix.latest_generation() == 3
     assert whoosh_empty.doc_ids() == set(range(1, 13))
 
 
-def test_readding_a_document_replaces_it(empty_index: SearchIndex) -> None:
+def test_readding_a_document_replaces_it(empty_index: SearchEngine) -> None:
     empty_index.add_documents([_doc(1, "旧的文本 抵押"), _doc(2)])
     empty_index.add_documents([_doc(1, "新的文本 质押")])
     assert empty_index.doc_count() == 2
@@ -43,14 +44,14 @@ def test_readding_a_document_replaces_it(empty_index: SearchIndex) -> None:
     assert search(empty_index, "抵押").total == 0
 
 
-def test_duplicates_within_one_batch_keep_the_last(empty_index: SearchIndex) -> None:
+def test_duplicates_within_one_batch_keep_the_last(empty_index: SearchEngine) -> None:
     empty_index.add_documents([_doc(7, "第一版"), _doc(7, "第二版")])
     assert empty_index.doc_count() == 1
     assert search(empty_index, "第二版").total == 1
     assert search(empty_index, "第一版").total == 0
 
 
-def test_delete_removes_documents(empty_index: SearchIndex) -> None:
+def test_delete_removes_documents(empty_index: SearchEngine) -> None:
     empty_index.add_documents(_doc(i) for i in range(1, 4))
     assert empty_index.delete_documents([2, 99]) == 1
     assert empty_index.doc_ids() == {1, 3}
@@ -58,13 +59,13 @@ def test_delete_removes_documents(empty_index: SearchIndex) -> None:
     assert empty_index.delete_documents([]) == 0
 
 
-def test_versions_report_updated_at(empty_index: SearchIndex) -> None:
+def test_versions_report_updated_at(empty_index: SearchEngine) -> None:
     stamp = datetime(2025, 1, 2, 3, 4, tzinfo=UTC)
     empty_index.add_documents([_doc(1, updated_at=stamp), _doc(2)])
     assert empty_index.versions() == {1: stamp, 2: None}
 
 
-def test_a_searcher_sees_commits_made_after_it_was_opened(empty_index: SearchIndex) -> None:
+def test_a_searcher_sees_commits_made_after_it_was_opened(empty_index: SearchEngine) -> None:
     empty_index.add_documents([_doc(1)])
     assert search(empty_index, "借款").total == 1
     empty_index.add_documents([_doc(2)])
@@ -73,7 +74,7 @@ def test_a_searcher_sees_commits_made_after_it_was_opened(empty_index: SearchInd
     assert empty_index.doc_count() == 2
 
 
-def test_failed_batch_is_rolled_back(empty_index: SearchIndex) -> None:
+def test_failed_batch_is_rolled_back(empty_index: SearchEngine) -> None:
     def docs():
         yield _doc(1)
         raise RuntimeError("source failed")
@@ -86,8 +87,8 @@ def test_failed_batch_is_rolled_back(empty_index: SearchIndex) -> None:
 
 
 def test_a_second_writer_waits_for_the_lock_then_gives_up(tmp_path: Path) -> None:
-    first = SearchIndex(tmp_path / "ix").open_or_create()
-    second = SearchIndex(tmp_path / "ix", lock_timeout=0.2).open_or_create()
+    first = WhooshIndex(tmp_path / "ix").open_or_create()
+    second = WhooshIndex(tmp_path / "ix", lock_timeout=0.2).open_or_create()
     writer = first.ix.writer()
     try:
         with pytest.raises(LockError):
@@ -101,7 +102,7 @@ def test_a_second_writer_waits_for_the_lock_then_gives_up(tmp_path: Path) -> Non
 
 
 def test_segments_are_merged_in_tiers(tmp_path: Path) -> None:
-    index = SearchIndex(tmp_path / "ix", batch_size=1).open_or_create()
+    index = WhooshIndex(tmp_path / "ix", batch_size=1).open_or_create()
     index.add_documents(_doc(i) for i in range(1, 26))
     segments = index.ix._segments()
     # 25 one-document commits: every tenth merges the small tier, so far fewer segments remain
@@ -112,7 +113,7 @@ def test_segments_are_merged_in_tiers(tmp_path: Path) -> None:
 
 
 def test_heavily_deleted_segments_are_rewritten(tmp_path: Path) -> None:
-    index = SearchIndex(tmp_path / "ix", batch_size=10).open_or_create()
+    index = WhooshIndex(tmp_path / "ix", batch_size=10).open_or_create()
     index.add_documents(_doc(i) for i in range(1, 11))
     index.delete_documents(range(1, 6))
     index.add_documents([_doc(11)])
@@ -121,7 +122,7 @@ def test_heavily_deleted_segments_are_rewritten(tmp_path: Path) -> None:
     index.close()
 
 
-def test_recreate_empties_the_index(empty_index: SearchIndex) -> None:
+def test_recreate_empties_the_index(empty_index: SearchEngine) -> None:
     empty_index.add_documents([_doc(1)])
     empty_index.recreate()
     assert empty_index.doc_ids() == set()
@@ -145,12 +146,12 @@ def test_using_a_closed_index_is_an_error(engine: str, tmp_path: Path) -> None:
 def test_from_settings_uses_index_dir_and_batch_size(tmp_path: Path) -> None:
     from core.settings import Settings
 
-    index = SearchIndex.from_settings(Settings(home=tmp_path, index_batch_size=17))
+    index = WhooshIndex.from_settings(Settings(home=tmp_path, index_batch_size=17))
     assert index.path == tmp_path / "index"
     assert index.batch_size == 17
 
 
-def test_only_ids_and_versions_are_stored(whoosh_corpus: SearchIndex) -> None:
+def test_only_ids_and_versions_are_stored(whoosh_corpus: SearchEngine) -> None:
     with whoosh_corpus.searcher() as searcher:
         stored = {name for fields in searcher.reader().all_stored_fields() for name in fields}
         assert stored == {"id", "updated_at"}
@@ -167,12 +168,12 @@ def test_empty_values_are_left_out() -> None:
     assert fields["codes"] == "HT-1"
 
 
-def test_head_parts_cannot_join_into_a_phrase(empty_index: SearchIndex) -> None:
+def test_head_parts_cannot_join_into_a_phrase(empty_index: SearchEngine) -> None:
     empty_index.add_documents([IndexDoc(document_id=1, title="借款合同", customer="杭州明远")])
     assert search(empty_index, "合同杭州").total == 0
     assert search(empty_index, "合同").total == 1
 
 
-def test_corpus_index_holds_every_document(corpus_index: SearchIndex) -> None:
+def test_corpus_index_holds_every_document(corpus_index: SearchEngine) -> None:
     assert corpus_index.doc_ids() == set(BY_ID)
     assert corpus_index.doc_count() == len(DOCS)

@@ -6,13 +6,13 @@ import pytest
 from whoosh import query as wq
 
 from search.analysis import bigram_query_terms
-from search.index import SearchIndex
+from search.engine import SearchEngine
 from search.normalize import normalize
 from search.phrase import SequenceQuery
 from search.schema import HEAD_BI, TEXT_BI
 
 
-def _hits(index: SearchIndex, q: wq.Query) -> list[tuple[int, float]]:
+def _hits(index: SearchEngine, q: wq.Query) -> list[tuple[int, float]]:
     with index.searcher() as searcher:
         return [(hit.docnum, round(hit.score, 6)) for hit in searcher.search(q, limit=None)]
 
@@ -32,7 +32,7 @@ def _hits(index: SearchIndex, q: wq.Query) -> list[tuple[int, float]]:
     ],
 )
 @pytest.mark.parametrize("field", [TEXT_BI, HEAD_BI])
-def test_sequence_query_equals_whoosh_phrase(whoosh_corpus: SearchIndex, text: str, field: str) -> None:
+def test_sequence_query_equals_whoosh_phrase(whoosh_corpus: SearchEngine, text: str, field: str) -> None:
     words = bigram_query_terms(normalize(text))
     ours, whooshs = (
         _hits(whoosh_corpus, SequenceQuery(field, words)),
@@ -43,7 +43,7 @@ def test_sequence_query_equals_whoosh_phrase(whoosh_corpus: SearchIndex, text: s
         assert ours == whooshs
 
 
-def test_repeated_bigrams_need_every_occurrence(whoosh_empty: SearchIndex) -> None:
+def test_repeated_bigrams_need_every_occurrence(whoosh_empty: SearchEngine) -> None:
     from search.schema import IndexDoc
 
     whoosh_empty.add_documents([IndexDoc(1, text="哈哈哈"), IndexDoc(2, text="哈哈哈哈")])
@@ -52,7 +52,7 @@ def test_repeated_bigrams_need_every_occurrence(whoosh_empty: SearchIndex) -> No
     assert [doc for doc, _ in _hits(whoosh_empty, wq.Phrase(TEXT_BI, words))] == [1]
 
 
-def test_missing_field_matches_nothing(whoosh_corpus: SearchIndex) -> None:
+def test_missing_field_matches_nothing(whoosh_corpus: SearchEngine) -> None:
     assert _hits(whoosh_corpus, SequenceQuery("no_such_field", ["借款", "款合"])) == []
 
 

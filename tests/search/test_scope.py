@@ -9,11 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from search.engine import SearchEngine
 from search.engines import make_index
-from search.index import SearchIndex
 from search.query import search
 from search.schema import IndexDoc, to_fields
 from search.scope import SearchScope, scope_filter
+from search.whoosh_index import WhooshIndex
 
 # id: (level, department, owner, customer id); every title holds 借款合同 and "loan".
 FILES = {
@@ -44,7 +45,7 @@ def _docs() -> list[IndexDoc]:
 
 
 @pytest.fixture(scope="module")
-def index(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
+def index(engine: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchEngine]:
     ix = make_index(engine, tmp_path_factory.mktemp(f"scope-{engine}"), batch_size=3).open_or_create()
     ix.add_documents(_docs())
     yield ix
@@ -69,7 +70,7 @@ def allowed(scope: SearchScope) -> set[int]:
 QUERIES = ("借款合同", "loan", "NOT 不存在")  # a phrase (scored pass), a term (skipping), a negation
 
 
-def found(index: SearchIndex, query: str, scope: SearchScope, **kw: object) -> tuple[int, set[int]]:
+def found(index: SearchEngine, query: str, scope: SearchScope, **kw: object) -> tuple[int, set[int]]:
     result = search(index, query, limit=50, scope=scope, **kw)  # type: ignore[arg-type]
     return result.total, {h.document_id for h in result.hits}
 
@@ -90,30 +91,32 @@ def found(index: SearchIndex, query: str, scope: SearchScope, **kw: object) -> t
     ],
     ids=repr,
 )
-def test_scope_keeps_exactly_what_the_rule_allows(index: SearchIndex, query: str, scope: SearchScope) -> None:
+def test_scope_keeps_exactly_what_the_rule_allows(
+    index: SearchEngine, query: str, scope: SearchScope
+) -> None:
     expected = allowed(scope)
     assert found(index, query, scope) == (len(expected), expected)
 
 
-def test_department_and_owner_match_exactly_not_folded(index: SearchIndex) -> None:
+def test_department_and_owner_match_exactly_not_folded(index: SearchEngine) -> None:
     # Case and traditional/simplified variants are different departments and different people.
     assert found(index, "loan", SearchScope(departments={"department": frozenset({"Sales"})}))[1] == {3}
     assert found(index, "loan", SearchScope(owners={"personal": frozenset({"張三"})}))[1] == {6}
     assert found(index, "loan", SearchScope(owners={"personal": frozenset({"ALICE"})}))[1] == set()
 
 
-def test_department_counts_only_at_its_level(index: SearchIndex) -> None:
+def test_department_counts_only_at_its_level(index: SearchEngine) -> None:
     # sales keeps documents 2, 4 and 7; clearance for its department level reads only document 2.
     assert found(index, "loan", SearchScope(departments={"department": frozenset({"sales"})}))[1] == {2}
 
 
-def test_empty_scope_finds_nothing(index: SearchIndex) -> None:
+def test_empty_scope_finds_nothing(index: SearchEngine) -> None:
     assert search(index, "loan", scope=SearchScope()).total == 0
     assert search(index, "loan", scope=SearchScope(departments={"department": frozenset()})).total == 0
 
 
 @pytest.mark.parametrize("query", QUERIES)
-def test_total_counts_beyond_the_page(index: SearchIndex, query: str) -> None:
+def test_total_counts_beyond_the_page(index: SearchEngine, query: str) -> None:
     scope = SearchScope(everywhere=frozenset({"department"}), customers=frozenset({10}))
     expected = allowed(scope)
     seen: list[int] = []
@@ -125,7 +128,7 @@ def test_total_counts_beyond_the_page(index: SearchIndex, query: str) -> None:
 
 
 def test_a_broad_reader_is_filtered_by_the_few_documents_they_may_not_read(tmp_path: Path) -> None:
-    index = SearchIndex(tmp_path / "w", batch_size=3).open_or_create()
+    index = WhooshIndex(tmp_path / "w", batch_size=3).open_or_create()
     index.add_documents(_docs())
     broad = SearchScope(
         everywhere=frozenset({"internal", "department", "company"}), owners={"personal": frozenset({"alice"})}
@@ -146,7 +149,7 @@ def test_every_entry_has_a_level() -> None:
     assert to_fields(IndexDoc(document_id=1, title="x", level="personal"))["level"] == "personal"
 
 
-def test_scope_does_not_change_scores(index: SearchIndex) -> None:
+def test_scope_does_not_change_scores(index: SearchEngine) -> None:
     everything = {h.document_id: h.score for h in search(index, "借款合同 loan", limit=50).hits}
     scope = SearchScope(owners={"personal": frozenset({"alice", "张三"})})
     scoped = search(index, "借款合同 loan", limit=50, scope=scope).hits
@@ -154,13 +157,13 @@ def test_scope_does_not_change_scores(index: SearchIndex) -> None:
     assert all(h.score == pytest.approx(everything[h.document_id]) for h in scoped)
 
 
-def test_scope_and_filter_ids_both_apply(index: SearchIndex) -> None:
+def test_scope_and_filter_ids_both_apply(index: SearchEngine) -> None:
     scope = SearchScope(everywhere=frozenset({"department", "personal"}))
     assert found(index, "loan", scope, filter_ids={2, 4, 7}) == (2, {2, 4})
 
 
 def test_level_change_is_seen_once_reindexed(tmp_path: Path) -> None:
-    with SearchIndex(tmp_path / "ix").open_or_create() as ix:
+    with WhooshIndex(tmp_path / "ix").open_or_create() as ix:
         ix.add_documents([IndexDoc(document_id=1, title="loan", level="company")])
         internal = SearchScope(everywhere=frozenset({"internal"}))
         assert search(ix, "loan", scope=internal).total == 0
@@ -182,6 +185,6 @@ scopes = st.builds(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scope=scopes, query=st.sampled_from(QUERIES))
-def test_random_scopes_match_the_rule(index: SearchIndex, scope: SearchScope, query: str) -> None:
+def test_random_scopes_match_the_rule(index: SearchEngine, scope: SearchScope, query: str) -> None:
     expected = allowed(scope)
     assert found(index, query, scope) == (len(expected), expected)

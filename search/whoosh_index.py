@@ -1,4 +1,9 @@
-"""The Whoosh index directory: open or create, batched writes, deletes, consistency reads."""
+"""The Whoosh engine (search.engine.SearchEngine): open or create, batched writes, deletes, searches, purges.
+
+Searching is search.query's (the parsed tree compiled to Whoosh, evaluated by search.whoosh_arrays); this
+module owns the directory, the one writer and the segment files, and so also the purge that rewrites the
+segments holding a destroyed record's entry and then reads them to prove nothing of it is left.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +27,12 @@ from whoosh.scoring import BM25F
 from whoosh.searching import Searcher
 from whoosh.writing import SegmentWriter
 
+from search.engine import IndexSchemaMismatch, PurgeReport, Refeed
 from search.fields import _DirectField
+from search.parser import Node
+from search.results import SearchResult
 from search.schema import ID_FIELD, SCHEMA_VERSION, UPDATED_FIELD, IndexDoc, build_schema, to_fields
+from search.scope import Scope
 
 _VERSION_FILE = "dangan-search.json"
 # Segments are merged in tiers of this many (log-structured): each document is rewritten
@@ -71,11 +80,7 @@ def _parse_stamp(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-class IndexSchemaMismatch(RuntimeError):
-    """The index on disk was built with another schema or analysis; it must be rebuilt."""
-
-
-class SearchIndex:
+class WhooshIndex:
     """One Whoosh index directory with a single writer; searchers are cached per thread."""
 
     engine = "whoosh"
@@ -99,13 +104,13 @@ class SearchIndex:
         self._searchers_lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings: Any) -> SearchIndex:
+    def from_settings(cls, settings: Any) -> WhooshIndex:
         """The index configured by core.settings.Settings (index_dir, index_batch_size)."""
         return cls(settings.index_dir, batch_size=settings.index_batch_size)
 
     # ------------------------------------------------------------ lifecycle
 
-    def open_or_create(self) -> SearchIndex:
+    def open_or_create(self) -> WhooshIndex:
         """Open the index, creating an empty one if the directory holds none."""
         if self._ix is not None:
             return self
@@ -123,7 +128,7 @@ class SearchIndex:
             raise IndexSchemaMismatch(f"search index at {self.path} cannot be loaded: {exc}") from exc
         return self
 
-    def recreate(self) -> SearchIndex:
+    def recreate(self) -> WhooshIndex:
         """Drop everything in the index directory and start an empty index (for rebuilds)."""
         with self._write_lock:
             self.close()
@@ -142,7 +147,7 @@ class SearchIndex:
             self._ix.close()
             self._ix = None
 
-    def __enter__(self) -> SearchIndex:
+    def __enter__(self) -> WhooshIndex:
         return self.open_or_create()
 
     def __exit__(self, *exc: object) -> None:
@@ -152,7 +157,7 @@ class SearchIndex:
     def ix(self) -> FileIndex:
         """The open Whoosh index."""
         if self._ix is None:
-            raise RuntimeError("SearchIndex is not open; call open_or_create() first")
+            raise RuntimeError("WhooshIndex is not open; call open_or_create() first")
         return self._ix
 
     # ------------------------------------------------------------ writing
@@ -197,13 +202,17 @@ class SearchIndex:
                 written += len(latest)
         return written
 
-    def delete_documents(self, ids: Iterable[int]) -> int:
-        """Remove documents by id; returns how many index entries were deleted."""
+    def delete_documents(self, ids: Iterable[int], *, merge: bool = True) -> int:
+        """Remove documents by id; returns how many index entries were deleted.
+
+        merge=False commits without merging: a destruction batch deletes chunk by chunk, and a merge per
+        chunk would rewrite the same segments again and again; purge_deleted rewrites them once at the end.
+        """
         wanted = sorted(set(ids))
         if not wanted:
             return 0
         deleted = 0
-        with self._write_lock, self._writer() as writer:
+        with self._write_lock, self._writer(merge=merge) as writer:
             for document_id in wanted:
                 deleted += writer.delete_by_term(ID_FIELD, document_id)
         return deleted
@@ -214,15 +223,65 @@ class SearchIndex:
             writer = self._new_writer()
             writer.commit(optimize=True)
 
+    def purge_deleted(self, *, ids: Iterable[int], refeed: Refeed) -> PurgeReport:
+        """Rewrite every segment with deleted entries (their live entries only), then verify from the files.
+
+        Whoosh copies the live entries' postings and stored fields itself, so refeed is not needed.
+        """
+        wanted = sorted(set(ids))
+        with self._write_lock:
+            writer = self._new_writer()
+            doomed = [segment for segment in writer.segments if segment.has_deletions()]
+            files = [name for segment in doomed for name in segment.list_files(writer.storage)]
+            rewritten = sum(segment.doc_count() for segment in doomed)
+            writer.commit(mergetype=_rewrite_deleted)
+        return self.verify_purged(wanted, rewritten=rewritten, gone=files)
+
+    def verify_purged(
+        self, ids: Iterable[int], *, rewritten: int = 0, gone: Iterable[str] = ()
+    ) -> PurgeReport:
+        """Read every segment of the latest commit: no deleted entry, and no id term or stored id of ids.
+
+        The index is opened afresh from its files (not through a cached searcher) and each segment is read
+        on its own: its deletion count, the id field's term dictionary (a posting list per id), and every
+        stored-fields record by number, deleted ones too (reading through the index would skip those).
+        """
+        wanted = set(ids)
+        storage = _storage(self.path)
+        ix = storage.open_index()
+        deleted_left, found = 0, set()
+        try:
+            with ix.reader() as reader:
+                # An index with no segment left (its last entry purged) reads as one empty leaf.
+                leaves = [leaf for leaf, _ in reader.leaf_readers() if leaf.segment() is not None]
+                for leaf in leaves:
+                    deleted_left += leaf.segment().deleted_count()
+                    found.update(i for i in wanted if (ID_FIELD, i) in leaf)
+                    stored = (leaf.stored_fields(n).get(ID_FIELD) for n in range(leaf.doc_count_all()))
+                    found.update(i for i in stored if i in wanted)
+        finally:
+            ix.close()
+        return PurgeReport(
+            engine=self.engine,
+            segments=len(leaves),
+            deleted_left=deleted_left,
+            ids_left=sorted(found),
+            files_left=sorted(name for name in gone if storage.file_exists(name)),
+            rewritten=rewritten,
+        )
+
     @contextmanager
-    def _writer(self) -> Iterator[SegmentWriter]:
+    def _writer(self, *, merge: bool = True) -> Iterator[SegmentWriter]:
         writer = self._new_writer()
         try:
             yield writer
         except BaseException:
             writer.cancel()
             raise
-        writer.commit(mergetype=tiered_merge)
+        if merge:
+            writer.commit(mergetype=tiered_merge)
+        else:
+            writer.commit(merge=False)
 
     def _new_writer(self) -> SegmentWriter:
         # procs=1: one process writes; the WRITELOCK file serialises writers across processes.
@@ -250,6 +309,46 @@ class SearchIndex:
                 self._searchers.append(cached)
             self._local.searcher = cached
         yield cached
+
+    def search(
+        self,
+        node: Node,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        filter_ids: set[int] | None = None,
+        scope: Scope | None = None,
+        sort: str = "relevance",
+        facets: bool = False,
+        exclude_ids: set[int] | None = None,
+    ) -> SearchResult:
+        """Hits, total and facets of a parsed query (search.query.whoosh_search)."""
+        from search.query import whoosh_search
+
+        return whoosh_search(
+            self,
+            node,
+            limit=limit,
+            offset=offset,
+            filter_ids=filter_ids,
+            scope=scope,
+            sort=sort,
+            facets=facets,
+            exclude_ids=exclude_ids,
+        )
+
+    def more_like_this(
+        self, document_id: int, *, text: str, title: str = "", scope: Scope | None = None, limit: int = 10
+    ) -> SearchResult:
+        """Documents like document_id within scope (search.similar)."""
+        from search.similar import more_like_this
+
+        return more_like_this(self, document_id, text=text, title=title, scope=scope, limit=limit)
+
+    def present(self, ids: Iterable[int]) -> set[int]:
+        """Which of ids have a live entry."""
+        with self.searcher() as searcher:
+            return {i for i in set(ids) if searcher.document_number(**{ID_FIELD: i}) is not None}
 
     def doc_ids(self) -> set[int]:
         """Ids of every live document in the index (for consistency checks)."""
@@ -283,6 +382,21 @@ class SearchIndex:
 
     def _write_version(self) -> None:
         (self.path / _VERSION_FILE).write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
+
+
+def _rewrite_deleted(writer: SegmentWriter, segments: list[Any]) -> list[Any]:
+    """Whoosh merge policy: rewrite every segment with deleted entries (their live entries only)."""
+    from whoosh.reading import SegmentReader
+
+    keep = []
+    for segment in segments:
+        if segment.has_deletions():
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+        else:
+            keep.append(segment)
+    return keep
 
 
 def _storage(path: Path) -> FileStorage:
