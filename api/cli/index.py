@@ -25,11 +25,10 @@ from rich.progress import (
 
 from access.duties import require_any
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, fail
-from core import audit
 from core.messages import bilingual
-from search import ENGINES, pending
+from search import UnknownEngine
 from workflows.checking import check_archive
-from workflows.indexing import check_index, count_indexable, rebuild_from_database, repair_index
+from workflows.rebuilding import plan_rebuild, rebuild_index
 
 NAME = "index"
 app = typer.Typer(help="The search index: rebuild.", no_args_is_help=True)
@@ -56,18 +55,14 @@ def rebuild_command(
     """Rebuild the index from the database and swap it in (resumes an interrupted rebuild)."""
     with command(user) as (runtime, who):
         _require(runtime, who, "index.rebuild")
-        engine = engine or runtime.settings.search_engine
-        if engine not in ENGINES:
-            fail(bilingual("search.index_engine_unknown", engine=engine), 2)
-        root = runtime.settings.index_dir
-        state = pending(root)
-        resumed = int(state["done"]) if state and state.get("engine") == engine else 0
-        if resumed:
-            err_console.print(bilingual("search.rebuild_resumed", done=resumed), highlight=False)
-        with runtime.factory() as session:
-            total = count_indexable(session)
+        try:
+            plan = plan_rebuild(runtime, engine=engine)
+        except UnknownEngine as error:
+            fail(error.both(), 2)
+        if plan.resumed:
+            err_console.print(bilingual("search.rebuild_resumed", done=plan.resumed), highlight=False)
         progress = Progress(
-            TextColumn(f"[bold]index rebuild ({engine})"),
+            TextColumn(f"[bold]index rebuild ({plan.engine})"),
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"),
@@ -76,33 +71,21 @@ def rebuild_command(
             console=err_console,
             transient=True,
         )
-        task = progress.add_task("documents", total=max(total, resumed), completed=resumed, rate="")
+        task = progress.add_task("documents", total=plan.total, completed=plan.resumed, rate="")
 
         def advance(n: int) -> None:
             progress.advance(task, n)
             shown = progress.tasks[0]
             if shown.elapsed:
-                progress.update(task, rate=f"{(shown.completed - resumed) / shown.elapsed:.0f} docs/s")
+                progress.update(task, rate=f"{(shown.completed - plan.resumed) / shown.elapsed:.0f} docs/s")
 
+        with runtime.factory() as session:
+            actor = who.user(session)
         with progress:
-            result = rebuild_from_database(
-                runtime.factory, root, engine=engine, chunk=chunk, workers=workers, on_chunk=advance
+            result = rebuild_index(
+                runtime, plan, actor=actor, chunk=chunk, workers=workers, on_chunk=advance, client=who.client
             )
-        with runtime.factory() as session, session.begin():
-            # Catch up with what changed while the new index was built (jobs wrote to the old one).
-            caught_up = repair_index(session, runtime.index, check_index(session, runtime.index))
-            audit.record(
-                session,
-                actor=who.login,
-                action="index.rebuild",
-                client=who.client,
-                details={
-                    "engine": engine,
-                    "documents": result.written,
-                    "resumed_from": result.resumed_from,
-                    "caught_up": list(caught_up),
-                },
-            )
+        engine = plan.engine
     err_console.print(
         bilingual(
             "search.rebuild_done", count=result.written, engine=engine, seconds=f"{result.seconds:.1f}"

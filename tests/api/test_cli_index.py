@@ -53,6 +53,25 @@ def test_rebuild_indexes_every_filed_document_in_chunks(company, env):
     assert result.exit_code == 0, result.stderr
     assert "5" in result.stderr
     assert _search(env, "借款合同") == docs
+    code, report = _check(env)
+    pending = report.pop("pending")
+    assert (code, report) == (
+        0,
+        {
+            "documents": 5,
+            "indexed": 5,
+            "missing": [],
+            "orphaned": [],
+            "stale": [],
+            "stray_objects": [],
+            "clean": False,  # the index agrees, but the documents never went through filing's follow-ups
+            "engine": "whoosh",
+        },
+    )
+    assert sorted(p["document_id"] for p in pending) == sorted(docs) and {p["state"] for p in pending} == {
+        "filed"
+    }
+    assert _check(env, "--repair")[1]["repaired"]["resumed"] == 5
     assert _check(env) == (
         0,
         {
@@ -61,6 +80,8 @@ def test_rebuild_indexes_every_filed_document_in_chunks(company, env):
             "missing": [],
             "orphaned": [],
             "stale": [],
+            "pending": [],
+            "stray_objects": [],
             "clean": True,
             "engine": "whoosh",
         },
@@ -106,7 +127,9 @@ def test_check_reports_missing_orphaned_and_stale_entries_and_repairs_them(compa
     plain = env.invoke(app, ["check"])
     assert plain.exit_code == 1 and "missing" in plain.stdout
     code, report = _check(env, "--repair")
-    assert code == 0 and report["repaired"] == {"indexed": 2, "removed": 2}
+    # The missing one had never been through filing's follow-ups: it is resumed (indexed with them), the
+    # stale one re-indexed, the orphans dropped.
+    assert code == 0 and report["repaired"] == {"indexed": 1, "removed": 2, "resumed": 1, "swept": 0}
     assert _check(env)[1]["clean"] is True
     assert _search(env, "新标题") == {stale}
     assert _search(env, "催款") == {missing}
@@ -179,10 +202,10 @@ def test_customer_names_and_type_names_are_taught_to_the_segmenter_once(company,
 
 
 def test_rebuild_catches_up_with_documents_filed_while_it_ran(company, env, monkeypatch):
-    from api.cli import index as cli_index
+    from workflows import rebuilding
 
     add_document(company, "c1", "internal", title="先有的", text="先有的")
-    real = cli_index.rebuild_from_database
+    real = rebuilding.rebuild_from_database
     late: list[int] = []
 
     def rebuild_while_filing(*args, **kwargs):
@@ -191,10 +214,11 @@ def test_rebuild_catches_up_with_documents_filed_while_it_ran(company, env, monk
         late.append(add_document(company, "c1", "internal", title="后来的", text="后来的"))
         return result
 
-    monkeypatch.setattr(cli_index, "rebuild_from_database", rebuild_while_filing)
+    monkeypatch.setattr(rebuilding, "rebuild_from_database", rebuild_while_filing)
     assert env.invoke(app, ["index", "rebuild"]).exit_code == 0
     assert _search(env, "后来的") == set(late)
-    assert _check(env)[1]["clean"] is True
+    report = _check(env)[1]  # the index agrees with the database (what was clean before pending work was listed)
+    assert (report["missing"], report["orphaned"], report["stale"]) == ([], [], [])
 
 
 def test_an_index_from_an_older_version_asks_for_a_rebuild(company, env, settings):
