@@ -217,7 +217,9 @@ def test_rebuild_catches_up_with_documents_filed_while_it_ran(company, env, monk
     monkeypatch.setattr(rebuilding, "rebuild_from_database", rebuild_while_filing)
     assert env.invoke(app, ["index", "rebuild"]).exit_code == 0
     assert _search(env, "后来的") == set(late)
-    report = _check(env)[1]  # the index agrees with the database (what was clean before pending work was listed)
+    report = _check(env)[
+        1
+    ]  # the index agrees with the database (what was clean before pending work was listed)
     assert (report["missing"], report["orphaned"], report["stale"]) == ([], [], [])
 
 
