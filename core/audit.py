@@ -46,6 +46,8 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_event_id: Mapped[int | None] = mapped_column(ForeignKey("audit_event.id"))
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
+    # The key the next event is signed with (announced in the chain itself; None before the keyed segment).
+    key_id: Mapped[str | None] = mapped_column(String(32))
     note: Mapped[str] = mapped_column(Text, default="")
 
 

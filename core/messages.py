@@ -212,7 +212,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Unknown position: {position} (known: {known})",
     },
     "token.name_required": {"zh-CN": "请为令牌命名", "en": "Give the token a name"},
-    "token.expiry_past": {"zh-CN": "令牌的到期时间已过", "en": "The token's expiry is in the past"},
+    "token.days_invalid": {"zh-CN": "令牌有效期至少为 1 天", "en": "A token must live at least 1 day"},
+    "token.too_long": {
+        "zh-CN": "令牌有效期 {days} 天过长，最长 {max} 天",
+        "en": "A token may live at most {max} days, not {days}",
+    },
     "token.not_found": {"zh-CN": "令牌 {id} 不存在", "en": "Token {id} does not exist"},
     "token.not_yours": {"zh-CN": "只能撤销自己的令牌", "en": "You may revoke only your own tokens"},
     "token.already_revoked": {"zh-CN": "令牌 {id} 已被撤销", "en": "Token {id} is already revoked"},

@@ -129,6 +129,13 @@ class Settings(BaseSettings):
     password_min_length: int = Field(10, description="Shortest password accepted when one is set or changed.")
     session_idle_minutes: int = Field(30, description="A web session unused this long ends.")
     session_max_hours: int = Field(12, description="A web session ends this long after login, however used.")
+    token_days_default: int = Field(
+        90,
+        description="Days an API token lives when its maker does not say (POST /api/tokens without `days`).",
+    )
+    token_days_max: int = Field(
+        365, description="Longest lifetime of an API token, in days; a longer `days` is refused."
+    )
     destruction_approvers: int = Field(
         2, description="Distinct approvers a destruction batch needs, none of them its proposer (DSP-3)."
     )

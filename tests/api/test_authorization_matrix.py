@@ -481,6 +481,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/users"): Rule.of(
         roles("admin"), 409, lambda w, c: ("/api/users", {"json": {"login": "alice"}})
     ),  # exists
+    ("GET", "/api/users/{login}/tokens"): Rule.of(roles("admin"), 200, url("/api/users/alice/tokens")),
     ("POST", "/api/users/{login}/disable"): Rule.of(roles("admin"), 404, url("/api/users/ghost/disable")),
     ("POST", "/api/users/{login}/enable"): Rule.of(roles("admin"), 404, url("/api/users/ghost/enable")),
     ("POST", "/api/users/{login}/reset-password"): Rule.of(
