@@ -274,6 +274,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "审计链完整：共 {count} 个事件",
         "en": "The audit chain is intact: {count} events",
     },
+    "audit.chain_intact_keyed": {
+        "zh-CN": "审计链完整：共 {count} 个事件，与 {checkpoints} 个库外检查点一致",
+        "en": "The audit chain is intact: {count} events, agreeing with {checkpoints} checkpoints kept outside the database",
+    },
+    "audit.checkpoint_written": {
+        "zh-CN": "已写入审计链检查点 {name}（截至事件 {id}，共 {count} 个事件）",
+        "en": "Audit checkpoint {name} written (head event {id}, {count} events)",
+    },
+    "audit.key_rotated": {
+        "zh-CN": "审计密钥已轮换：{old} → {new}；请将密钥文件复制到每台写入审计事件的机器",
+        "en": "Audit key rotated: {old} → {new}; copy the key file to every machine that writes audit events",
+    },
     "user.one_time_password": {
         "zh-CN": "用户 {login} 的一次性密码（仅显示这一次，首次登录后须修改）：{password}",
         "en": "One-time password of {login} (shown this once; change it after signing in): {password}",
