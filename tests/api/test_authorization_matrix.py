@@ -263,6 +263,10 @@ WEB_RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/admin/users/{login}/active"): page(
         roles("admin"), 404, form("/admin/users/ghost/active", active="1")
     ),
+    ("GET", "/admin/users/{login}/tokens"): page(roles("admin"), 200, url("/admin/users/alice/tokens")),
+    ("POST", "/admin/tokens/{token_id}/revoke"): page(
+        logins("alice", "admin"), 303, fresh(_alice_token, "/admin/tokens/{}/revoke", data={"login": "alice"})
+    ),
     ("POST", "/admin/users/{login}/roles"): page(
         roles("admin"), 400, form("/admin/users/alice/roles", role="nonsense")
     ),
