@@ -7,7 +7,9 @@ level, never by having uploaded it. Only its processing status is shown to its u
 
 The audit trail is read and exported by auditors only (AUD-3: the auditor role is separate from admin; an
 admin who is not also an auditor does not read the trail). Verifying the chain reveals no event, only
-whether it is intact and where it breaks, so admins (who run the system) may do it too.
+whether it is intact and where it breaks, so admins (who run the system) may do it too, and so may they
+write a checkpoint of its head. Rotating the chain's key is the admin's alone: it is running the system (the
+key file lives with the installation) and changes no event, while the auditor changes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from records.models import Document
 CAPTURE_ROLES = frozenset({"archivist", "staff", "admin"})
 TRAIL_ROLES = frozenset({"auditor"})
 VERIFY_ROLES = frozenset({"auditor", "admin"})
+KEY_ROLES = frozenset({"admin"})
 ACCOUNT_ROLES = frozenset({"admin"})
 
 

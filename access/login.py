@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from access.credentials import credentials_changed
 from access.errors import denied
 from access.models import User
 from access.passwords import check_password, hash_password, needs_rehash, verify_password
@@ -97,7 +98,7 @@ def change_password(
     min_password_length: int = DEFAULT_MIN_PASSWORD,
     client: str = "",
 ) -> None:
-    """Replace one's own password, proving the old one."""
+    """Replace one's own password, proving the old one; every session and token of the user ends."""
     if not verify_password(user.password_hash, old_password):
         raise denied(
             user,
@@ -112,6 +113,7 @@ def change_password(
         raise DanganError("password.unchanged")
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
+    gone = credentials_changed(session, user)
     audit.record(
         session,
         actor=user.login,
@@ -120,4 +122,5 @@ def change_password(
         object_type="user",
         object_id=user.id,
         client=client,
+        details={"sessions_ended": gone.sessions, "tokens_ended": gone.tokens},
     )

@@ -61,6 +61,8 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Moves on at every password change, reset and disabling; a token made under an older one is refused.
+    credentials_epoch: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[Timestamp]
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
@@ -120,6 +122,8 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The owner's credentials_epoch when the token was made (see access.credentials).
+    credentials_epoch: Mapped[int] = mapped_column(default=0)
 
     user: Mapped[User] = relationship()
 

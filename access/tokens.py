@@ -1,22 +1,37 @@
-"""API tokens for scripts: the secret is shown once; only its hash is kept."""
+"""API tokens for scripts: the secret is shown once; only its hash is kept.
+
+Every token expires: after DANGAN_TOKEN_DAYS_DEFAULT days unless asked otherwise, never later than
+DANGAN_TOKEN_DAYS_MAX. A token also ends with the credentials of its owner (access.credentials): a password
+change or reset and disabling the account refuse every token made before. Owners list and revoke their own
+tokens; admins list and revoke anyone's. Each creation, listing of another's tokens, revocation and refused
+use is audited.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access.errors import denied
+from access.errors import denied, require_role
 from access.models import ApiToken, User
 from core import audit
 from core.db import utcnow
 from core.errors import Conflict, DanganError, NotFound
 
 PREFIX = "dgn_"
+DEFAULT_DAYS = 90
+MAX_DAYS = 365
+
+
+class TokenTooLong(DanganError):
+    """A lifetime longer than the archive allows."""
+
+    status_code = 422
 
 
 @dataclass(frozen=True)
@@ -24,7 +39,7 @@ class NewToken:
     id: int
     name: str
     secret: str  # shown once, never stored
-    expires_at: datetime | None
+    expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -45,19 +60,43 @@ def token_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
-def _live(token: ApiToken, now: datetime) -> bool:
-    return token.revoked_at is None and (token.expires_at is None or token.expires_at > now)
+def _refusal(token: ApiToken | None, now: datetime) -> str:
+    """Why the token may not be used now ("" when it may)."""
+    if token is None:
+        return "unknown"
+    if token.revoked_at is not None:
+        return "revoked"
+    # A token from before lifetimes existed has none; 0005 gave each one, so None is only a damaged row.
+    if token.expires_at is None or token.expires_at <= now:
+        return "expired"
+    if not token.user.active:
+        return "disabled"
+    if token.credentials_epoch != token.user.credentials_epoch:
+        return "credentials_changed"
+    return ""
 
 
 def create_token(
-    session: Session, *, user: User, name: str, expires_at: datetime | None = None, client: str = ""
+    session: Session,
+    *,
+    user: User,
+    name: str,
+    days: int | None = None,
+    default_days: int = DEFAULT_DAYS,
+    max_days: int = MAX_DAYS,
+    client: str = "",
 ) -> NewToken:
-    """A new token for the user themself; the secret is in the result and nowhere else."""
+    """A new token for the user themself, expiring after `days` (default_days when None, at most max_days);
+    the secret is in the result and nowhere else."""
     name = name.strip()
     if not name:
         raise DanganError("token.name_required")
-    if expires_at is not None and expires_at <= utcnow():
-        raise DanganError("token.expiry_past")
+    days = min(default_days, max_days) if days is None else days
+    if days < 1:
+        raise DanganError("token.days_invalid")
+    if days > max_days:
+        raise TokenTooLong("token.too_long", days=days, max=max_days)
+    expires_at = utcnow() + timedelta(days=days)
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user.id,
@@ -65,6 +104,7 @@ def create_token(
         token_hash=token_hash(secret),
         prefix=secret[: len(PREFIX) + 4],
         expires_at=expires_at,
+        credentials_epoch=user.credentials_epoch,
     )
     session.add(token)
     session.flush()
@@ -76,7 +116,7 @@ def create_token(
         object_type="token",
         object_id=token.id,
         client=client,
-        details={"name": token.name, "expires_at": expires_at.isoformat() if expires_at else None},
+        details={"name": token.name, "days": days, "expires_at": expires_at.isoformat()},
     )
     return NewToken(token.id, token.name, secret, expires_at)
 
@@ -97,10 +137,30 @@ def list_tokens(session: Session, *, user: User) -> list[TokenInfo]:
             t.last_used_at,
             t.expires_at,
             t.revoked_at,
-            _live(t, now),
+            not _refusal(t, now),
         )
         for t in tokens
     ]
+
+
+def tokens_of(session: Session, *, actor: User, login: str, client: str = "") -> list[TokenInfo]:
+    """Any user's tokens, for an admin who may revoke them (admins only; the look is audited)."""
+    require_role(actor, "admin", action="token.list", object_type="user", object_id=login, client=client)
+    owner = session.scalar(select(User).where(User.login == login))
+    if owner is None:
+        raise NotFound("user.not_found", login=login)
+    found = list_tokens(session, user=owner)
+    audit.record(
+        session,
+        actor=actor.login,
+        role=actor.role_label,
+        action="token.list",
+        object_type="user",
+        object_id=owner.id,
+        client=client,
+        details={"login": owner.login, "count": len(found), "live": sum(t.live for t in found)},
+    )
+    return found
 
 
 def revoke_token(session: Session, *, actor: User, token_id: int, client: str = "") -> None:
@@ -138,17 +198,7 @@ def resolve_token(
     """The active user a live token belongs to, or None (refusals are audited; the caller commits)."""
     now = at or utcnow()
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
-    reason = (
-        "unknown"
-        if token is None
-        else "revoked"
-        if token.revoked_at is not None
-        else "expired"
-        if not _live(token, now)
-        else "disabled"
-        if not token.user.active
-        else ""
-    )
+    reason = _refusal(token, now)
     if reason:
         audit.record(
             session,

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from access.credentials import credentials_changed
 from access.errors import require_role
 from access.models import (
     ROLES,
@@ -20,7 +21,6 @@ from access.models import (
     UserRole,
 )
 from access.passwords import check_password, generate_password, hash_password
-from access.sessions import end_user_sessions
 from core import audit
 from core.errors import Conflict, DanganError, NotFound
 
@@ -208,16 +208,18 @@ def _other_active_admins(session: Session, user: User) -> int:
 
 
 def set_active(session: Session, *, actor: User, login: str, active: bool, client: str = "") -> User:
-    """Disable (or enable again) an account; disabling ends its sessions, and its tokens stop working."""
+    """Disable (or enable again) an account; disabling ends its sessions and its tokens, for good."""
     action = "user.enable" if active else "user.disable"
     require_role(actor, "admin", action=action, object_type="user", object_id=login, client=client)
     user = get_user(session, login)
     if not active and "admin" in user.roles and not _other_active_admins(session, user):
         raise Conflict("user.last_admin")
     user.active = active
+    ended = {}
     if not active:
-        end_user_sessions(session, user)
-    _record(session, actor, action, "user", user.id, client, login=login)
+        gone = credentials_changed(session, user)
+        ended = {"sessions_ended": gone.sessions, "tokens_ended": gone.tokens}
+    _record(session, actor, action, "user", user.id, client, login=login, **ended)
     return user
 
 
@@ -230,15 +232,25 @@ def reset_password(
     min_password_length: int = DEFAULT_MIN_PASSWORD,
     client: str = "",
 ) -> str | None:
-    """Set a new password (or a one-time one, returned), unlock the account, end its sessions."""
+    """Set a new password (or a one-time one, returned), unlock the account, end its sessions and tokens."""
     require_role(actor, "admin", action="password.reset", object_type="user", object_id=login, client=client)
     user = get_user(session, login)
     user.password_hash, one_time = _new_password(password, min_password_length)
     # Someone else chose this password, so its holder must replace it.
     user.must_change_password = True
     user.failed_logins, user.locked_until = 0, None
-    end_user_sessions(session, user)
-    _record(session, actor, "password.reset", "user", user.id, client, login=login)
+    gone = credentials_changed(session, user)
+    _record(
+        session,
+        actor,
+        "password.reset",
+        "user",
+        user.id,
+        client,
+        login=login,
+        sessions_ended=gone.sessions,
+        tokens_ended=gone.tokens,
+    )
     return one_time
 
 

@@ -4,6 +4,8 @@ An exported row carries everything its hash covers plus the hash, so a slice ver
 database: each row's hash is recomputed, and each row's prev_hash must be the hash of the row before it.
 The first row's prev_hash anchors the slice to the live chain (compare it, and the last hash, with the
 trail); nothing inside a slice can be edited, dropped or reordered without the verifier naming the row.
+Each row also names the key that signed it (`key_id`, empty before the keyed segment): verifying needs the
+key ring (core.audit_keys), and a row may change keys only where the chain does (a key start or rotation).
 """
 
 from __future__ import annotations
@@ -18,9 +20,19 @@ from typing import Any, TextIO
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from core.audit import CONTENT_FIELDS, AuditEvent, content_hash, event_content
+from core.audit import (
+    CONTENT_FIELDS,
+    KEY_ROTATE,
+    KEY_START,
+    AuditEvent,
+    content_hash,
+    event_content,
+    signing_keys,
+)
+from core.audit_keys import Keyring
 
-EXPORT_FIELDS = (*CONTENT_FIELDS, "hash")
+EXPORT_FIELDS = (*CONTENT_FIELDS, "hash", "key_id")
+OLD_EXPORT_FIELDS = (*CONTENT_FIELDS, "hash")  # exports from before the keyed chain
 FORMATS = ("csv", "jsonl")
 
 
@@ -71,9 +83,31 @@ def _events(session: Session, low: int, high: int, batch: int = 1000) -> Iterato
         session.expunge_all()
 
 
-def export_row(event: AuditEvent) -> dict[str, Any]:
-    """One event as exported: its hashed content and its hash."""
-    return event_content(event) | {"hash": event.hash}
+def export_row(event: AuditEvent, key_id: str = "") -> dict[str, Any]:
+    """One event as exported: its hashed content, its hash and the id of the key that signed it."""
+    return event_content(event) | {"hash": event.hash, "key_id": key_id}
+
+
+def _next_key(event: AuditEvent | dict[str, Any], current: str) -> tuple[str, str]:
+    """(the key that signs this event, the key after it) as the chain's key events say ("" before keys)."""
+    if isinstance(event, AuditEvent):
+        action, result, details = event.action, event.result, event.details
+    else:
+        action, result, details = event["action"], event["result"], event["details"]
+    signer, after = signing_keys(action, result, details, current or None)
+    return signer or "", after or ""
+
+
+def _key_before(session: Session, event_id: int) -> str:
+    """The key in force just before an event, as the chain's key events (few) say."""
+    current = ""
+    for event in session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.id < event_id, AuditEvent.action.in_((KEY_START, KEY_ROTATE)))
+        .order_by(AuditEvent.id)
+    ):
+        current = _next_key(event, current)[1]
+    return current
 
 
 def export_events(
@@ -94,8 +128,10 @@ def export_events(
     if bounds is None:
         return SliceReport(True, 0)
     count, first, last = 0, None, None
+    current = _key_before(session, bounds[0])
     for event in _events(session, *bounds):
-        row = export_row(event)
+        signer, current = _next_key(event, current)
+        row = export_row(event, signer)
         if writer is not None:
             writer.writerow(row | {"details": _dumps(row["details"])})
         else:
@@ -114,28 +150,44 @@ def read_rows(lines: Iterable[str], fmt: str) -> Iterator[dict[str, Any]]:
     """Rows of an export; ValueError for a line that is not a row."""
     if fmt == "csv":
         for row in csv.DictReader(lines):
-            if set(row) != set(EXPORT_FIELDS) or None in row.values():
+            if set(row) not in (set(EXPORT_FIELDS), set(OLD_EXPORT_FIELDS)) or None in row.values():
                 raise ValueError("a CSV row without the exported columns")
-            yield row | {"id": int(row["id"]), "details": json.loads(row["details"])}
+            yield {"key_id": ""} | row | {"id": int(row["id"]), "details": json.loads(row["details"])}
         return
     for line in lines:
         if line.strip():
             row = json.loads(line)
-            if not isinstance(row, dict) or set(row) != set(EXPORT_FIELDS):
+            if not isinstance(row, dict) or set(row) not in (set(EXPORT_FIELDS), set(OLD_EXPORT_FIELDS)):
                 raise ValueError("a JSON line without the exported fields")
-            yield row
+            yield {"key_id": ""} | row
 
 
-def verify_rows(rows: Iterable[dict[str, Any]]) -> SliceReport:
-    """Check a slice: each row's hash over its content, each prev_hash against the row before."""
+def verify_rows(rows: Iterable[dict[str, Any]], ring: Keyring) -> SliceReport:
+    """Check a slice: each row's MAC over its content with the key it names, each prev_hash against the row
+    before, and each key against the one the chain's key events put in force."""
     count, first, prev = 0, None, None
+    current: str | None = None  # unknown until the first row
     for row in rows:
         if prev is not None and row["prev_hash"] != prev["hash"]:
             return SliceReport(
                 False, count, broken_at=row["id"], reason="prev_hash does not match the previous row"
             )
-        if content_hash({k: row[k] for k in CONTENT_FIELDS}) != row["hash"]:
+        signer, after = _next_key(row, row["key_id"] if current is None else current)
+        if row["key_id"] != signer:
+            return SliceReport(
+                False, count, broken_at=row["id"], reason="signed with another key than the chain says"
+            )
+        key = ring.get(signer) if signer else None
+        if signer and key is None:
+            return SliceReport(
+                False,
+                count,
+                broken_at=row["id"],
+                reason=f"signed with audit key {signer}, which is not in the key ring",
+            )
+        if content_hash({k: row[k] for k in CONTENT_FIELDS}, key) != row["hash"]:
             return SliceReport(False, count, broken_at=row["id"], reason="content does not match its hash")
+        current = after
         first = first or row
         prev, count = row, count + 1
     if first is None or prev is None:
@@ -143,7 +195,7 @@ def verify_rows(rows: Iterable[dict[str, Any]]) -> SliceReport:
     return SliceReport(True, count, first["id"], prev["id"], first["prev_hash"], prev["hash"])
 
 
-def verify_export(stream: TextIO, fmt: str | None = None) -> SliceReport:
+def verify_export(stream: TextIO, ring: Keyring, fmt: str | None = None) -> SliceReport:
     """Verify an exported file (format from its first character when not given)."""
     lines = iter(stream)
     head = next(lines, "")
@@ -154,6 +206,6 @@ def verify_export(stream: TextIO, fmt: str | None = None) -> SliceReport:
         yield from lines
 
     try:
-        return verify_rows(read_rows(all_lines(), fmt))
+        return verify_rows(read_rows(all_lines(), fmt), ring)
     except (ValueError, KeyError, TypeError) as err:
         return SliceReport(False, 0, reason=f"unreadable export: {err}")

@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from core.audit import AuditEvent
-from core.audit_export import export_row
+from core.audit import AuditEvent, event_content
 
 MAX_LIMIT = 1000
 
@@ -64,4 +63,4 @@ def find_events(
     rows = session.scalars(
         select(AuditEvent).where(*terms).order_by(AuditEvent.id).offset(offset).limit(min(limit, MAX_LIMIT))
     )
-    return TrailPage(total, [export_row(e) for e in rows])
+    return TrailPage(total, [event_content(e) | {"hash": e.hash} for e in rows])

@@ -11,6 +11,7 @@ from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from core.audit_keys import Keyring
 from core.settings import Settings
 
 # One naming convention so Alembic names constraints the same on SQLite and PostgreSQL.
@@ -56,6 +57,15 @@ class Base(DeclarativeBase):
 
 
 READ_ONLY = "dangan_read_only"
+# The audit key ring travels with the engine (an execution option every connection inherits), so that
+# core.audit.record signs events without each of its many callers passing a key.
+AUDIT_KEYRING = "dangan_audit_keyring"
+
+
+def keyring_for(settings: Settings) -> Keyring:
+    """The audit key ring these settings name."""
+    given = settings.audit_key.get_secret_value() if settings.audit_key else ""
+    return Keyring(settings.audit_key_path, given)
 
 
 def make_engine(settings: Settings) -> Engine:
@@ -63,7 +73,11 @@ def make_engine(settings: Settings) -> Engine:
     url = settings.resolved_database_url()
     if url.startswith("sqlite"):
         settings.home.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 60, "check_same_thread": False},
+            execution_options={AUDIT_KEYRING: keyring_for(settings)},
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -84,7 +98,13 @@ def make_engine(settings: Settings) -> Engine:
             conn.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        execution_options={AUDIT_KEYRING: keyring_for(settings)},
+    )
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

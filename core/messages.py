@@ -225,7 +225,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Unknown position: {position} (known: {known})",
     },
     "token.name_required": {"zh-CN": "请为令牌命名", "en": "Give the token a name"},
-    "token.expiry_past": {"zh-CN": "令牌的到期时间已过", "en": "The token's expiry is in the past"},
+    "token.days_invalid": {"zh-CN": "令牌有效期至少为 1 天", "en": "A token must live at least 1 day"},
+    "token.too_long": {
+        "zh-CN": "令牌有效期 {days} 天过长，最长 {max} 天",
+        "en": "A token may live at most {max} days, not {days}",
+    },
     "token.not_found": {"zh-CN": "令牌 {id} 不存在", "en": "Token {id} does not exist"},
     "token.not_yours": {"zh-CN": "只能撤销自己的令牌", "en": "You may revoke only your own tokens"},
     "token.already_revoked": {"zh-CN": "令牌 {id} 已被撤销", "en": "Token {id} is already revoked"},
@@ -282,6 +286,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "audit.chain_intact": {
         "zh-CN": "审计链完整：共 {count} 个事件",
         "en": "The audit chain is intact: {count} events",
+    },
+    "audit.chain_intact_keyed": {
+        "zh-CN": "审计链完整：共 {count} 个事件，与 {checkpoints} 个库外检查点一致",
+        "en": "The audit chain is intact: {count} events, agreeing with {checkpoints} checkpoints kept outside the database",
+    },
+    "audit.checkpoint_written": {
+        "zh-CN": "已写入审计链检查点 {name}（截至事件 {id}，共 {count} 个事件）",
+        "en": "Audit checkpoint {name} written (head event {id}, {count} events)",
+    },
+    "audit.key_rotated": {
+        "zh-CN": "审计密钥已轮换：{old} → {new}；请将密钥文件复制到每台写入审计事件的机器",
+        "en": "Audit key rotated: {old} → {new}; copy the key file to every machine that writes audit events",
     },
     "user.one_time_password": {
         "zh-CN": "用户 {login} 的一次性密码（仅显示这一次，首次登录后须修改）：{password}",

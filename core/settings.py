@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -144,6 +144,24 @@ class Settings(BaseSettings):
     password_min_length: int = Field(10, description="Shortest password accepted when one is set or changed.")
     session_idle_minutes: int = Field(30, description="A web session unused this long ends.")
     session_max_hours: int = Field(12, description="A web session ends this long after login, however used.")
+    audit_key_file: Path | None = Field(
+        None,
+        description="Key ring of the audit chain's HMAC keys (one key a line, oldest first); default "
+        "DANGAN_HOME/secrets/audit.key, created with mode 0600 on first use. Keep it off the database server, "
+        "back it up apart from the database, copy it to every machine that writes audit events.",
+    )
+    audit_key: SecretStr | None = Field(
+        None,
+        description="Audit chain key(s) given directly (64 hex digits, comma-separated), e.g. from a container "
+        "secret; added to the key ring and used for a new keyed segment. Never logged.",
+    )
+    token_days_default: int = Field(
+        90,
+        description="Days an API token lives when its maker does not say (POST /api/tokens without `days`).",
+    )
+    token_days_max: int = Field(
+        365, description="Longest lifetime of an API token, in days; a longer `days` is refused."
+    )
     destruction_approvers: int = Field(
         2, description="Distinct approvers a destruction batch needs, none of them its proposer (DSP-3)."
     )
@@ -178,6 +196,10 @@ class Settings(BaseSettings):
     @property
     def queue_path(self) -> Path:
         return self.home / "jobs.db"
+
+    @property
+    def audit_key_path(self) -> Path:
+        return self.audit_key_file or self.home / "secrets" / "audit.key"
 
 
 def setting_docs() -> list[tuple[str, str, str]]:

@@ -20,7 +20,12 @@ from typing import BinaryIO
 from core.errors import Conflict, DanganError, RejectedInput
 
 CHUNK_SIZE = 1024 * 1024
-KIND_PREFIXES = {"original": "originals", "derivative": "derivatives", "register": "registers"}
+KIND_PREFIXES = {
+    "original": "originals",
+    "derivative": "derivatives",
+    "register": "registers",
+    "checkpoint": "checkpoints",  # of the audit chain's head (core.audit_checkpoints)
+}
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _KEY = re.compile(r"(?P<prefix>[a-z]+)/(?P<a>[0-9a-f]{2})/(?P<b>[0-9a-f]{2})/(?P<sha>[0-9a-f]{64})")
 _PREFIX_KINDS = {prefix: kind for kind, prefix in KIND_PREFIXES.items()}

@@ -1,5 +1,6 @@
 """`dangan init`: the data directory, the schema, the shipped document types, positions and level rules,
-and the first admin (all idempotent)."""
+the audit key, a checkpoint of an existing audit chain, and the first admin (all idempotent). `dangan serve`
+runs it at every start."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from records.models import DocumentType
 from retention.schedule import ensure_default_schedule
 from workflows.housekeeping import sweep_leftovers
 from workflows.runtime import Runtime
+from workflows.trail import write_checkpoint
 
 
 def initialise(runtime: Runtime) -> str:
@@ -25,6 +27,7 @@ def initialise(runtime: Runtime) -> str:
     upgrade(runtime.engine)
     added = 0
     with runtime.factory() as session, session.begin():
+        history = session.scalar(select(audit.AuditHead.last_event_id)) is not None
         have = set(session.scalars(select(DocumentType.code)))
         for position, rule in enumerate(load_rules()):
             if rule["code"] in have:
@@ -52,6 +55,11 @@ def initialise(runtime: Runtime) -> str:
             )
     runtime.store  # noqa: B018 - creates the objects folder or the bucket now, not on first upload
     runtime.index  # noqa: B018
+    if history:
+        # An archive with a past (a restart, an upgrade): open the keyed segment of its audit chain if it has
+        # none, and record where the chain stands outside the database. A new archive has nothing to guard
+        # yet: its first checkpoint comes with the first `audit verify` or `audit checkpoint`.
+        write_checkpoint(runtime)
     return f"ready ({added} document types, {rules_added} positions and level rules added)"
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from access.errors import require_role
+from access.tokens import revoke_token, tokens_of
 from access.users import reset_password, set_active, set_role
 from api.cli.support import (
     DEFAULT_USER,
@@ -22,7 +23,8 @@ from workflows.people import add_person, people, person
 
 NAME = "users"
 app = typer.Typer(
-    help="Accounts: add, list, disable, reset passwords, grant roles (admin).", no_args_is_help=True
+    help="Accounts: add, list, disable, reset passwords, grant roles, list and revoke tokens (admin).",
+    no_args_is_help=True,
 )
 
 PasswordFileOpt = Annotated[
@@ -100,7 +102,7 @@ def _set_active(login: str, active: bool, as_json: bool, user: str) -> None:
 
 @app.command("disable")
 def disable(login: str, as_json: JsonOpt = False, user: UserOpt = DEFAULT_USER) -> None:
-    """Disable an account: its sessions end and its tokens stop working."""
+    """Disable an account: its sessions and tokens end (and stay ended if it is enabled again)."""
     _set_active(login, False, as_json, user)
 
 
@@ -114,7 +116,7 @@ def enable(login: str, as_json: JsonOpt = False, user: UserOpt = DEFAULT_USER) -
 def reset(
     login: str, password_file: PasswordFileOpt = None, as_json: JsonOpt = False, user: UserOpt = DEFAULT_USER
 ) -> None:
-    """Set a new password (or print a one-time one); unlocks the account and ends its sessions."""
+    """Set a new password (or print a one-time one); unlocks the account, ends its sessions and tokens."""
     password = read_password_file(password_file)
     with command(user) as (runtime, who), runtime.factory() as session, session.begin():
         one_time = reset_password(
@@ -157,3 +159,25 @@ def grant_role(login: str, role: str, as_json: JsonOpt = False, user: UserOpt = 
 def revoke_role(login: str, role: str, as_json: JsonOpt = False, user: UserOpt = DEFAULT_USER) -> None:
     """Take a role away from an account."""
     _set_role(login, role, False, as_json, user)
+
+
+@app.command("tokens")
+def tokens(login: str, as_json: JsonOpt = False, user: UserOpt = DEFAULT_USER) -> None:
+    """An account's API tokens, newest first, without secrets (admin; the look is audited)."""
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        found = tokens_of(session, actor=who.user(session), login=login, client=who.client)
+    if as_json:
+        emit(found)
+        return
+    for t in found:
+        state = "live" if t.live else "revoked" if t.revoked_at else "ended"
+        expires = t.expires_at.isoformat(timespec="minutes") if t.expires_at else "-"
+        print(f"{t.id:6}  {t.prefix}…  {state:8} expires {expires}  {t.name}")
+
+
+@app.command("revoke-token")
+def revoke(token_id: int, as_json: JsonOpt = False, user: UserOpt = DEFAULT_USER) -> None:
+    """Revoke any API token by its id (admin; one's own for anyone; audited)."""
+    with command(user) as (runtime, who), runtime.factory() as session, session.begin():
+        revoke_token(session, actor=who.user(session), token_id=token_id, client=who.client)
+    emit({"id": token_id, "revoked": True}) if as_json else print(f"token {token_id}: revoked")

@@ -3,31 +3,39 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import timedelta
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from access.tokens import create_token, list_tokens, revoke_token
 from api.auth import CurrentUser, RuntimeDep
-from core.db import utcnow
 
 router = APIRouter(prefix="/api/tokens", tags=["tokens"])
 
 
 class NewTokenBody(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    days: int | None = Field(None, ge=1, le=3650, description="Days until it expires; none: until revoked.")
+    days: int | None = Field(
+        None,
+        description="Days until it expires: DANGAN_TOKEN_DAYS_DEFAULT when left out, at most "
+        "DANGAN_TOKEN_DAYS_MAX (a longer lifetime is a 422).",
+    )
 
 
 @router.post("", status_code=201)
 def create(body: NewTokenBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
-    """A new token for oneself; `secret` is shown this once."""
-    expires = utcnow() + timedelta(days=body.days) if body.days else None
+    """A new token for oneself; `secret` is shown this once. It ends when it expires, is revoked, or the
+    owner's password is changed or reset or the account disabled."""
     with rt.factory() as session, session.begin():
         return asdict(
             create_token(
-                session, user=caller.user(session), name=body.name, expires_at=expires, client=caller.client
+                session,
+                user=caller.user(session),
+                name=body.name,
+                days=body.days,
+                default_days=rt.settings.token_days_default,
+                max_days=rt.settings.token_days_max,
+                client=caller.client,
             )
         )
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from access.errors import require_role
+from access.tokens import tokens_of
 from access.users import reset_password, set_active, set_role
 from api.auth import CurrentUser, RuntimeDep
 from workflows.people import add_person, people, person
@@ -57,9 +60,17 @@ def add(body: NewUserBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
         return person(session, new.user) | {"one_time_password": new.one_time_password}
 
 
+@router.get("/{login}/tokens")
+def tokens(login: str, caller: CurrentUser, rt: RuntimeDep) -> list[dict]:
+    """The user's API tokens, newest first, without secrets (admins; revoke with DELETE /api/tokens/{id})."""
+    with rt.factory() as session, session.begin():
+        found = tokens_of(session, actor=caller.user(session), login=login, client=caller.client)
+        return [asdict(t) for t in found]
+
+
 @router.post("/{login}/disable")
 def disable(login: str, caller: CurrentUser, rt: RuntimeDep) -> dict:
-    """Disable an account: its sessions end and its tokens stop working."""
+    """Disable an account: its sessions and tokens end (and stay ended if it is enabled again)."""
     with rt.factory() as session, session.begin():
         return person(
             session,
@@ -79,7 +90,7 @@ def enable(login: str, caller: CurrentUser, rt: RuntimeDep) -> dict:
 
 @router.post("/{login}/reset-password")
 def reset(login: str, body: PasswordBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
-    """Set a new password (or a one-time one, returned); unlocks the account and ends its sessions."""
+    """Set a new password (or a one-time one, returned); unlocks the account, ends its sessions and tokens."""
     with rt.factory() as session, session.begin():
         one_time = reset_password(
             session,

@@ -1,5 +1,5 @@
-"""Pages for admins: users (add, enable/disable, roles, positions), departments, positions and level rules
-(who reads each level, who approves), document types and their classification rules.
+"""Pages for admins: users (add, enable/disable, roles, positions, their API tokens), departments, positions and
+level rules (who reads each level, who approves), document types and their classification rules.
 
 Every change goes through access.users / access.rules / workflows.people, which check the admin role and audit
 the change; the lists are guarded by the same require_role as GET /api/users.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from access.errors import require_role
 from access.models import ROLES, Department, Position
 from access.rules import load_rules, set_level_rule
+from access.tokens import revoke_token, tokens_of
 from access.users import add_department, set_active, set_department_manager, set_position, set_role
 from api.web import forget_type_names, render
 from api.web.documents import document_types
@@ -105,6 +107,23 @@ def activate(request: Request, login: Login, me: Viewer, rt: RuntimeDep, active:
     with rt.factory() as session, session.begin():
         set_active(session, actor=me.user(session), login=login, active=active == "1", client=me.client)
     return RedirectResponse("/admin", status_code=303)
+
+
+@router.get("/admin/users/{login}/tokens", response_class=HTMLResponse)
+def tokens(request: Request, login: Login, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
+    """A user's API tokens, each revocable (access.tokens.tokens_of: admins only, the look audited)."""
+    with rt.factory() as session, session.begin():
+        found = tokens_of(session, actor=me.user(session), login=login, client=me.client)
+    return render(request, "admin/tokens.html", login=login, tokens=found)
+
+
+@router.post("/admin/tokens/{token_id}/revoke")
+def revoke(request: Request, token_id: int, me: Viewer, rt: RuntimeDep, login: Text = "") -> Response:
+    with rt.factory() as session, session.begin():
+        revoke_token(session, actor=me.user(session), token_id=token_id, client=me.client)
+    return RedirectResponse(
+        f"/admin/users/{quote(login, safe='')}/tokens" if login else "/admin", status_code=303
+    )
 
 
 @router.post("/admin/users/{login}/roles")

@@ -96,5 +96,5 @@ def trail(
 
 @router.get("/audit/verify", response_class=HTMLResponse)
 def verify(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
-    report = verify_trail(rt.factory, user_id=me.user_id, client=me.client)
+    report = verify_trail(rt, user_id=me.user_id, client=me.client)
     return render(request, "audit/verify.html", report=report)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from access.models import Department, User, UserPosition, UserRole
 from access.rules import ensure_defaults
+from core import audit
 from core.db import make_engine, make_sessionmaker
 from records.models import Customer, Document
 from workflows.schema import metadata
@@ -27,6 +28,7 @@ def factory(settings) -> Iterator[sessionmaker[Session]]:
     metadata.create_all(engine)
     with engine.begin() as conn, Session(conn) as session:
         ensure_defaults(session)
+        audit.ensure_keyed(session)  # as `dangan init` does: the audit chain's first link
         session.flush()
     yield make_sessionmaker(engine)
     engine.dispose()

@@ -1,4 +1,5 @@
-"""API tokens: created with a secret shown once, listed, used, revoked; expired and revoked ones refused."""
+"""API tokens: created with a secret shown once, listed, used, revoked; expired and revoked ones refused;
+every token expires, and ends with its owner's password or account."""
 
 from __future__ import annotations
 
@@ -8,10 +9,22 @@ import pytest
 from sqlalchemy import select
 
 from access.errors import AccessDenied, record_denial
-from access.models import ApiToken
-from access.tokens import create_token, list_tokens, resolve_token, revoke_token
+from access.login import change_password
+from access.models import ApiToken, WebSession
+from access.passwords import hash_password
+from access.sessions import resolve_session, start_session
+from access.tokens import (
+    TokenTooLong,
+    create_token,
+    list_tokens,
+    resolve_token,
+    revoke_token,
+    tokens_of,
+)
+from access.users import reset_password, set_active
 from core.audit import AuditEvent
 from core.db import utcnow
+from core.errors import DanganError, NotFound
 
 
 def _create(factory, company, login="alice", **kw):
@@ -59,7 +72,7 @@ def test_only_the_hash_of_the_secret_is_stored(factory, company):
 
 
 def test_expired_token_is_refused(factory, company):
-    token = _create(factory, company, expires_at=utcnow() + timedelta(days=1))
+    token = _create(factory, company, days=1)
     assert _resolve(factory, token.secret) == "alice"
     assert _resolve(factory, token.secret, at=utcnow() + timedelta(days=2)) is None
     assert _refusals(factory) == ["expired"]
@@ -98,3 +111,100 @@ def test_token_list_shows_only_ones_own(factory, company):
     _create(factory, company, login="alice")
     with factory() as session:
         assert list_tokens(session, user=company.user(session, "bob")) == []
+
+
+def test_token_without_days_expires_after_the_default_lifetime(factory, company):
+    token = _create(factory, company, default_days=30)
+    assert utcnow() + timedelta(days=29) < token.expires_at <= utcnow() + timedelta(days=30)
+    assert _resolve(factory, token.secret, at=utcnow() + timedelta(days=29)) == "alice"
+    assert _resolve(factory, token.secret, at=utcnow() + timedelta(days=31)) is None
+    assert _refusals(factory) == ["expired"]
+
+
+def test_token_longer_than_the_maximum_is_refused(factory, company):
+    with pytest.raises(TokenTooLong) as refused:
+        _create(factory, company, days=400, max_days=365)
+    assert refused.value.status_code == 422 and "365" in refused.value.both()
+    with pytest.raises(DanganError):
+        _create(factory, company, days=0)
+    assert _create(factory, company, days=365, max_days=365).expires_at > utcnow() + timedelta(days=364)
+
+
+def test_token_ends_when_its_owner_changes_password(factory, company):
+    with factory() as session, session.begin():
+        company.user(session, "alice").password_hash = hash_password("old password 1")
+    token = _create(factory, company)
+    with factory() as session, session.begin():
+        change_password(
+            session,
+            user=company.user(session, "alice"),
+            old_password="old password 1",
+            new_password="new password 2",
+        )
+    assert _resolve(factory, token.secret) is None
+    assert _refusals(factory) == ["credentials_changed"]
+    with factory() as session:
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "password.change")).all()
+        assert event.details["tokens_ended"] == 1
+        [info] = list_tokens(session, user=company.user(session, "alice"))
+        assert not info.live
+    assert _resolve(factory, _create(factory, company).secret) == "alice"  # a new one works
+
+
+def test_password_change_ends_the_owners_web_sessions(factory, company):
+    with factory() as session, session.begin():
+        alice = company.user(session, "alice")
+        alice.password_hash = hash_password("old password 1")
+        secret = start_session(session, user=alice).secret
+    with factory() as session, session.begin():
+        change_password(
+            session,
+            user=company.user(session, "alice"),
+            old_password="old password 1",
+            new_password="new password 2",
+        )
+    with factory() as session, session.begin():
+        assert resolve_session(session, secret) is None
+
+
+def test_token_ends_when_an_admin_resets_the_password(factory, company):
+    token = _create(factory, company)
+    with factory() as session, session.begin():
+        reset_password(session, actor=company.user(session, "admin"), login="alice")
+    assert _resolve(factory, token.secret) is None
+    assert _refusals(factory) == ["credentials_changed"]
+
+
+def test_token_stays_ended_after_the_account_is_disabled_and_enabled_again(factory, company):
+    token = _create(factory, company)
+    with factory() as session, session.begin():
+        session.add(WebSession(user_id=company.users["alice"], token_hash="x" * 64, csrf_token="c",
+                               expires_at=utcnow() + timedelta(hours=1)))  # fmt: skip
+    with factory() as session, session.begin():
+        admin = company.user(session, "admin")
+        set_active(session, actor=admin, login="alice", active=False)
+        set_active(session, actor=admin, login="alice", active=True)
+    assert _resolve(factory, token.secret) is None
+    assert _refusals(factory) == ["credentials_changed"]
+    with factory() as session:
+        [event] = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.disable")).all()
+    assert (event.details["tokens_ended"], event.details["sessions_ended"]) == (1, 1)
+
+
+def test_admin_lists_another_users_tokens_and_the_look_is_audited(factory, company):
+    token = _create(factory, company)
+    with factory() as session, session.begin():
+        [info] = tokens_of(session, actor=company.user(session, "admin"), login="alice")
+        assert (info.id, info.login, info.live) == (token.id, "alice", True)
+        with pytest.raises(NotFound):
+            tokens_of(session, actor=company.user(session, "admin"), login="ghost")
+    with factory() as session, session.begin(), pytest.raises(AccessDenied) as refused:
+        tokens_of(session, actor=company.user(session, "bob"), login="alice")
+    with factory() as session, session.begin():
+        record_denial(session, refused.value)
+    with factory() as session:
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "token.list").order_by(AuditEvent.id)
+        ).all()
+    assert [(e.actor, e.result) for e in events] == [("admin", "ok"), ("bob", "denied")]
+    assert events[0].details == {"login": "alice", "count": 1, "live": 1}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -192,3 +192,63 @@ def test_changing_a_password_needs_the_old_one(world):
     )
     assert response.status_code == 403 and response.json()["error"] == "password.wrong"
     assert _events(world, action="password.change")[-1].result == "denied"
+
+
+def test_tokens_end_with_a_password_change_a_reset_and_a_disabling_even_once_enabled_again(world):
+    def script(token: str) -> TestClient:
+        return TestClient(
+            world.app, base_url="https://testserver", headers={"Authorization": f"Bearer {token}"}
+        )
+
+    alice, admin = world.client("alice"), world.client("admin")
+    kept = script(alice.post("/api/tokens", json={"name": "kept"}).json()["secret"])
+    changed = alice.post(
+        "/api/password", json={"old_password": PASSWORD, "new_password": "a-new-long-password"}
+    )
+    assert changed.status_code == 200
+    assert kept.get("/api/me").status_code == 401 and world.client("alice").get("/api/me").status_code == 401
+
+    session_client, csrf = world.session_client("bob")
+    made = session_client.post("/api/tokens", headers={"X-CSRF-Token": csrf}, json={"name": "bob's"})
+    bob = script(made.json()["secret"])
+    assert admin.post("/api/users/bob/reset-password", json={}).status_code == 200
+    assert bob.get("/api/me").status_code == 401 and world.client("bob").get("/api/me").status_code == 401
+
+    carol = world.client("carol")
+    assert carol.get("/api/me").status_code == 200
+    assert admin.post("/api/users/carol/disable").status_code == 200
+    assert admin.post("/api/users/carol/enable").status_code == 200
+    assert carol.get("/api/me").status_code == 401
+    reasons = [e.details["reason"] for e in _events(world, action="token.use")]
+    assert reasons == ["credentials_changed"] * 5
+
+
+def test_token_lifetime_has_a_default_and_a_maximum(world):
+    alice = world.client("alice")
+    made = alice.post("/api/tokens", json={"name": "default"})
+    assert made.status_code == 201
+    expires = datetime.fromisoformat(made.json()["expires_at"])
+    assert utcnow() + timedelta(days=89) < expires <= utcnow() + timedelta(days=90)
+    too_long = alice.post("/api/tokens", json={"name": "forever", "days": 366})
+    body = too_long.json()
+    assert too_long.status_code == 422 and body["error"] == "token.too_long"
+    assert "365" in body["message_zh"] and "365" in body["message_en"] and "令牌" in body["message_zh"]
+    assert alice.post("/api/tokens", json={"name": "year", "days": 365}).status_code == 201
+
+
+def test_admin_lists_and_revokes_another_users_tokens_and_both_are_audited(world):
+    alice, admin = world.client("alice"), world.client("admin")
+    made = alice.post("/api/tokens", json={"name": "nightly"}).json()
+    assert alice.get("/api/users/bob/tokens").status_code == 403
+    listed = admin.get("/api/users/alice/tokens").json()
+    assert [t["name"] for t in listed] == ["nightly", "tests"] and all("secret" not in t for t in listed)
+    assert admin.delete(f"/api/tokens/{made['id']}").status_code == 204
+    assert [t["live"] for t in admin.get("/api/users/alice/tokens").json()] == [False, True]
+    assert [(e.actor, e.result) for e in _events(world, action="token.list")] == [
+        ("alice", "denied"),
+        ("admin", "ok"),
+        ("admin", "ok"),
+    ]
+    assert [(e.actor, e.details["owner"]) for e in _events(world, action="token.revoke")] == [
+        ("admin", "alice")
+    ]

@@ -270,6 +270,10 @@ WEB_RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/admin/users/{login}/active"): page(
         roles("admin"), 404, form("/admin/users/ghost/active", active="1")
     ),
+    ("GET", "/admin/users/{login}/tokens"): page(roles("admin"), 200, url("/admin/users/alice/tokens")),
+    ("POST", "/admin/tokens/{token_id}/revoke"): page(
+        logins("alice", "admin"), 303, fresh(_alice_token, "/admin/tokens/{}/revoke", data={"login": "alice"})
+    ),
     ("POST", "/admin/users/{login}/roles"): page(
         roles("admin"), 400, form("/admin/users/alice/roles", role="nonsense")
     ),
@@ -498,6 +502,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/users"): Rule.of(
         roles("admin"), 409, lambda w, c: ("/api/users", {"json": {"login": "alice"}})
     ),  # exists
+    ("GET", "/api/users/{login}/tokens"): Rule.of(roles("admin"), 200, url("/api/users/alice/tokens")),
     ("POST", "/api/users/{login}/disable"): Rule.of(roles("admin"), 404, url("/api/users/ghost/disable")),
     ("POST", "/api/users/{login}/enable"): Rule.of(roles("admin"), 404, url("/api/users/ghost/enable")),
     ("POST", "/api/users/{login}/reset-password"): Rule.of(

@@ -155,6 +155,27 @@ def test_only_admins_manage_users(company, env):
     ]
 
 
+def test_admin_lists_and_revokes_a_users_tokens_from_the_cli(company, env):
+    listed = _json(env.invoke(app, ["users", "tokens", "alice", "--json"]))
+    assert [(t["login"], t["name"], t["live"]) for t in listed] == [("alice", "tests", True)]
+    plain = env.invoke(app, ["users", "tokens", "alice"])
+    assert plain.exit_code == 0 and "live" in plain.stdout and "tests" in plain.stdout
+    refused = env.invoke(app, ["users", "tokens", "alice", "--user", "bob"])
+    assert refused.exit_code == 2 and "admin" in _one_line(refused)
+    revoked = _json(env.invoke(app, ["users", "revoke-token", str(listed[0]["id"]), "--json"]))
+    assert revoked == {"id": listed[0]["id"], "revoked": True}
+    assert [t["live"] for t in _json(env.invoke(app, ["users", "tokens", "alice", "--json"]))] == [False]
+    again = env.invoke(app, ["users", "revoke-token", str(listed[0]["id"])])
+    assert again.exit_code == 1 and "revoked" in _one_line(again)
+    assert [(e.actor, e.result) for e in _events(company, action="token.list")] == [
+        ("admin", "ok"),
+        ("admin", "ok"),
+        ("bob", "denied"),
+        ("admin", "ok"),
+    ]
+    assert [e.actor for e in _events(company, action="token.revoke")] == ["admin"]
+
+
 def test_show_refuses_an_uncleared_user_then_a_request_and_approval_let_them_read(company, env):
     secret = file_document(company, "c2", "department", text="抵押物清单")
     refused = env.invoke(app, ["show", str(secret), "--json", "--user", "alice"])

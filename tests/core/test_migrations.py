@@ -35,3 +35,44 @@ def test_constraint_names_follow_the_convention(settings):
     uniques = {u["name"] for u in inspect(engine).get_unique_constraints("document")}
     engine.dispose()
     assert "uq_document_sha256" in uniques
+
+
+def test_0005_gives_tokens_without_expiry_one_and_keeps_the_old_chain_verifiable(settings):
+    from alembic import command
+    from sqlalchemy import text
+
+    from core import audit
+    from core.db import make_sessionmaker, utcnow
+    from core.migrate import alembic_config
+
+    engine = make_engine(settings)
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0004")
+    with engine.begin() as conn:  # an archive as 0004 left it: a token for ever, an unkeyed chain
+        conn.execute(text("INSERT INTO account (id, login, name, active, must_change_password, failed_logins, "
+                          "created_at) VALUES (1, 'alice', 'alice', :t, :f, 0, :now)"),
+                     {"t": True, "f": False, "now": utcnow()})  # fmt: skip
+        conn.execute(text("INSERT INTO api_token (user_id, name, token_hash, prefix, created_at) "
+                          "VALUES (1, 'old', :h, 'dgn_abcd', :now)"), {"h": "a" * 64, "now": utcnow()})  # fmt: skip
+    factory = make_sessionmaker(engine)
+    with factory() as session, session.begin():
+        old = audit.AuditEvent(id=1, at=utcnow(), actor="alice", role="", action="view", object_type="",
+                               object_id="", archive_no="", result="ok", client="", reference="", details={},
+                               prev_hash=audit.GENESIS, hash="")  # fmt: skip
+        old.hash = audit.event_hash(old)
+        session.add(old)
+        session.flush()
+        session.execute(text("INSERT INTO audit_head (id, last_event_id, last_hash, note) VALUES (1, 1, :h, '')"),
+                        {"h": old.hash})  # fmt: skip
+    upgrade(engine)
+    with factory() as session, session.begin():
+        expires = session.execute(text("SELECT expires_at FROM api_token")).scalar()
+        epochs = session.execute(text("SELECT credentials_epoch FROM account")).scalar()
+        audit.record(session, actor="alice", action="view")
+    with factory() as session:
+        report = audit.verify_chain(session)
+    engine.dispose()
+    assert expires is not None and epochs == 0
+    assert report.intact and report.checked == 3 and report.keyed_from == 2

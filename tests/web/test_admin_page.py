@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from access.models import LevelRule, User
+from access.models import ApiToken, LevelRule, User
 from access.rules import DEFAULT_RULES
 from core.audit import AuditEvent
 
@@ -134,3 +134,32 @@ def test_only_an_admin_changes_level_rules(tab, world, login):
                 AuditEvent.result == "denied",
             )
         )
+
+
+def test_admin_sees_a_users_tokens_and_revokes_one(tab, world):
+    admin = tab("admin", "en")
+    assert 'href="/admin/users/alice/tokens"' in admin.get("/admin").text
+    page = admin.get("/admin/users/alice/tokens")
+    assert page.status_code == 200 and "API tokens of alice" in page.text and "tests" in page.text
+    with world.runtime.factory() as session:
+        token_id = session.scalar(select(ApiToken.id).where(ApiToken.user_id == world.users["alice"]))
+    revoked = admin.post(f"/admin/tokens/{token_id}/revoke", {"login": "alice"})
+    assert revoked.status_code == 303 and revoked.headers["location"] == "/admin/users/alice/tokens"
+    assert "Revoked" in admin.get("/admin/users/alice/tokens").text
+    assert world.client("alice").get("/api/me").status_code == 401
+    with world.runtime.factory() as session:
+        events = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action.in_(("token.list", "token.revoke")))
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [(e.actor, e.action) for e in events] == [
+        ("admin", "token.list"),
+        ("admin", "token.revoke"),
+        ("admin", "token.list"),
+    ]
+
+
+@pytest.mark.parametrize("login", ["alice", "auditor"])
+def test_only_an_admin_sees_anothers_tokens(tab, login):
+    assert tab(login).get("/admin/users/bob/tokens").status_code == 403
