@@ -21,18 +21,16 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from core.audit_checkpoints import Checkpoint, blob, checkpoint_problem
 from core.audit_keys import AuditKeyError, Keyring, mac
 from core.db import AUDIT_KEYRING, Base, UTCDateTime, utcnow
-
-if TYPE_CHECKING:
-    from core.audit_checkpoints import Checkpoint
 
 GENESIS = "0" * 64
 KEY_START = "audit.key_start"
@@ -276,8 +274,6 @@ def verify_chain(
 ) -> ChainReport:
     """Walk the chain in id order, checking each link and each MAC with the key ring, then compare it with the
     checkpoints of its head kept outside the database; name the first broken link or disagreeing checkpoint."""
-    from core.audit_checkpoints import checkpoint_problem
-
     ring = keyring(session)
     waiting: dict[int | None, list[Checkpoint]] = {}
     compared = 0
@@ -341,3 +337,18 @@ def verify_chain(
     if checked and current is None and ring.ids():
         return broken(first_id, "the chain has no keyed segment, yet the key ring holds keys")
     return ChainReport(True, checked, checkpoints=compared, keyed_from=keyed_from, key_id=current)
+
+
+def make_checkpoint(session: Session) -> Checkpoint:
+    """A signed checkpoint of the chain's head as this session sees it (the keyed segment must be open)."""
+    head = session.get(AuditHead, 1)
+    if head is None or head.key_id is None:
+        raise ValueError("open the keyed segment first (core.audit.ensure_keyed)")
+    count = session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.id <= head.last_event_id)
+    )
+    key = keyring(session).get(head.key_id)
+    if key is None:
+        raise ValueError(f"the audit key {head.key_id} is not in the key ring")
+    unsigned = Checkpoint(utcnow(), head.last_event_id, head.last_hash, count or 0, head.key_id)
+    return replace(unsigned, mac=mac(key, blob(unsigned)))

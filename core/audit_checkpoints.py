@@ -3,20 +3,16 @@
 A checkpoint says: at this time the chain held `count` events and ended with event `head_id` whose hash was
 `head_hash`, signed with key `key_id`; the whole is MACed with that key. It is written to the object store
 (workflows.trail), under object lock where the store has it, so a chain rebuilt or truncated in the database
-no longer matches it: `verify_chain` requires every checkpoint's head event, with that hash, at that place.
+no longer matches it: `core.audit.verify_chain` requires every checkpoint's head event, with that hash, at that place.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-
-from core.audit import AuditEvent, AuditHead, keyring
 from core.audit_keys import Keyring, mac
 from core.db import utcnow
 
@@ -49,23 +45,8 @@ class Checkpoint:
         return json.dumps(self.body() | {"mac": self.mac}, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _blob(checkpoint: Checkpoint) -> bytes:
+def blob(checkpoint: Checkpoint) -> bytes:
     return json.dumps(checkpoint.body(), sort_keys=True, separators=(",", ":")).encode()
-
-
-def make_checkpoint(session: Session) -> Checkpoint:
-    """A signed checkpoint of the chain's head as this session sees it (the keyed segment must be open)."""
-    head = session.get(AuditHead, 1)
-    if head is None or head.key_id is None:
-        raise ValueError("open the keyed segment first (core.audit.ensure_keyed)")
-    count = session.scalar(
-        select(func.count()).select_from(AuditEvent).where(AuditEvent.id <= head.last_event_id)
-    )
-    key = keyring(session).get(head.key_id)
-    if key is None:
-        raise ValueError(f"the audit key {head.key_id} is not in the key ring")
-    unsigned = Checkpoint(utcnow(), head.last_event_id, head.last_hash, count or 0, head.key_id)
-    return replace(unsigned, mac=mac(key, _blob(unsigned)))
 
 
 def read_checkpoint(data: bytes, name: str) -> Checkpoint:
@@ -92,7 +73,7 @@ def checkpoint_problem(checkpoint: Checkpoint, ring: Keyring) -> str:
     key = ring.get(checkpoint.key_id) if checkpoint.key_id else None
     if key is None:
         return f"checkpoint {checkpoint.name} is unreadable or signed with a key not in the key ring"
-    if mac(key, _blob(checkpoint)) != checkpoint.mac:
+    if mac(key, blob(checkpoint)) != checkpoint.mac:
         return f"checkpoint {checkpoint.name} is not signed with the audit key (forged or altered)"
     return ""
 

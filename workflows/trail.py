@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from access.duties import KEY_ROLES, TRAIL_ROLES, VERIFY_ROLES, require_any
 from access.models import User
 from core import audit
-from core.audit_checkpoints import Checkpoint, as_details, make_checkpoint, read_checkpoint
+from core.audit import make_checkpoint
+from core.audit_checkpoints import Checkpoint, as_details, read_checkpoint
 from core.audit_export import SliceReport, export_events
 from retention.schedule import add_years
 from workflows.runtime import Runtime

@@ -13,8 +13,8 @@ from sqlalchemy import select, text
 from core import audit
 from core.audit_keys import AuditKeyError, key_id
 from core.db import make_engine, make_sessionmaker, utcnow
-from core.models import metadata
 from tests.support.tamper import append_only_off
+from workflows.schema import metadata
 from workflows.trail import stored_checkpoints, write_checkpoint
 
 

@@ -37,7 +37,7 @@ def test_constraint_names_follow_the_convention(settings):
     assert "uq_document_sha256" in uniques
 
 
-def test_0005_gives_tokens_without_expiry_one_and_keeps_the_old_chain_verifiable(settings):
+def test_0006_gives_tokens_without_expiry_one_and_keeps_the_old_chain_verifiable(settings):
     from alembic import command
     from sqlalchemy import text
 

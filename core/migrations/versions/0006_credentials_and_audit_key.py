@@ -1,7 +1,7 @@
 """credential epochs for tokens, token lifetimes, the audit chain's signing key
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-07 16:40:00
 
 account.credentials_epoch moves on at every password change, reset and disabling; api_token keeps the
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 import core.db
 
 
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
