@@ -244,6 +244,7 @@ def crash_and_recover(settings, tmp_path: Path, *, rounds: int, seed: int, extra
         assert rerun.returncode == 0 and len(statuses) == total, (round_no, statuses, rerun.stderr[-2000:])
         assert set(statuses) <= {"ingested", "resumed", "duplicate"}
         check = subprocess.run([exe, "check", "--json"], env=env, capture_output=True, timeout=120)
+        assert check.returncode == 0, (round_no, check.stderr[-2000:])
         report = json.loads(check.stdout)
         runtime = Runtime(settings)
         try:
