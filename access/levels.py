@@ -27,7 +27,8 @@ class LevelChange:
     revision_id: int | None
 
 
-def _manages(session: Session, user: User, department: str | None) -> bool:
+def manages(session: Session, user: User, department: str | None) -> bool:
+    """Whether the user is the manager of that department."""
     return (
         department is not None
         and session.scalar(
@@ -43,7 +44,7 @@ def may_change_level(session: Session, user: User, customer: Customer | None) ->
     """Holders of the manager role and the manager of the department keeping the file may change levels."""
     if not user.active:
         return False
-    return "manager" in user.roles or _manages(session, user, customer.department if customer else None)
+    return "manager" in user.roles or manages(session, user, customer.department if customer else None)
 
 
 def _check(level: str, reason: str) -> str:

@@ -34,11 +34,26 @@ def _file(factory, company, customer="c1"):
         return c.department, c.owner, c.status
 
 
-@pytest.mark.parametrize("login", ["mgr1", "gm", "md"])  # sales1's manager; holders of the manager role
-def test_management_moves_a_file(factory, company, login):
+@pytest.mark.parametrize("login", ["mgr1", "gm"])  # the keeping department's (sales1's) manager; the GM
+def test_the_keeping_departments_manager_or_the_gm_moves_a_file_out(factory, company, login):
     change = _assign(factory, company, login, department="sales2", owner="carol")
     assert change.after == {"department": "sales2", "owner": "carol"}
     assert _file(factory, company) == ("sales2", "carol", "active")
+
+
+@pytest.mark.parametrize("login", ["mgr2", "md", "deputy"])  # managers (role), but not of sales1, nor the GM
+def test_no_other_manager_takes_a_file_out_of_its_department(factory, company, login):
+    with pytest.raises(AccessDenied) as refused:
+        _assign(factory, company, login, department="sales2", owner="carol")
+    assert refused.value.code == "customer.change_forbidden"
+    assert _file(factory, company) == ("sales1", "alice", "active")
+
+
+@pytest.mark.parametrize("login", ["mgr1", "gm", "md"])  # sales1's manager; holders of the manager role
+def test_management_reassigns_a_file_within_its_department(factory, company, login):
+    change = _assign(factory, company, login, owner="bob")
+    assert change.after == {"owner": "bob"}
+    assert _file(factory, company) == ("sales1", "bob", "active")
 
 
 def test_the_keeping_departments_manager_need_not_hold_the_manager_role(factory, company):

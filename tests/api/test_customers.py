@@ -124,3 +124,15 @@ def test_who_may_change_a_file(world):
             select(AuditEvent).where(AuditEvent.action == "customer.change", AuditEvent.result == "denied")
         ).all()
     assert sorted(e.actor for e in denied) == ["admin", "alice", "archivist"]
+
+
+def test_a_manager_cannot_take_another_departments_file_into_their_own(world):
+    kept = add_document(world, "c1", "department", title="部门级 授信笔记", text="授信笔记", index=True)
+    assert _found(world, "mgr2", "授信笔记") == set()
+    taken = world.client("mgr2").put(
+        f"/api/customers/{world.customers['c1']}",
+        json={"department": "sales2", "owner": "mgr2", "reason": "划给本部门"},
+    )
+    assert taken.status_code == 403 and taken.json()["error"] == "customer.change_forbidden"
+    assert _found(world, "mgr2", "授信笔记") == set()  # still not cleared to read it
+    assert world.client("alice").get(f"/api/documents/{kept}").status_code == 200
