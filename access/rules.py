@@ -31,11 +31,6 @@ DEFAULT_POSITIONS = (
     ("marketing_director", "营销总监", "Marketing director"),
     ("deputy_gm", "副总经理", "Deputy general manager"),
     ("gm", "总经理", "General manager"),
-    (
-        "chairman",
-        "董事长",
-        "Chairman",
-    ),  # approves loans of paper originals with the GM and deputy GMs (POL-9)
 )
 
 
