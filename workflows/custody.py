@@ -10,8 +10,7 @@ Each step writes one audit event; a refusal travels with its event (access.error
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,62 +26,14 @@ from core.errors import Conflict, DanganError, NotFound
 from custody import items as custody_items
 from custody import loans as custody_loans
 from custody import locations as custody_locations
-from custody.items import MovementInfo
 from custody.locations import LocationInfo
-from custody.models import Incident, Item, Loan
+from custody.models import Item, Loan
+from custody.views import ItemView, LoanView, ReturnView, item_view, loan_view
 from records.models import Customer, Document
 
 ARCHIVIST = "archivist"
-# Who sees every loan (the others see their own): keepers, approvers' overseers and the auditor.
+# Who sees every loan besides the approving posts (the others see their own): the keeper and the auditor.
 LOAN_WATCHERS = frozenset({"archivist", "auditor"})
-
-
-@dataclass(frozen=True)
-class ItemView:
-    """An item's catalogue data and where it is (None while out on loan)."""
-
-    id: int
-    kind: str
-    number: str | None
-    title: str
-    document_id: int | None
-    customer_id: int | None
-    customer: str | None
-    pieces: int
-    pages: int
-    location: str | None
-    out_on_loan: int | None
-    history: list[MovementInfo]
-
-
-@dataclass(frozen=True)
-class LoanView:
-    """A loan slip as the register shows it (ACC-1)."""
-
-    id: int
-    slip_no: str
-    status: str
-    borrower: str
-    department: str
-    purpose: str
-    level: str
-    items: list[int]
-    days: int
-    due_date: date | None
-    renewal_days: int | None
-    renewals: int
-    requested_at: datetime
-    approved_by: str | None
-    out_at: datetime | None
-    returned_at: datetime | None
-    incidents: int
-
-
-@dataclass(frozen=True)
-class ReturnView:
-    loan: LoanView
-    complete: bool
-    incident_id: int | None
 
 
 def _record(session: Session, actor: User, action: str, object_type: str, object_id: object, client: str,
@@ -119,53 +70,6 @@ def _documents_of(session: Session, item: Item) -> list[Document]:
     if item.document_id is not None:
         return [session.get_one(Document, item.document_id)]
     return list(session.scalars(select(Document).where(Document.customer_id == item.customer_id)))
-
-
-def item_view(session: Session, item: Item) -> ItemView:
-    """The item's catalogue data, place and history."""
-    document = session.get(Document, item.document_id) if item.document_id else None
-    customer_id = item.customer_id or (document.customer_id if document else None)
-    customer = session.get(Customer, customer_id) if customer_id else None
-    here = custody_items.current_location(session, item.id)
-    loan = custody_loans.out_loan_of(session, item.id)
-    return ItemView(
-        id=item.id,
-        kind=item.kind,
-        number=document.archive_no if document else None,
-        title=document.title if document else (customer.name if customer else ""),
-        document_id=item.document_id,
-        customer_id=customer_id,
-        customer=customer.name if customer else None,
-        pieces=item.pieces,
-        pages=item.pages,
-        location=here.path if here else None,
-        out_on_loan=loan.id if loan else None,
-        history=custody_items.history(session, item.id),
-    )
-
-
-def loan_view(session: Session, loan: Loan) -> LoanView:
-    borrower = session.get_one(User, loan.borrower_id)
-    incidents = len(session.scalars(select(Incident.id).where(Incident.loan_id == loan.id)).all())
-    return LoanView(
-        id=loan.id,
-        slip_no=loan.slip_no,
-        status=loan.status,
-        borrower=borrower.login,
-        department=loan.department,
-        purpose=loan.purpose,
-        level=loan.level,
-        items=[link.item_id for link in loan.items],
-        days=loan.days,
-        due_date=loan.due_date,
-        renewal_days=loan.renewal_days,
-        renewals=loan.renewals,
-        requested_at=loan.requested_at,
-        approved_by=loan.approved_by,
-        out_at=loan.out_at,
-        returned_at=loan.returned_at,
-        incidents=incidents,
-    )
 
 
 # --- locations and items -------------------------------------------------------------------------------
