@@ -70,10 +70,10 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
         code = "request.not_found" if exc.status_code == 404 else "request.invalid"
         return JSONResponse(error_body(request, code, detail=str(exc.detail)), status_code=exc.status_code)
 
-    from api.rest import access, audit, customers, documents, retention, session, tokens, users
+    from api.rest import access, audit, custody, customers, documents, retention, session, tokens, users
     from api.web import install as install_web
 
-    for module in (session, tokens, documents, customers, access, users, audit, retention):
+    for module in (session, tokens, documents, customers, access, users, audit, retention, custody):
         app.include_router(module.router)
     install_web(app)  # the HTML pages (api/web), /static and HTML error pages outside /api
     return app

@@ -168,6 +168,17 @@ class Settings(BaseSettings):
     access_max_days: int = Field(
         90, description="Longest period an access request (查阅申请) may ask for, in days."
     )
+    loan_days: int = Field(
+        10,
+        ge=7,
+        le=14,
+        description="Default term of a loan of paper originals, in working days (7–14, ACC-2); a request "
+        "may ask for another term, and a renewal adds this many unless it says otherwise.",
+    )
+    loan_slip_pattern: str = Field(
+        "借字〔{year}〕第{seq:03d}号",
+        description="Loan slip (出借单) number; fields: year, seq (gapless within the year, CLS-4).",
+    )
     cookie_secure: Literal["auto", "always", "never"] = Field(
         "auto",
         description=(

@@ -15,6 +15,7 @@ from rich.table import Table
 
 from api.cli import access as cli_access
 from api.cli import audit as cli_audit
+from api.cli import custody as cli_custody
 from api.cli import customers as cli_customers
 from api.cli import documents as cli_documents
 from api.cli import index as cli_index
@@ -38,7 +39,7 @@ from core.settings import Settings
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dangan (档案): customer archives.")
 err_console = Console(stderr=True)
 
-for sub in (cli_users, cli_customers, cli_documents, cli_access, cli_audit, cli_retention):
+for sub in (cli_users, cli_customers, cli_documents, cli_access, cli_audit, cli_retention, cli_custody):
     app.add_typer(sub.app, name=sub.NAME)
 app.add_typer(cli_index.app, name=cli_index.NAME)
 app.command("check")(cli_index.check)

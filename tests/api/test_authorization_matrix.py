@@ -375,6 +375,74 @@ RETENTION_PAGES: dict[tuple[str, str], Rule] = {
     ),
 }
 
+# Custody (api/rest/custody.py): the archivist keeps locations and items, hands out and takes back; anyone
+# signed in may ask to borrow and list their own loans; approving needs the chairman's, GM's or a deputy
+# GM's post, which no user of the matrix holds (tests/custody/test_loans.py covers those posts). An item's
+# place is shown to the archivist and to those who read its document. Probes use objects that do not exist
+# (404) or input refused after the permission check (400), so nothing changes.
+ARCHIVIST = roles("archivist")
+
+
+def _custody_item(world: World, case: Case) -> tuple[str, dict]:
+    """A paper item of a department-level document of c1 (read by alice and mgr1), made once."""
+    if "custody_item" not in world.extra:
+        from workflows import custody
+
+        document_id = add_document(world, "c1", "department")
+        with world.runtime.factory() as session, session.begin():
+            archivist = session.get_one(User, world.users["archivist"])
+            custody.add_location(session, path="总部/档案室/矩阵盒", kind="box", actor=archivist)
+            item = custody.add_item(session, document_id=document_id, customer_id=None, pieces=1, pages=1,
+                                    location="总部/档案室/矩阵盒", actor=archivist)  # fmt: skip
+        world.extra["custody_item"] = item.id
+    return f"/api/custody/items/{world.extra['custody_item']}", {}
+
+
+CUSTODY_RULES: dict[tuple[str, str], Rule] = {
+    ("POST", "/api/custody/locations"): Rule.of(
+        ARCHIVIST, 400, lambda w, c: ("/api/custody/locations", {"json": {"path": "总部//x", "kind": "box"}})
+    ),  # malformed path
+    ("GET", "/api/custody/locations"): Rule.of(ARCHIVIST, 200, url("/api/custody/locations")),
+    ("POST", "/api/custody/items"): Rule.of(
+        ARCHIVIST,
+        404,
+        lambda w, c: ("/api/custody/items", {"json": {"document_id": NONE, "pieces": 1, "pages": 1}}),
+    ),
+    ("GET", "/api/custody/items/{item_id}"): Rule.of(
+        lambda case: ARCHIVIST(case) or case.login in ("alice", "mgr1"), 200, _custody_item
+    ),
+    ("POST", "/api/custody/items/{item_id}/move"): Rule.of(
+        ARCHIVIST,
+        404,
+        lambda w, c: (f"/api/custody/items/{NONE}/move", {"json": {"to": "总部", "reason": "probe"}}),
+    ),
+    ("POST", "/api/custody/loans"): Rule.of(
+        signed_in, 400, lambda w, c: ("/api/custody/loans", {"json": {"item_ids": [], "purpose": "probe"}})
+    ),  # nothing to borrow
+    ("GET", "/api/custody/loans"): Rule.of(signed_in, 200, url("/api/custody/loans?overdue=true")),
+    ("GET", "/api/custody/loans/{loan_id}"): Rule.of(signed_in, 404, url(f"/api/custody/loans/{NONE}")),
+    ("POST", "/api/custody/loans/{loan_id}/approve"): Rule.of(
+        logins(), 404, url(f"/api/custody/loans/{NONE}/approve")
+    ),
+    ("POST", "/api/custody/loans/{loan_id}/refuse"): Rule.of(
+        logins(), 404, url(f"/api/custody/loans/{NONE}/refuse")
+    ),
+    ("POST", "/api/custody/loans/{loan_id}/out"): Rule.of(
+        ARCHIVIST, 404, url(f"/api/custody/loans/{NONE}/out")
+    ),
+    ("POST", "/api/custody/loans/{loan_id}/renew"): Rule.of(
+        signed_in, 404, lambda w, c: (f"/api/custody/loans/{NONE}/renew", {"json": {}})
+    ),  # the borrower's; an unknown slip is unknown to all
+    ("POST", "/api/custody/loans/{loan_id}/return"): Rule.of(
+        ARCHIVIST,
+        404,
+        lambda w, c: (f"/api/custody/loans/{NONE}/return", {"json": {"pieces": 1, "pages": 1}}),
+    ),
+    ("GET", "/api/custody/calendar/workdays-after"): Rule.of(
+        signed_in, 200, url("/api/custody/calendar/workdays-after?date=2026-02-13&n=2")
+    ),
+}
+
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/openapi.json"): Rule.of(anyone, 200, url("/openapi.json")),
     ("GET", "/docs"): Rule.of(anyone, 200, url("/docs")),
@@ -519,6 +587,7 @@ RULES: dict[tuple[str, str], Rule] = {
     **WEB_RULES,
     **RETENTION_RULES,
     **RETENTION_PAGES,
+    **CUSTODY_RULES,
 }
 
 

@@ -1,0 +1,162 @@
+"""Locations, items and moves: paths with their parents, certificates in the safe, the place = last movement."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlalchemy import select
+
+from access.errors import AccessDenied
+from core.audit import AuditEvent
+from core.errors import DanganError
+from custody.models import Location, Movement
+from tests.api.world import add_document
+from tests.custody.conftest import TODAY, user
+from workflows import custody
+
+BOX = "总部/档案室/A柜/2层/03盒"
+
+
+def _location(world, path: str, kind: str):
+    with world.runtime.factory() as session, session.begin():
+        return custody.add_location(session, path=path, kind=kind, actor=user(session, world, "archivist"))
+
+
+def _item(world, *, kind="original", location=BOX, document=None, customer=None, pieces=1, pages=10):
+    with world.runtime.factory() as session, session.begin():
+        return custody.add_item(session, document_id=document, customer_id=customer, pieces=pieces, pages=pages,
+                                kind=kind, location=location, actor=user(session, world, "archivist"))  # fmt: skip
+
+
+def test_adding_a_path_creates_its_parents_with_kinds_by_depth(world):
+    made = _location(world, BOX, "box")
+    with world.runtime.factory() as session:
+        rows = session.execute(
+            select(Location.path, Location.kind, Location.code).order_by(Location.id)
+        ).all()
+    assert [(p, k) for p, k, _ in rows] == [
+        ("总部", "building"),
+        ("总部/档案室", "room"),
+        ("总部/档案室/A柜", "cabinet"),
+        ("总部/档案室/A柜/2层", "shelf"),
+        (BOX, "box"),
+    ]
+    assert made.path == BOX and made.code == rows[-1][2] and len({c for _, _, c in rows}) == 5
+    _location(world, "总部/档案室/A柜/2层/04盒", "box")  # siblings share the parents already made
+    with pytest.raises(DanganError) as info:
+        _location(world, BOX, "box")
+    assert info.value.code == "custody.location.exists"
+
+
+@pytest.mark.parametrize("path", ["", "/", "总部//A柜", "总部/ /A柜"])
+def test_malformed_paths_are_refused(world, path):
+    with pytest.raises(DanganError) as info:
+        _location(world, path, "box")
+    assert info.value.code == "custody.location.bad_path"
+
+
+def test_only_the_archivist_keeps_locations_and_items(world):
+    for login in ("alice", "admin", "gm"):
+        with world.runtime.factory() as session, pytest.raises(AccessDenied) as info:
+            custody.add_location(session, path=BOX, kind="box", actor=user(session, world, login))
+        assert info.value.code == "permission.role_required"
+
+
+def test_a_certificate_goes_to_the_safe_and_stays_in_it(world):
+    _location(world, BOX, "box")
+    _location(world, "总部/档案室/保险柜", "safe")
+    doc = add_document(world, "c1", "internal")
+    with pytest.raises(DanganError) as info:
+        _item(world, kind="certificate", document=doc, location=BOX)
+    assert info.value.code == "custody.certificate_outside_safe"
+    cert = _item(world, kind="certificate", document=doc, location=None)
+    assert cert.location == "总部/档案室/保险柜"
+    with world.runtime.factory() as session:
+        from records.models import Document
+
+        assert cert.number == session.get_one(Document, doc).archive_no  # the file's number (POL-8)
+    with world.runtime.factory() as session, session.begin(), pytest.raises(DanganError):
+        custody.move_item(
+            session, item_id=cert.id, to=BOX, reason="整理", actor=user(session, world, "archivist")
+        )
+
+
+def test_a_certificate_without_a_safe_is_refused(world):
+    doc = add_document(world, "c1", "internal")
+    with pytest.raises(DanganError) as info:
+        _item(world, kind="certificate", document=doc, location=None)
+    assert info.value.code == "custody.no_safe"
+
+
+def test_where_shows_place_and_history_to_the_archivist_and_is_audited(world):
+    _location(world, BOX, "box")
+    _location(world, "总部/档案室/B柜", "cabinet")
+    doc = add_document(world, "c2", "company")  # the archivist may not read it, but keeps its paper
+    item = _item(world, document=doc)
+    with world.runtime.factory() as session, session.begin():
+        custody.move_item(session, item_id=item.id, to="总部/档案室/B柜", reason="调整库位",
+                          actor=user(session, world, "archivist"))  # fmt: skip
+        view = custody.where(session, item_id=item.id, actor=user(session, world, "archivist"))
+    assert (view.location, view.out_on_loan, view.customer) == ("总部/档案室/B柜", None, "客户c2")
+    assert [(m.kind, m.from_location, m.to_location) for m in view.history] == [
+        ("put_away", None, BOX),
+        ("move", BOX, "总部/档案室/B柜"),
+    ]
+    with world.runtime.factory() as session:
+        actions = set(session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "item")))
+    assert {"custody.item.add", "custody.move", "custody.where"} <= actions
+
+
+def test_where_is_refused_to_someone_who_may_not_read_the_document(world):
+    _location(world, BOX, "box")
+    item = _item(world, document=add_document(world, "c2", "department"))
+    with world.runtime.factory() as session, pytest.raises(AccessDenied) as info:
+        custody.where(session, item_id=item.id, actor=user(session, world, "alice"))
+    assert info.value.code == "custody.item.denied"
+    with world.runtime.factory() as session:
+        assert custody.where(session, item_id=item.id, actor=user(session, world, "carol")).location == BOX
+
+
+def test_the_place_is_always_the_last_movement(world):
+    """A random run of moves, loans, short and full returns: where() always equals the last movement."""
+    rng = random.Random(13)
+    places = [BOX, "总部/档案室/B柜/1层", "总部/库房/C柜", "分部/档案室/D柜"]
+    for path in places:
+        _location(world, path, "box")
+    items = [_item(world, document=add_document(world, "c1", "internal"), pages=5).id for _ in range(4)]
+    out: dict[int, int] = {}  # item → loan
+    expected = {i: BOX for i in items}
+    factory = world.runtime.factory
+    for _step in range(60):
+        item = rng.choice(items)
+        with factory() as session, session.begin():
+            archivist, gm = user(session, world, "archivist"), user(session, world, "gm")
+            action = rng.choice(["move", "lend", "return_short", "return"])
+            if action == "move" and item not in out:
+                target = rng.choice(places)
+                custody.move_item(session, item_id=item, to=target, reason="随机", actor=archivist)
+                expected[item] = target
+            elif action == "lend" and item not in out:
+                loan = custody.request_loan(session, item_ids=[item], purpose="核对", days=None, actor=gm,
+                                            today=TODAY, default_days=10, slip_pattern="J{year}-{seq}")  # fmt: skip
+                custody.hand_out(session, loan_id=loan.id, actor=archivist, today=TODAY)
+                out[item] = loan.id
+                expected[item] = None
+            elif action == "return_short" and item in out:
+                custody.take_back(session, loan_id=out[item], pieces=1, pages=4, actor=archivist)
+            elif action == "return" and item in out:
+                custody.take_back(session, loan_id=out.pop(item), pieces=1, pages=5, actor=archivist)
+                last_home = [m.from_location for m in custody.where(session, item_id=item, actor=archivist).history
+                             if m.kind == "lend"][-1]  # fmt: skip
+                expected[item] = last_home
+        with factory() as session:
+            archivist = user(session, world, "archivist")
+            for i in items:
+                view = custody.where(session, item_id=i, actor=archivist)
+                last = session.scalar(
+                    select(Movement).where(Movement.item_id == i).order_by(Movement.id.desc()).limit(1)
+                )
+                last_path = session.get(Location, last.to_location_id).path if last.to_location_id else None
+                assert view.location == last_path == expected[i]
+                assert view.out_on_loan == out.get(i)
