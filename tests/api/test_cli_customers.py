@@ -50,6 +50,15 @@ def test_list_and_show_keep_their_contract(company, env):
         "owner",
         "needs_review",
         "readable_documents",
+        "may_open",
+        "ended",
+        "stale",
+        "kind",
+        "grade",
+        "industry",
+        "province",
+        "city",
+        "last_contact",
     }
     assert (rows["客户c1"]["owner"], rows["客户c1"]["readable_documents"]) == ("alice", 0)
     mine = _json(env.invoke(app, ["customers", "list", "--owner", "alice", "--json", "--user", "alice"]))
