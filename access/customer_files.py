@@ -6,6 +6,10 @@ files, each department manager for their department's): holders of the manager r
 department keeping the file — the same people who may change its level (access.levels). The archivist, who
 keeps the files, may change a file's status (active, potential, former, lost; POL-11 keeps former customers
 apart) but not its department or owner, and the admin neither: that would let them clear themselves to read.
+
+What the file says about the customer (its profile, contacts and timeline: POL-1, POL-11) is kept by its owner,
+the manager of its department and managers; a file is opened by those who meet or file for customers (staff,
+managers, archivists); a complaint's handling is approved by the general manager (policy 7).
 """
 
 from __future__ import annotations

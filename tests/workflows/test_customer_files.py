@@ -207,3 +207,28 @@ def test_contacts_and_entries_are_recorded_by_those_who_edit_and_complaints_appr
     assert (approved.state, approved.approved_by) == ("approved", "gm")
     with world.runtime.factory() as session:
         assert session.get_one(CustomerEntry, complaint.id).state == "approved"
+
+
+def test_a_licence_filed_later_offers_its_values_without_overwriting_a_persons_entry(world, tmp_path):
+    from tests.api.test_cli_ingest import LICENCE
+    from tests.ingest import samples
+    from workflows.capture import ingest_files
+
+    with world.runtime.factory() as session, session.begin():
+        opened = open_customer_file(session, actor=_user(session, "bob"), name="上海明远贸易有限公司")
+        typed = open_customer_file(
+            session,
+            actor=_user(session, "bob"),
+            name="上海明远物流有限公司",
+            values={"registered_capital": 100_000},
+        )
+    lines = [line.replace("贸易", "物流").replace("91310115MA1K4Q8X21", "") for line in LICENCE]
+    first = samples.write_text_pdf(tmp_path / "licence.pdf", [LICENCE])
+    second = samples.write_text_pdf(tmp_path / "licence2.pdf", [lines])
+    summary = ingest_files(world.runtime, [first, second], actor="archivist")
+    assert summary.failed == 0
+    with world.runtime.factory() as session:
+        matched, kept = session.get_one(Customer, opened.id), session.get_one(Customer, typed.id)
+        assert [d.customer_id for d in matched.documents] == [opened.id]  # matched by name, as before
+        assert (matched.registered_capital, matched.suggested) == (None, {"registered_capital": 500_000_000})
+        assert (kept.registered_capital, kept.suggested) == (100_000, {})  # what a person entered stays
