@@ -62,7 +62,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Customer file {id} ({name}) already has this name; no second file",
     ),
     "customer.stale_days_invalid": _m(
-        "天数不能为负：{days}", "The number of days cannot be negative: {days}"
+        "天数应在 0 到 36500 之间：{days}", "The number of days must be between 0 and 36500: {days}"
     ),
     "customer.sort_unknown": _m(
         "无法按 {sort} 排序（可选：{known}）", "Cannot sort by {sort} (choose from {known})"

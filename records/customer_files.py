@@ -28,6 +28,7 @@ ACCESS_FIELDS = frozenset({"department", "owner"})
 # A file not updated for this many days is flagged (policy 3 asks for monthly upkeep).
 STALE_DAYS = 30
 SORTS = ("name", "grade", "last_contact")
+MAX_STALE_DAYS = 36_500  # a century: further back than any file, and still a date
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def list_customers(
     if region is not None:
         query = query.where(or_(Customer.province == region, Customer.city == region))
     if stale_days is not None:
-        if stale_days < 0:
+        if not 0 <= stale_days <= MAX_STALE_DAYS:
             raise DanganError("customer.stale_days_invalid", days=stale_days)
         query = query.where(Customer.updated_at < utcnow() - timedelta(days=stale_days))
     return list(session.scalars(query))

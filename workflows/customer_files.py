@@ -5,8 +5,8 @@ contacts and timeline entries: workflows.customer_records).
 A file's existence, status, keeping department and owner are shown to every signed-in user (POL-2's customer
 list is kept for consultation, and an access request for a whole file names it). Its profile, contacts and
 timeline only to those who may read it by access.policy's one rule (can_read_customer: as a document of the
-file's level), and its documents only as far as readable_filter allows, so a list never shows a title the
-user may not read. Filters on profile values (grade, kind, industry, region) match only files the viewer may
+file's level), and its documents only as far as the same scope allows (scope_filter), so a list never shows
+a title the user may not read. Filters on profile values (grade, kind, industry, region) match only files the viewer may
 open, so a filter cannot reveal what the row hides. Listing and viewing are audited like searches.
 """
 
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from access.customer_files import may_approve, may_edit_profile
 from access.models import User
-from access.policy import decide_customer, read_scope, readable_filter
+from access.policy import decide_customer, read_scope, scope_filter
 from core import audit
 from core.db import utcnow
 from records.customer_files import get_customer, info, is_stale, list_customers, sort_customers
@@ -74,7 +74,7 @@ def customer_list(
     readable = dict(
         session.execute(
             select(Document.customer_id, func.count())
-            .where(readable_filter(session, viewer), Document.customer_id.in_([c.id for c in page]))
+            .where(scope_filter(scope), Document.customer_id.in_([c.id for c in page]))
             .group_by(Document.customer_id)
         ).all()
     )
@@ -127,11 +127,12 @@ def customer_detail(session: Session, *, viewer: User, customer_id: int, client:
     """One customer file: who keeps it, and for those who may read it its profile, contacts, timeline (entries
     and readable documents, newest first: POL-11) and revisions; always the documents the viewer may read."""
     customer = get_customer(session, customer_id)
-    decision = decide_customer(read_scope(session, viewer), customer)
+    scope = read_scope(session, viewer)  # one moment for the file and its documents
+    decision = decide_customer(scope, customer)
     docs = list(
         session.scalars(
             select(Document)
-            .where(Document.customer_id == customer.id, readable_filter(session, viewer))
+            .where(Document.customer_id == customer.id, scope_filter(scope))
             .order_by(Document.doc_date.desc().nulls_last(), Document.created_at.desc(), Document.id.desc())
         )
     )

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from access.customer_files import OPEN_ROLES
 from access.errors import AccessDenied
 from api.web import render
 from api.web.session import RuntimeDep, Viewer, WebUser, keep_refusal
@@ -93,7 +94,7 @@ def customers(
         page=page,
         more=more,
         query=query,
-        may_add=me.has("staff", "manager", "archivist"),
+        may_add=me.has(*OPEN_ROLES),
         **_choices(),
     )
 

@@ -30,6 +30,7 @@ ODD = [
     "/customers?status=unknown",
     "/customers?stale_days=abc&sort=size&grade=Z&kind=x&page=0",
     "/customers?page=99999999999",
+    "/customers?stale_days=999999",
     "/customers/999999/edit",
     "/customers/new?x=1",
     "/login?next=javascript:alert(1)",
