@@ -1,6 +1,7 @@
 """The permission check every read goes through (POL-3).
 
-One rule, three uses: `can_read` for one document, `readable_filter` for lists and database queries and
+One rule, three uses (and a fourth: `can_read_customer`, a customer file's own profile, contacts and timeline,
+read as a document of the file's level would be): `can_read` for one document, `readable_filter` for lists and database queries and
 `search_scope` for the search index. All three come from the same `ReadScope`, the plain values a user may
 read by, so they cannot disagree (tests/access/test_policy_property.py proves it on random data, and
 tests/api/test_search_permissions.py for what search finds).
@@ -59,9 +60,9 @@ class ReadScope:
         department: str | None,
         owner: str | None,
         customer_id: int | None,
-        document_id: int,
+        document_id: int | None,
     ) -> Decision:
-        """The decision for a document with these indexed values."""
+        """The decision for a document with these indexed values (document_id None: a whole customer file)."""
         if not self.active:
             return Decision(False, "access.denied.inactive")
         if level in self.everywhere:
@@ -70,7 +71,7 @@ class ReadScope:
             return Decision(True, self.departments[level][department])
         if owner is not None and owner in self.owners.get(level, {}):
             return Decision(True, self.owners[level][owner])
-        if document_id in self.documents:
+        if document_id is not None and document_id in self.documents:
             return Decision(True, "access.reason.grant", self.documents[document_id])
         if customer_id is not None and customer_id in self.customers:
             return Decision(True, "access.reason.grant", self.customers[customer_id])
@@ -155,6 +156,25 @@ def decide(scope: ReadScope, document: Document) -> Decision:
 def can_read(session: Session, user: User, document: Document, *, at: datetime | None = None) -> Decision:
     """Whether the user may read the document now (or at `at`), why, and under which grant."""
     return decide(read_scope(session, user, at=at), document)
+
+
+def decide_customer(scope: ReadScope, customer: Customer) -> Decision:
+    """The scope's decision for a customer file's own content (profile, contacts, timeline): read as a
+    document of the file's level would be, so the file and its documents follow one rule."""
+    return scope.decide(
+        level=customer.level,
+        department=customer.department,
+        owner=customer.owner,
+        customer_id=customer.id,
+        document_id=None,
+    )
+
+
+def can_read_customer(
+    session: Session, user: User, customer: Customer, *, at: datetime | None = None
+) -> Decision:
+    """Whether the user may read the customer file's profile, contacts and timeline now, why, and by which grant."""
+    return decide_customer(read_scope(session, user, at=at), customer)
 
 
 def scope_filter(scope: ReadScope) -> ColumnElement[bool]:

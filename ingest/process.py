@@ -24,7 +24,7 @@ from core.process import gone, identity
 from core.settings import Settings
 from ingest.classify import classify
 from ingest.detect import MIME
-from ingest.extract.fields import extract_fields
+from ingest.extract.fields import Extracted, extract_fields
 from ingest.ocr.page import OcrResult, PageJob
 from ingest.ocr.searchable import build_searchable_pdf
 from ingest.textlayer import PageText as TextLayerPage
@@ -347,6 +347,7 @@ def _file(
             credit_code=(best.credit_code if best else None)
             or _only([c.value for c in extracted.credit_codes if not c.own]),
             org_name=settings.org_name,
+            offered=_offered(extracted),
         )
         if match.matched_by in ("new", "unmatched"):
             reasons.append("customer_" + match.matched_by)
@@ -381,6 +382,12 @@ def _file(
     doc.heartbeat_at = doc.processed_at
     doc.error = None
     doc.retry_at = None
+
+
+def _offered(extracted: Extracted) -> dict[str, object]:
+    """Profile values a document states (a licence's registered capital), offered to its customer file."""
+    capital = extracted.registered_capital
+    return {"registered_capital": capital.fen} if capital is not None else {}
 
 
 def _only(values: list) -> str | None:

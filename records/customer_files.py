@@ -10,18 +10,25 @@ and records it with its before and after values.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from pypinyin import lazy_pinyin
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from core import audit
+from core.db import utcnow
 from core.errors import DanganError, NotFound
-from records.models import CUSTOMER_STATUSES, Customer, Document
+from records.customer_profile import revise
+from records.models import CUSTOMER_STATUSES, ENDED_STATUSES, Customer, Document
 
 # The fields a change may set, in the order they are reported.
 FIELDS = ("department", "owner", "status")
 # Changing these changes who reads the file's documents, so the index must follow.
 ACCESS_FIELDS = frozenset({"department", "owner"})
+# A file not updated for this many days is flagged (policy 3 asks for monthly upkeep).
+STALE_DAYS = 30
+SORTS = ("name", "grade", "last_contact")
+MAX_STALE_DAYS = 36_500  # a century: further back than any file, and still a date
 
 
 @dataclass(frozen=True)
@@ -71,9 +78,21 @@ def get_customer(session: Session, customer_id: int) -> Customer:
 
 
 def list_customers(
-    session: Session, *, status: str | None = None, department: str | None = None, owner: str | None = None
+    session: Session,
+    *,
+    status: str | None = None,
+    department: str | None = None,
+    owner: str | None = None,
+    grade: str | None = None,
+    kind: str | None = None,
+    industry: str | None = None,
+    region: str | None = None,
+    stale_days: int | None = None,
 ) -> list[Customer]:
-    """Customer files by name, filtered by status, keeping department and owner when given (POL-2)."""
+    """Customer files by name, filtered by status, department, owner and profile values (POL-2).
+
+    region matches the province or the city; stale_days keeps files not updated for that many days.
+    """
     query = select(Customer).order_by(Customer.name, Customer.id)
     if status is not None:
         query = query.where(Customer.status == check_status(status))
@@ -81,7 +100,46 @@ def list_customers(
         query = query.where(Customer.department == department)
     if owner is not None:
         query = query.where(Customer.owner == owner)
+    if grade is not None:
+        query = query.where(Customer.grade == grade)
+    if kind is not None:
+        query = query.where(Customer.kind == kind)
+    if industry is not None:
+        query = query.where(Customer.industry == industry)
+    if region is not None:
+        query = query.where(or_(Customer.province == region, Customer.city == region))
+    if stale_days is not None:
+        if not 0 <= stale_days <= MAX_STALE_DAYS:
+            raise DanganError("customer.stale_days_invalid", days=stale_days)
+        query = query.where(Customer.updated_at < utcnow() - timedelta(days=stale_days))
     return list(session.scalars(query))
+
+
+def is_stale(customer: Customer, *, now: datetime | None = None) -> bool:
+    """Whether the file has not been updated for STALE_DAYS (policy 3: files are kept up to date monthly)."""
+    return customer.updated_at < (now or utcnow()) - timedelta(days=STALE_DAYS)
+
+
+def pinyin_key(name: str) -> tuple[str, str]:
+    """A sort key putting Chinese names in pinyin order (pypinyin), Latin names among them by letter."""
+    return ("".join(lazy_pinyin(name)).lower(), name)
+
+
+def sort_customers(customers: list[Customer], sort: str, *, hidden: set[int] | None = None) -> list[Customer]:
+    """Current files before former and lost ones (POL-11), each group by name (pinyin), grade or last
+    contact; the grade and last contact of `hidden` files (ids) sort as unknown."""
+    if sort not in SORTS:
+        raise DanganError("customer.sort_unknown", sort=sort, known=", ".join(SORTS))
+    hidden = hidden or set()
+    by_name = sorted(customers, key=lambda c: pinyin_key(c.name))
+    if sort == "grade":  # stable: by name within a grade; ungraded last
+        by_name.sort(key=lambda c: (c.grade if c.id not in hidden else None) or "~")
+    elif sort == "last_contact":  # most recent first; never contacted last
+        by_name.sort(
+            key=lambda c: -(c.last_contact.toordinal() if c.last_contact and c.id not in hidden else 0)
+        )
+    by_name.sort(key=lambda c: c.status in ENDED_STATUSES)
+    return by_name
 
 
 def check_status(status: str) -> str:
@@ -114,33 +172,22 @@ def change_customer(
         raise DanganError("customer.nothing_to_change")
     if "status" in wanted:
         check_status(wanted["status"])
-    reason = reason.strip()
-    if not reason:
-        raise DanganError("customer.reason_required")
-    before = {name: getattr(customer, name) for name in FIELDS if name in wanted}
-    changed = {name: value for name, value in wanted.items() if before[name] != value}
-    if not changed:
-        raise DanganError("customer.unchanged", id=customer_id)
-    for name, value in changed.items():
-        setattr(customer, name, value)
-    session.flush()
-    before = {name: before[name] for name in FIELDS if name in changed}
-    after = {name: changed[name] for name in FIELDS if name in changed}
-    audit.record(
+    change = revise(
         session,
+        customer=customer,
         actor=actor,
         role=role,
         action="customer.change",
-        object_type="customer",
-        object_id=customer.id,
+        changes=wanted,
+        reason=reason,
         client=client,
-        details={"before": before, "after": after, "reason": reason},
     )
-    documents: list[int] = []
-    if ACCESS_FIELDS & changed.keys():
-        documents = list(
-            session.scalars(
-                select(Document.id).where(Document.customer_id == customer.id).order_by(Document.id)
-            )
-        )
-    return CustomerChange(customer.id, before, after, documents)
+    documents = document_ids_of(session, customer.id) if ACCESS_FIELDS & change.after.keys() else []
+    return CustomerChange(customer.id, change.before, change.after, documents)
+
+
+def document_ids_of(session: Session, customer_id: int) -> list[int]:
+    """The ids of a file's documents (to re-index when who reads them changed)."""
+    return list(
+        session.scalars(select(Document.id).where(Document.customer_id == customer_id).order_by(Document.id))
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -30,9 +31,37 @@ class CustomerMatch:
 
 
 def match_customer(
-    session: Session, *, name: str | None, credit_code: str | None, org_name: str
+    session: Session,
+    *,
+    name: str | None,
+    credit_code: str | None,
+    org_name: str,
+    offered: dict[str, Any] | None = None,
 ) -> CustomerMatch:
-    """Match by credit code first, then by name; otherwise open a new file flagged for review."""
+    """Match by credit code first, then by name; otherwise open a new file flagged for review.
+
+    `offered` holds profile values read from the document (a licence's registered capital...): they are kept
+    as suggestions for the file's empty fields (offer), never written into its profile.
+    """
+    match = _match(session, name=name, credit_code=credit_code, org_name=org_name)
+    if offered and match.matched_by != "unmatched":
+        offer(match.customer, offered)
+    return match
+
+
+def offer(customer: Customer, values: dict[str, Any]) -> dict[str, Any]:
+    """Keep values as suggestions for the file's fields that are still empty; what a person entered stays.
+    Returns the suggestions the file now has."""
+    suggested = dict(customer.suggested or {})
+    for field, value in values.items():
+        if value is not None and value != "" and getattr(customer, field, None) in (None, ""):
+            suggested[field] = value
+    if suggested != customer.suggested:
+        customer.suggested = suggested  # a new dict: the JSON column notices a replacement, not a mutation
+    return suggested
+
+
+def _match(session: Session, *, name: str | None, credit_code: str | None, org_name: str) -> CustomerMatch:
     if credit_code:
         found = session.scalar(select(Customer).where(Customer.credit_code == credit_code))
         if found is not None:

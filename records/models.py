@@ -12,6 +12,14 @@ from core.db import Base, Timestamp, UTCDateTime, utcnow
 # Confidentiality levels, lowest first (REQUIREMENTS POL-3).
 LEVELS = ("internal", "department", "company", "personal")
 CUSTOMER_STATUSES = ("active", "potential", "former", "lost")
+# Former and lost customers are listed apart from current ones (POL-11).
+ENDED_STATUSES = ("former", "lost")
+# Policy 3's two cards: distributors (经销商) and end customers (终端客户).
+CUSTOMER_KINDS = ("distributor", "end_customer")
+# A plain grade a manager sets; rules that compute it are data for a later change.
+CUSTOMER_GRADES = ("A", "B", "C", "D")
+# What a timeline entry records (POL-11); documents join the timeline from their own table.
+ENTRY_KINDS = ("visit", "call", "complaint", "repair", "survey", "change")
 
 
 class Customer(Base):
@@ -27,8 +35,86 @@ class Customer(Base):
     needs_review: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
+    # The profile (POL-1). Money in integer fen, dates as dates; None: not known yet.
+    former_names: Mapped[list] = mapped_column(JSON, default=list)  # [{"name": ..., "until": "YYYY-MM-DD"}]
+    legal_rep: Mapped[str | None] = mapped_column(String(100))
+    registered_address: Mapped[str | None] = mapped_column(String(300))
+    business_address: Mapped[str | None] = mapped_column(String(300))
+    province: Mapped[str | None] = mapped_column(String(40))
+    city: Mapped[str | None] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    fax: Mapped[str | None] = mapped_column(String(60))
+    email: Mapped[str | None] = mapped_column(String(200))
+    website: Mapped[str | None] = mapped_column(String(200))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    nature: Mapped[str | None] = mapped_column(String(60))  # 企业性质
+    registered_capital: Mapped[int | None] = mapped_column(BigInteger)  # fen
+    founded_on: Mapped[date | None] = mapped_column(Date)
+    business_scope: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(20))
+    grade: Mapped[str | None] = mapped_column(String(1))
+    credit_standing: Mapped[str | None] = mapped_column(String(100))
+    credit_limit: Mapped[int | None] = mapped_column(BigInteger)  # fen
+    status_on: Mapped[date | None] = mapped_column(Date)
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    # Values ingest read from a licence, offered for empty fields and never written over a person's entry.
+    suggested: Mapped[dict] = mapped_column(JSON, default=dict)
+    last_contact: Mapped[date | None] = mapped_column(Date)
 
     documents: Mapped[list[Document]] = relationship(back_populates="customer")
+
+
+class CustomerContact(Base):
+    """A person at the customer (POL-1); a file has several."""
+
+    __tablename__ = "customer_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str | None] = mapped_column(String(100))
+    phones: Mapped[list] = mapped_column(JSON, default=list)
+    email: Mapped[str | None] = mapped_column(String(200))
+    birthday: Mapped[date | None] = mapped_column(Date)
+    preferences: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[Timestamp]
+
+
+class CustomerEntry(Base):
+    """One dated event on a file's timeline: a visit, call, complaint... (POL-11).
+
+    A complaint waits for the general manager's approval of its handling (policy 7): state needs_approval
+    until approved; every other entry is recorded as it is.
+    """
+
+    __tablename__ = "customer_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default="recorded")  # recorded | needs_approval | approved
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[Timestamp]
+    approved_by: Mapped[str | None] = mapped_column(String(100))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CustomerRevision(Base):
+    """A change to a customer file: who, when, why, before and after (POL-10, like a document's Revision)."""
+
+    __tablename__ = "customer_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[dict] = mapped_column(JSON, default=dict)
+    after: Mapped[dict] = mapped_column(JSON, default=dict)
 
 
 class DocumentType(Base):

@@ -1,5 +1,5 @@
 """Corrections to what the archive says about a record: metadata, confidentiality level, the review queue, and
-the department, owner and status of a customer file (POL-1, POL-10).
+the profile, department, owner and status of a customer file (POL-1, POL-10).
 
 Each is a domain change (access decides who may, records keeps the revision) followed, here and nowhere else,
 by what must follow it: a legal hold refuses the change (HLD-2), the due date is recomputed (RET-2) and the
@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from access import levels, metadata
-from access.customer_files import check_change
+from access.customer_files import check_change, check_edit
 from access.models import User
 from core.db import utcnow
 from core.errors import DanganError
-from records.customer_files import change_customer, get_customer
+from records.customer_files import ACCESS_FIELDS, change_customer, document_ids_of, get_customer
+from records.customer_profile import check_values, revise
 from records.models import Document
 from retention.holds import refuse_if_held
 from retention.schedule import customer_status_changed, recompute
@@ -162,6 +163,55 @@ def change_customer_file(
     )
     reindexed = index_documents(session, index, change.document_ids)
     if "status" in change.after:  # relationship-end rules run from the day a customer became former or lost
+        customer_status_changed(
+            session, customer_id=customer_id, status=change.after["status"], on=utcnow().date()
+        )
+    return CustomerFileChange(customer_id, change.before, change.after, reindexed)
+
+
+def edit_customer_file(
+    session: Session,
+    index: SearchEngine,
+    *,
+    customer_id: int,
+    actor: User,
+    changes: dict[str, Any],
+    reason: str,
+    client: str = "",
+) -> CustomerFileChange:
+    """Change a file's profile (and its department, owner or status) as one revision with before and after;
+    then the same follow-ups as change_customer_file: re-index when department or owner moved, start the
+    relationship-end retention when it became former or lost."""
+    customer = get_customer(session, customer_id)
+    if not changes:
+        raise DanganError("customer.nothing_to_change")
+    # Values a field already has are no change, and need no right: an owner may send the whole form.
+    checked = {k: v for k, v in check_values(changes).items() if getattr(customer, k) != v}
+    if not checked:
+        raise DanganError("customer.unchanged", id=customer_id)
+    check_edit(
+        session,
+        customer=customer,
+        actor=actor,
+        fields=set(checked),
+        department=checked.get("department"),
+        owner=checked.get("owner"),
+        client=client,
+    )
+    change = revise(
+        session,
+        customer=customer,
+        actor=actor.login,
+        role=actor.role_label,
+        action="customer.edit",
+        changes=checked,
+        reason=reason,
+        client=client,
+    )
+    reindexed = 0
+    if ACCESS_FIELDS & change.after.keys():
+        reindexed = index_documents(session, index, document_ids_of(session, customer_id))
+    if "status" in change.after:
         customer_status_changed(
             session, customer_id=customer_id, status=change.after["status"], on=utcnow().date()
         )

@@ -1,4 +1,5 @@
-"""Unified social credit codes (统一社会信用代码, GB 32100-2015): checksum, OCR repair, search in text.
+"""Unified social credit codes (统一社会信用代码, GB 32100-2015): OCR repair, search in text (the checksum
+itself is records.uscc's, shared with codes typed into a customer file).
 
 Only the 18th character (the GB 32100 check) decides validity. The organisation-code check digit
 inside it (characters 9-17, GB 11714) is reported as `inner_valid` but not enforced: GB 32100
@@ -15,13 +16,18 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ingest.extract.textnorm import Normalised
+from records.uscc import ALPHABET, WEIGHTS, check_char, is_valid_uscc, org_code_valid
 
-ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
-# First character: registration authority (1 编制, 5 民政, 9 工商/市场监管, A, N, Y ...).
-_AUTHORITIES = "123456789ANY"
-_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+__all__ = [
+    "ALPHABET",
+    "WEIGHTS",
+    "CreditCode",
+    "check_char",
+    "find_credit_codes",
+    "is_valid_uscc",
+    "org_code_valid",
+    "repair",
+]
 
 # 18 code characters, OCR spaces allowed between them; O/I/l are look-alikes repaired below.
 # Lookahead capture so that overlapping windows are all tried (a wrong window must not hide a right one).
@@ -46,37 +52,6 @@ class CreditCode:
     positions: tuple[int, ...] = field(default=(), compare=False, repr=False)  # every occurrence
 
 
-def check_char(body: str) -> str:
-    """The GB 32100 check character for the first 17 characters of a code."""
-    total = sum(_VALUE[ch] * w for ch, w in zip(body[:17], WEIGHTS, strict=True))
-    return ALPHABET[(31 - total % 31) % 31]
-
-
-def _well_formed(code: str) -> bool:
-    return (
-        len(code) == 18
-        and code[0] in _AUTHORITIES
-        and code[1:8].isdigit()
-        and all(ch in _VALUE for ch in code[8:])
-    )
-
-
-def is_valid_uscc(code: str) -> bool:
-    """True if code is a well-formed 18-character USCC whose check character is right."""
-    return _well_formed(code) and code[17] == check_char(code)
-
-
-def org_code_valid(code: str) -> bool:
-    """True if characters 9-17 carry a valid GB 11714 organisation-code check digit."""
-    body, check = code[8:16], code[16]
-    try:
-        total = sum(int(ch, 36) * w for ch, w in zip(body, _ORG_WEIGHTS, strict=True))
-    except ValueError:
-        return False
-    digit = 11 - total % 11
-    return check == {10: "X", 11: "0"}.get(digit, str(digit))
-
-
 def repair(raw: str) -> tuple[str, bool] | None:
     """The valid code behind an OCR reading (spaces, O/0, I/1, l/1), with whether it was changed."""
     chars = raw.replace(" ", "").replace("\t", "")
@@ -90,7 +65,7 @@ def repair(raw: str) -> tuple[str, bool] | None:
     for ch in chars:
         if ch in _LOOKALIKE:
             letter = ch.upper()
-            options.append([letter, _LOOKALIKE[ch]] if letter in _VALUE else [_LOOKALIKE[ch]])
+            options.append([letter, _LOOKALIKE[ch]] if letter in ALPHABET else [_LOOKALIKE[ch]])
         else:
             options.append([ch.upper()])
     if sum(len(o) > 1 for o in options) > 6:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from fastapi.testclient import TestClient
@@ -25,6 +26,8 @@ from access.models import Notification, User
 from access.requests import request_access
 from access.tokens import create_token
 from api.app import create_app
+from records.customer_timeline import add_entry
+from records.models import Customer
 from tests.api.world import PASSWORD, World, add_document, add_grant, build_world
 from tests.conftest import fresh_database_url, make_settings
 
@@ -152,6 +155,52 @@ def _alice_token(world: World) -> int:
         return create_token(session, user=session.get_one(User, world.users["alice"]), name="probe").id
 
 
+def _complaint(world: World) -> int:
+    """A new complaint on c1, waiting for the general manager's approval."""
+    with world.runtime.factory() as session, session.begin():
+        customer = session.get_one(Customer, world.customers["c1"])
+        return add_entry(
+            session, customer=customer, actor="alice", kind="complaint", on=date(2026, 1, 5), text="probe"
+        ).id
+
+
+def _suggested(world: World) -> int:
+    """c1 with a value read from a document waiting to be accepted."""
+    with world.runtime.factory() as session, session.begin():
+        customer = session.get_one(Customer, world.customers["c1"])
+        customer.suggested = {"website": f"https://{uuid.uuid4().hex[:8]}.example.cn"}
+        return customer.id
+
+
+def _c1(suffix: str, **body: Callable[[], object]) -> Callable[[World, Case], tuple[str, dict]]:
+    """A probe on c1 whose values are fresh per call, so that every allowed call changes something."""
+    return lambda world, case: (
+        f"/api/customers/{world.customers['c1']}{suffix}",
+        {"json": {k: v() for k, v in body.items()}},
+    )
+
+
+def _c1_form(suffix: str, **data: Callable[[], str]) -> Callable[[World, Case], tuple[str, dict]]:
+    return lambda world, case: (
+        f"/customers/{world.customers['c1']}{suffix}",
+        {"data": {k: v() for k, v in data.items()}},
+    )
+
+
+def _fresh_text() -> str:
+    return f"probe {uuid.uuid4().hex[:8]}"
+
+
+def _fresh_name() -> str:
+    return f"探针客户{uuid.uuid4().hex[:8]}"
+
+
+# Who changes a customer file's profile, contacts and timeline: its owner (alice), its department's manager
+# (mgr1) and managers (md); the archivist only its status, the others nothing (access.customer_files).
+EDITS_C1 = logins("alice", "mgr1", "md")
+OPENS = roles("staff", "manager", "archivist")
+
+
 def _upload(world: World, case: Case) -> tuple[str, dict]:
     return "/api/documents", {"files": {"file": ("empty.pdf", b"", "application/pdf")}}
 
@@ -228,6 +277,27 @@ WEB_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/customers"): page(signed_in, 200, url("/customers")),
     ("GET", "/customers/{customer_id}"): page(
         signed_in, 200, lambda w, c: (f"/customers/{w.customers['c1']}", {})
+    ),
+    ("GET", "/customers/new"): page(signed_in, 200, url("/customers/new")),
+    ("POST", "/customers"): page(OPENS, 303, lambda w, c: ("/customers", {"data": {"name": _fresh_name()}})),
+    ("GET", "/customers/{customer_id}/edit"): page(
+        signed_in, 200, lambda w, c: (f"/customers/{w.customers['c1']}/edit", {})
+    ),
+    ("POST", "/customers/{customer_id}/edit"): page(
+        EDITS_C1, 303, _c1_form("/edit", phone=_fresh_text, reason=_fresh_text)
+    ),
+    ("POST", "/customers/{customer_id}/contacts"): page(
+        EDITS_C1, 303, _c1_form("/contacts", name=_fresh_text)
+    ),
+    ("POST", "/customers/{customer_id}/timeline"): page(
+        EDITS_C1, 303, _c1_form("/timeline", kind=lambda: "visit", on=lambda: "2026-01-05", text=_fresh_text)
+    ),
+    ("POST", "/customers/{customer_id}/accept"): page(
+        EDITS_C1, 303, fresh(_suggested, "/customers/{}/accept", data={"field": "website"})
+    ),
+    # Only the general manager approves a complaint's handling (policy 7); none of USERS holds the post.
+    ("POST", "/customers/entries/{entry_id}/approve"): page(
+        logins("gm"), 303, fresh(_complaint, "/customers/entries/{}/approve", data={})
     ),
     ("GET", "/access"): page(signed_in, 200, url("/access")),
     ("GET", "/access/request"): page(signed_in, 200, url("/access/request")),
@@ -520,6 +590,21 @@ RULES: dict[tuple[str, str], Rule] = {
             {"json": {"department": "sales1", "owner": "alice", "reason": "probe"}},
         ),
     ),  # the values it has: unchanged
+    ("POST", "/api/customers"): Rule.of(
+        OPENS, 201, lambda w, c: ("/api/customers", {"json": {"name": _fresh_name()}})
+    ),
+    ("PATCH", "/api/customers/{customer_id}"): Rule.of(
+        EDITS_C1, 200, _c1("", phone=_fresh_text, reason=_fresh_text)
+    ),
+    ("POST", "/api/customers/{customer_id}/contacts"): Rule.of(
+        EDITS_C1, 201, _c1("/contacts", name=_fresh_text)
+    ),
+    ("POST", "/api/customers/{customer_id}/timeline"): Rule.of(
+        EDITS_C1, 201, _c1("/timeline", kind=lambda: "call", date=lambda: "2026-01-05", text=_fresh_text)
+    ),
+    ("POST", "/api/customers/entries/{entry_id}/approve"): Rule.of(
+        logins("gm"), 200, fresh(_complaint, "/api/customers/entries/{}/approve")
+    ),
     ("POST", "/api/access-requests"): Rule.of(
         signed_in,
         400,

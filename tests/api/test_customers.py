@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.audit import AuditEvent
+from records.models import Customer
 from tests.api.world import add_document, add_grant
 
 
@@ -136,3 +137,93 @@ def test_a_manager_cannot_take_another_departments_file_into_their_own(world):
     assert taken.status_code == 403 and taken.json()["error"] == "customer.change_forbidden"
     assert _found(world, "mgr2", "授信笔记") == set()  # still not cleared to read it
     assert world.client("alice").get(f"/api/documents/{kept}").status_code == 200
+
+
+CODE = "91110000600037341L"
+
+
+def test_a_file_is_opened_edited_and_shown_through_the_api(world):
+    bob = world.client("bob")
+    opened = bob.post(
+        "/api/customers",
+        json={
+            "name": "杭州鸿达机电有限公司",
+            "credit_code": CODE,
+            "kind": "distributor",
+            "registered_capital": 500_000_000,
+        },
+    )
+    assert opened.status_code == 201, opened.text
+    cid = opened.json()["id"]
+    assert (opened.json()["owner"], opened.json()["department"]) == ("bob", "sales1")
+    taken = bob.post("/api/customers", json={"name": "鸿达机电", "credit_code": CODE})
+    assert taken.status_code == 400 and str(cid) in taken.json()["message_en"]
+    wrong = bob.post("/api/customers", json={"name": "远景", "credit_code": CODE[:-1] + "K"})
+    assert wrong.json()["error"] == "uscc.checksum" and "校验位" in wrong.json()["message_zh"]
+    edited = bob.patch(
+        f"/api/customers/{cid}", json={"legal_rep": "张三", "kind": None, "reason": "首次签约"}
+    )
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["after"] == {"legal_rep": "张三", "kind": None}
+    # The status is management's and the archivists' (access.customer_files), not the owner's.
+    assert bob.patch(f"/api/customers/{cid}", json={"status": "active", "reason": "签约"}).status_code == 403
+    status = world.client("mgr1").patch(
+        f"/api/customers/{cid}", json={"status": "active", "reason": "首次签约"}
+    )
+    assert status.json()["after"] == {"status": "active"}
+    assert bob.patch(f"/api/customers/{cid}", json={"grade": "E", "reason": "x"}).status_code == 400
+    assert bob.patch(f"/api/customers/{cid}", json={"phone": "1"}).status_code == 422  # a reason is required
+    assert (
+        world.client("alice").patch(f"/api/customers/{cid}", json={"phone": "1", "reason": "x"}).status_code
+        == 403
+    )
+    shown = bob.get(f"/api/customers/{cid}").json()
+    assert shown["profile"]["legal_rep"] == "张三" and shown["profile"]["registered_capital"] == 500_000_000
+    assert [r["before"] for r in shown["revisions"]] == [
+        {"status": "potential"},
+        {"legal_rep": None, "kind": "distributor"},
+    ]
+    assert shown["profile"]["status_reason"] == "首次签约"
+
+
+def test_contacts_and_timeline_entries_through_the_api(world):
+    url = f"/api/customers/{world.customers['c1']}"
+    alice = world.client("alice")
+    contact = alice.post(
+        f"{url}/contacts", json={"name": "王经理", "phones": ["13800000000"], "birthday": "1980-06-01"}
+    )
+    assert contact.status_code == 201 and contact.json()["id"]
+    complaint = alice.post(
+        f"{url}/timeline", json={"kind": "complaint", "date": "2026-05-02", "text": "交货延误"}
+    )
+    assert complaint.status_code == 201 and complaint.json()["state"] == "needs_approval"
+    assert (
+        alice.post(f"{url}/timeline", json={"kind": "gossip", "date": "2026-05-02", "text": "x"}).status_code
+        == 422
+    )
+    assert world.client("carol").post(f"{url}/contacts", json={"name": "李"}).status_code == 403
+    approve = f"/api/customers/entries/{complaint.json()['id']}/approve"
+    assert world.client("mgr1").post(approve).status_code == 403
+    assert world.client("gm").post(approve).json()["state"] == "approved"
+    assert world.client("gm").post(approve).status_code == 400  # approved already
+    assert world.client("gm").post("/api/customers/entries/999999/approve").status_code == 404
+    shown = world.client("carol").get(url).json()  # c1 is internal: everyone reads its profile
+    assert [c["name"] for c in shown["contacts"]] == ["王经理"]
+    assert [t["kind"] for t in shown["timeline"]] == ["complaint"]
+
+
+def test_the_list_filters_by_profile_only_among_files_the_caller_may_open(world):
+    with world.runtime.factory() as session, session.begin():
+        c1 = session.get_one(Customer, world.customers["c1"])
+        c1.level, c1.grade, c1.province = "personal", "A", "浙江"
+        c2 = session.get_one(Customer, world.customers["c2"])
+        c2.grade, c2.status = "A", "former"
+    assert list(_files(world, "alice", grade="A")) == ["客户c1", "客户c2"]  # current files first
+    carol = _files(world, "carol")
+    assert carol["客户c1"]["may_open"] is False and carol["客户c1"]["grade"] is None
+    assert list(_files(world, "carol", grade="A")) == ["客户c2"]
+    assert list(_files(world, "carol", region="浙江")) == []
+    assert carol["客户c2"]["ended"] is True
+    assert world.client("alice").get("/api/customers", params={"sort": "size"}).status_code == 422
+    assert world.client("alice").get("/api/customers", params={"stale_days": -1}).status_code == 422
+    assert list(_files(world, "alice", limit=1, offset=1)) == ["客户c2"]

@@ -1,16 +1,19 @@
-"""Customer files: department, owner and status changed with a reason, audited before/after; the list filters."""
+"""Customer files: department, owner and status changed with a reason, audited before/after and kept as a
+revision; the list filters by status, department, owner and profile values, and sorts current files first."""
 
 from __future__ import annotations
 
 import hashlib
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from core.audit import AuditEvent
+from core.db import utcnow
 from core.errors import DanganError, NotFound
-from records.customer_files import change_customer, list_customers
-from records.models import Customer, Document
+from records.customer_files import change_customer, is_stale, list_customers, sort_customers
+from records.models import Customer, CustomerRevision, Document
 
 
 @pytest.fixture
@@ -119,3 +122,96 @@ def test_list_filters(factory, files, kw, names):
 def test_list_refuses_an_unknown_status(factory, files):
     with factory() as session, pytest.raises(DanganError):
         list_customers(session, status="gone")
+
+
+def test_a_change_of_department_owner_or_status_is_kept_as_a_revision(factory, files):
+    _change(factory, files["c1"], owner="bob", status="former")
+    with factory() as session:
+        revision = session.scalars(select(CustomerRevision)).one()
+        customer = session.get_one(Customer, files["c1"])
+    assert (revision.before, revision.after) == (
+        {"owner": "alice", "status": "active"},
+        {"owner": "bob", "status": "former"},
+    )
+    assert (customer.status_reason, customer.status_on) == ("客户移交", utcnow().date())
+
+
+@pytest.fixture
+def profiles(factory) -> None:
+    """Five files with profiles; 北京 was last updated 40 days ago, 重庆 left as a former customer."""
+    old = utcnow() - timedelta(days=40)
+    rows = [
+        ("杭州鸿达", "active", "B", "distributor", "机电", "浙江", "杭州", date(2026, 5, 1), None),
+        ("北京远景", "active", "A", "end_customer", "软件", "北京", "北京", date(2026, 2, 1), old),
+        ("阿里物流", "potential", None, "end_customer", "物流", "浙江", "宁波", None, None),
+        ("Zeta Trading", "active", "A", "distributor", "贸易", "上海", "上海", date(2026, 4, 1), None),
+        ("重庆山城", "former", "A", "distributor", "机电", "重庆", "重庆", date(2026, 6, 1), None),
+    ]
+    with factory() as session, session.begin():
+        for name, status, grade, kind, industry, province, city, contact, updated in rows:
+            customer = Customer(
+                name=name,
+                status=status,
+                grade=grade,
+                kind=kind,
+                industry=industry,
+                province=province,
+                city=city,
+                last_contact=contact,
+            )
+            if updated is not None:
+                customer.updated_at = updated
+            session.add(customer)
+
+
+@pytest.mark.parametrize(
+    ("kw", "names"),
+    [
+        ({"grade": "A"}, {"北京远景", "Zeta Trading", "重庆山城"}),
+        ({"kind": "end_customer"}, {"北京远景", "阿里物流"}),
+        ({"industry": "机电"}, {"杭州鸿达", "重庆山城"}),
+        ({"region": "浙江"}, {"杭州鸿达", "阿里物流"}),
+        ({"region": "宁波"}, {"阿里物流"}),
+        ({"stale_days": 30}, {"北京远景"}),
+        ({"stale_days": 50}, set()),
+        ({"grade": "A", "kind": "distributor"}, {"Zeta Trading", "重庆山城"}),
+    ],
+)
+def test_list_filters_by_profile(factory, profiles, kw, names):
+    with factory() as session:
+        assert {c.name for c in list_customers(session, **kw)} == names
+
+
+@pytest.mark.parametrize(
+    ("sort", "names"),
+    [
+        # Pinyin order: a(li) b(ei) h(ang) z(eta); former customers after the current ones (POL-11).
+        ("name", ["阿里物流", "北京远景", "杭州鸿达", "Zeta Trading", "重庆山城"]),
+        ("grade", ["北京远景", "Zeta Trading", "杭州鸿达", "阿里物流", "重庆山城"]),
+        ("last_contact", ["杭州鸿达", "Zeta Trading", "北京远景", "阿里物流", "重庆山城"]),
+    ],
+)
+def test_list_sorts_current_files_first(factory, profiles, sort, names):
+    with factory() as session:
+        assert [c.name for c in sort_customers(list_customers(session), sort)] == names
+
+
+def test_hidden_values_do_not_order_the_list(factory, profiles):
+    with factory() as session:
+        files = list_customers(session)
+        hidden = {c.id for c in files if c.name == "北京远景"}
+        assert [c.name for c in sort_customers(files, "grade", hidden=hidden)][:2] == [
+            "Zeta Trading",
+            "杭州鸿达",
+        ]
+        with pytest.raises(DanganError):
+            sort_customers(files, "size")
+        for days in (-1, 36_501, 10**9):  # a date before year 1 would be a crash, not a refusal
+            with pytest.raises(DanganError):
+                list_customers(session, stale_days=days)
+
+
+def test_a_file_not_updated_for_a_month_is_stale(factory, profiles):
+    with factory() as session:
+        stale = {c.name for c in list_customers(session) if is_stale(c)}
+    assert stale == {"北京远景"}

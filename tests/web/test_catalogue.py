@@ -40,7 +40,8 @@ def test_every_code_a_template_names_exists_in_both_languages():
 
 def test_dynamic_codes_cover_every_value():
     from access.models import ROLES
-    from records.models import CUSTOMER_STATUSES, LEVELS
+    from records.customer_profile import EDITABLE
+    from records.models import CUSTOMER_KINDS, CUSTOMER_STATUSES, ENTRY_KINDS, LEVELS
 
     for prefix, values in (
         ("ui.level.", LEVELS),
@@ -49,5 +50,10 @@ def test_dynamic_codes_cover_every_value():
         ("ui.state.", ("received", "queued", "processing", "filed", "indexed", "failed")),
         ("ui.request.", ("pending", "approved", "refused", "withdrawn")),
         ("ui.facet.", ("type", "customer", "year", "level")),
+        ("ui.customer_kind.", CUSTOMER_KINDS),
+        ("ui.entry_kind.", (*ENTRY_KINDS, "document")),
+        ("ui.entry_state.", ("recorded", "needs_approval", "approved")),
+        ("ui.customer.field.", (*EDITABLE, "former_names", "status_on", "status_reason", "last_contact")),
+        ("uscc.", ("length", "authority", "region", "characters", "checksum")),
     ):
         assert [v for v in values if prefix + v not in CATALOGUE] == [], prefix

@@ -28,6 +28,11 @@ ODD = [
     "/audit?page=-3",
     "/access/request?document=abc",
     "/customers?status=unknown",
+    "/customers?stale_days=abc&sort=size&grade=Z&kind=x&page=0",
+    "/customers?page=99999999999",
+    "/customers?stale_days=999999",
+    "/customers/999999/edit",
+    "/customers/new?x=1",
     "/login?next=javascript:alert(1)",
     "/static/../api/app.py",
 ]
@@ -60,6 +65,19 @@ ODD_POSTS = [
     ("/access/notifications/999999/read", {}),
     ("/review/1", {"reason": "r", "customer_id": "9" * 40, "doc_date": "2024-02-30"}),
     ("/documents/1/metadata", {"reason": "r", "customer_id": "-1", "doc_type": "借" * 50}),
+    ("/customers", {"name": ""}),
+    ("/customers", {"name": "借" * 300, "credit_code": "x" * 40, "status": "gone", "owner": "ghost"}),
+    ("/customers/1/edit", {"registered_capital": "abc", "founded_on": "2024-02-30", "reason": "r"}),
+    ("/customers/1/edit", {"credit_limit": "9" * 40, "grade": "Z", "email": "@", "reason": ""}),
+    ("/customers/1/edit", {"name": "", "status": "", "reason": "r"}),
+    ("/customers/999999/edit", {"phone": "1", "reason": "r"}),
+    ("/customers/1/contacts", {"name": "", "birthday": "1980-02-30", "phones": "1" * 80}),
+    ("/customers/999999/contacts", {"name": "x"}),
+    ("/customers/1/timeline", {"kind": "gossip", "on": "2026-13-01", "text": ""}),
+    ("/customers/1/timeline", {"kind": "visit", "on": "9999-01-01", "text": "x"}),
+    ("/customers/1/accept", {"field": "nonsense"}),
+    ("/customers/1/accept", {}),
+    ("/customers/entries/999999/approve", {}),
 ]
 
 
