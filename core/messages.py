@@ -6,6 +6,23 @@ Packages add their codes here rather than writing sentences in code.
 
 from __future__ import annotations
 
+
+class Phrase(str):
+    """A message given as a parameter of another (e.g. the detail of search.bad_query).
+
+    `translate` puts it in the same language as the message around it; anywhere else (an audit detail,
+    JSON, a log) it is the plain string of both languages.
+    """
+
+    code: str
+    params: dict[str, object]
+
+    def __new__(cls, code: str, /, **params: object) -> Phrase:
+        phrase = super().__new__(cls, bilingual(code, **params))
+        phrase.code, phrase.params = code, params
+        return phrase
+
+
 CATALOGUE: dict[str, dict[str, str]] = {
     # capture / input
     "input.empty": {"zh-CN": "文件为空", "en": "The file is empty"},
@@ -309,6 +326,9 @@ def translate(code: str, language: str = "zh-CN", /, **params: object) -> str:
     if entry is None:
         return code
     text = entry.get(language) or entry["en"]
+    params = {
+        k: translate(v.code, language, **v.params) if isinstance(v, Phrase) else v for k, v in params.items()
+    }
     try:
         return text.format(**params)
     except (KeyError, IndexError):
