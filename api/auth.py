@@ -12,9 +12,10 @@ back over plain HTTP. Requests signed with a token carry no ambient credential, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
@@ -132,10 +133,29 @@ SignedIn = Annotated[Caller, Depends(signed_in)]
 CurrentUser = Annotated[Caller, Depends(current_user)]
 
 
+def from_another_site(request: Request) -> bool:
+    """Whether a browser says this request was sent by a page of another site (login CSRF).
+
+    Signing in sets a cookie, so a page elsewhere could sign a visitor into an account of its choosing
+    (whose later uploads or requests it then reads). Browsers name the sending page's origin (Origin) and
+    site (Sec-Fetch-Site) on every POST; a request without either is not from a browser page.
+    """
+    if request.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
+        return True
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    return origin == "null" or urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower()
+
+
 def sign_in(
     runtime: Runtime, *, login: str, password: str, client: str
 ) -> tuple[LoginResult, NewWebSession | None]:
-    """Check the password (lockout and audit included) and open a session when it is right; committed."""
+    """Check the password (lockout and audit included) and open a session when it is right; committed.
+
+    A refusal is always `login.failed`, whose words mention the lock: answering `login.locked` would tell
+    anyone which logins are real accounts (an unknown login never locks). The trail keeps the real reason.
+    """
     settings = runtime.settings
     with runtime.factory() as session, session.begin():
         result = authenticate(
@@ -151,6 +171,8 @@ def sign_in(
             new = start_session(
                 session, user=result.user, client=client, max_age=timedelta(hours=settings.session_max_hours)
             )
+    if not result.ok:
+        result = replace(result, reason_code="login.failed")
     return result, new
 
 

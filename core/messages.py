@@ -196,7 +196,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Unknown codes in the level rule: {codes}",
     },
     "login.ok": {"zh-CN": "登录成功", "en": "Logged in"},
-    "login.failed": {"zh-CN": "用户名或密码错误", "en": "Wrong login or password"},
+    "login.failed": {
+        "zh-CN": "用户名或密码错误；连续失败多次后账号会暂时锁定，请稍后再试",
+        "en": "Wrong login or password; after repeated failures an account is locked for a while, so try again later",
+    },
     "login.locked": {
         "zh-CN": "登录失败次数过多，账号已暂时锁定，请稍后再试",
         "en": "Too many failed logins; the account is locked for a while",
@@ -252,6 +255,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     # api: signing in, sessions, CSRF, the acting user, the audit trail
     "auth.required": {"zh-CN": "请先登录", "en": "Sign in first"},
+    "auth.cross_site": {
+        "zh-CN": "来自其他网站的登录请求已被拒绝，请在本系统的登录页面登录",
+        "en": "A sign-in sent from another site was refused; sign in on this site's own page",
+    },
     "auth.session_ended": {"zh-CN": "会话已结束，请重新登录", "en": "The session has ended; sign in again"},
     "auth.token_invalid": {
         "zh-CN": "API 令牌无效、已过期或已撤销",
