@@ -66,6 +66,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "重复文件：与档案 {id} 内容相同",
         "en": "Duplicate: same content as document {id}",
     },
+    "document.duplicate_hidden": {
+        "zh-CN": "该文件已在档案中（如需查阅，请向档案管理员询问）",
+        "en": "This file is already in the archive (ask the archivist if you need to read it)",
+    },
     "doctype.unknown": {"zh-CN": "未知的档案类型：{name}", "en": "Unknown document type: {name}"},
     "doctype.rules_invalid": {
         "zh-CN": "档案类型规则无效：{detail}",
@@ -301,6 +305,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # generic
     "request.invalid": {"zh-CN": "请求参数有误：{detail}", "en": "Invalid request: {detail}"},
     "request.not_found": {"zh-CN": "页面或资源不存在", "en": "Not found"},
+    "request.invalid_characters": {
+        "zh-CN": "{field} 中含有不允许的控制字符（如空字符），请删除后重试",
+        "en": "{field} contains a control character (such as NUL) that is not allowed; remove it and retry",
+    },
+    "request.method_not_allowed": {
+        "zh-CN": "此地址不支持该请求方法（可用：{allow}）",
+        "en": "This address does not accept that method (allowed: {allow})",
+    },
     # status words shown by the CLI
     "status.ingested": {"zh-CN": "已入库", "en": "ingested"},
     "status.duplicate": {"zh-CN": "重复", "en": "duplicate"},

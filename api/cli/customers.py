@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit
+from api.params import CLI_ID
 from core.messages import bilingual
 from workflows.customer_files import customer_detail, customer_list, set_customer
 
@@ -46,7 +47,7 @@ def list_customers(
 
 @app.command("show")
 def show(
-    customer_id: Annotated[int, typer.Argument(metavar="ID")],
+    customer_id: Annotated[int, typer.Argument(metavar="ID", **CLI_ID)],
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
 ) -> None:
@@ -63,7 +64,7 @@ def show(
 
 @app.command("set")
 def set_file(
-    customer_id: Annotated[int, typer.Argument(metavar="ID")],
+    customer_id: Annotated[int, typer.Argument(metavar="ID", **CLI_ID)],
     department: Annotated[str | None, typer.Option(help="Code of the department keeping the file.")] = None,
     owner: Annotated[str | None, typer.Option(help="Login of the responsible sales person (active).")] = None,
     status: Annotated[str | None, typer.Option(help="active, potential, former or lost.")] = None,

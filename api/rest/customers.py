@@ -13,9 +13,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.auth import CurrentUser, RuntimeDep
+from api.openapi import SIGNED_IN, answers
+from api.params import PathId
 from workflows.customer_files import customer_detail, customer_list, set_customer
 
-router = APIRouter(prefix="/api/customers", tags=["customers"])
+router = APIRouter(prefix="/api/customers", tags=["customers"], responses=SIGNED_IN)
 
 
 class CustomerBody(BaseModel):
@@ -49,8 +51,8 @@ def list_all(
         )
 
 
-@router.get("/{customer_id}")
-def one(customer_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.get("/{customer_id}", responses=answers(404))
+def one(customer_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """One customer file and its documents the caller may read, newest first (audited)."""
     with rt.factory() as session, session.begin():
         return customer_detail(
@@ -58,8 +60,8 @@ def one(customer_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.put("/{customer_id}")
-def change(customer_id: int, body: CustomerBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.put("/{customer_id}", responses=answers(400, 404))
+def change(customer_id: PathId, body: CustomerBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Set the file's department, owner or status (omitted fields stay); its documents are re-indexed."""
     with rt.factory() as session, session.begin():
         return set_customer(

@@ -8,9 +8,10 @@ from pydantic import BaseModel, Field
 from access.errors import require_role
 from access.users import reset_password, set_active, set_role
 from api.auth import CurrentUser, RuntimeDep
+from api.openapi import SIGNED_IN, answers
 from workflows.people import add_person, people, person
 
-router = APIRouter(prefix="/api/users", tags=["users"])
+router = APIRouter(prefix="/api/users", tags=["users"], responses=SIGNED_IN | answers(400))
 
 
 class NewUserBody(BaseModel):
@@ -38,7 +39,7 @@ def list_all(caller: CurrentUser, rt: RuntimeDep) -> list[dict]:
         return people(session)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=answers(404, 409))
 def add(body: NewUserBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Add an account; without a password a one-time one is returned (shown once) and must be changed."""
     with rt.factory() as session, session.begin():
@@ -57,7 +58,7 @@ def add(body: NewUserBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
         return person(session, new.user) | {"one_time_password": new.one_time_password}
 
 
-@router.post("/{login}/disable")
+@router.post("/{login}/disable", responses=answers(404, 409))
 def disable(login: str, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Disable an account: its sessions end and its tokens stop working."""
     with rt.factory() as session, session.begin():
@@ -67,7 +68,7 @@ def disable(login: str, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.post("/{login}/enable")
+@router.post("/{login}/enable", responses=answers(404))
 def enable(login: str, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Enable a disabled account again."""
     with rt.factory() as session, session.begin():
@@ -77,7 +78,7 @@ def enable(login: str, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.post("/{login}/reset-password")
+@router.post("/{login}/reset-password", responses=answers(404))
 def reset(login: str, body: PasswordBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Set a new password (or a one-time one, returned); unlocks the account and ends its sessions."""
     with rt.factory() as session, session.begin():
@@ -92,7 +93,7 @@ def reset(login: str, body: PasswordBody, caller: CurrentUser, rt: RuntimeDep) -
     return {"login": login, "one_time_password": one_time}
 
 
-@router.post("/{login}/roles")
+@router.post("/{login}/roles", responses=answers(404, 409))
 def grant_role(login: str, body: RoleBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Give the user a role."""
     with rt.factory() as session, session.begin():
@@ -102,7 +103,7 @@ def grant_role(login: str, body: RoleBody, caller: CurrentUser, rt: RuntimeDep) 
         )
 
 
-@router.delete("/{login}/roles/{role}")
+@router.delete("/{login}/roles/{role}", responses=answers(404, 409))
 def revoke_role(login: str, role: str, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Take a role away from the user."""
     with rt.factory() as session, session.begin():

@@ -157,7 +157,7 @@ def level_rule(
     errors: dict[str, tuple[str, dict]] = {}
     if not reader_codes:
         errors[f"{level}-readers"] = ("ui.error.required", {})
-    if rank.strip() and not (rank.strip().isdigit() and int(rank) <= MAX_RANK):
+    if rank.strip() and not (rank.strip().isascii() and rank.strip().isdigit() and int(rank) <= MAX_RANK):
         errors[f"{level}-rank"] = ("ui.admin.bad_rank", {"max": MAX_RANK})
     if not errors:
         try:

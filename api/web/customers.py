@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from api.params import PathId
 from api.web import render
 from api.web.session import RuntimeDep, Viewer
 from records.models import CUSTOMER_STATUSES
@@ -29,9 +30,7 @@ def customers(
 
 
 @router.get("/customers/{customer_id}", response_class=HTMLResponse)
-def customer(
-    request: Request, customer_id: Annotated[int, Path(ge=1, le=2**62)], me: Viewer, rt: RuntimeDep
-) -> HTMLResponse:
+def customer(request: Request, customer_id: PathId, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
     with rt.factory() as session, session.begin():
         file = customer_detail(session, viewer=me.user(session), customer_id=customer_id, client=me.client)
     groups: dict[str | None, list[dict]] = {}
