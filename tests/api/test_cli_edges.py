@@ -38,9 +38,12 @@ def test_search_values_out_of_range_are_one_line_and_exit_non_zero(company, env,
     ],
 )
 def test_ids_beyond_the_columns_range_are_usage_errors(company, env, args):  # noqa: F811
-    result = env.invoke(app, args)
+    result = env.invoke(app, [*args, "--user", "alice"] if args[0] == "access" else args)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output and "OverflowError" not in result.output
+    assert any(limit in result.output for limit in ("2147483647", "3650", "10000")), (
+        result.output
+    )  # the range
 
 
 @pytest.mark.parametrize(

@@ -189,14 +189,9 @@ def test_an_uploads_filename_is_stripped_of_control_characters(world, tmp_path):
 # ---------------------------------------------------------------- search values out of range
 
 
-@pytest.mark.parametrize(
-    "query", ["amount:99999999999999999999999", "金额:..1e30", "amount:1..99999999999999999万"]
-)
+@pytest.mark.parametrize("query", ["amount:99999999999999999999999", "amount:1..99999999999999999万"])
 def test_amounts_beyond_the_index_are_a_bad_query_in_words(world, query):
     response = world.client("alice").get("/api/search", params={"q": query})
-    if "1e30" in query:  # not an amount at all: malformed, with an example
-        assert response.status_code == 400 and response.json()["error"] == "search.bad_query"
-        return
     assert response.status_code == 400, response.text
     body = response.json()
     assert body["error"] == "search.bad_query"
