@@ -137,15 +137,18 @@ def from_another_site(request: Request) -> bool:
     """Whether a browser says this request was sent by a page of another site (login CSRF).
 
     Signing in sets a cookie, so a page elsewhere could sign a visitor into an account of its choosing
-    (whose later uploads or requests it then reads). Browsers name the sending page's origin (Origin) and
-    site (Sec-Fetch-Site) on every POST; a request without either is not from a browser page.
+    (whose later uploads or requests it then reads). Browsers say where a POST comes from: Sec-Fetch-Site
+    first (it holds behind a proxy that rewrites Host), else the sending page's Origin against the host
+    asked for (Host, or X-Forwarded-Host from a proxy). A request with neither is not from a browser page.
     """
-    if request.headers.get("sec-fetch-site") in ("cross-site", "same-site"):
-        return True
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site not in ("same-origin", "none")
     origin = request.headers.get("origin")
     if origin is None:
         return False
-    return origin == "null" or urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower()
+    hosts = {request.headers.get(name, "").lower() for name in ("host", "x-forwarded-host")} - {""}
+    return origin == "null" or urlsplit(origin).netloc.lower() not in hosts
 
 
 def sign_in(
