@@ -61,9 +61,11 @@ def authenticate(
         )
         return LoginResult(False, None, code, user.locked_until if user and code == "login.locked" else None)
 
+    # The hash is checked first, whatever happens next, so that a locked account takes as long to answer
+    # as an unknown login (verify_password spends as long on a missing hash).
+    matches = verify_password(user.password_hash if user else None, password)
     if user is not None and user.locked_until is not None and user.locked_until > now:
         return refuse("locked", "login.locked")
-    matches = verify_password(user.password_hash if user else None, password)
     if user is None:
         return refuse("unknown_login")
     if not matches:

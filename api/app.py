@@ -6,14 +6,16 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from access.errors import AccessDenied, record_denial
 from api.i18n import error_body
+from api.params import refuse_control_characters
 from core.errors import DanganError
 from core.settings import Settings
 from workflows.runtime import Runtime
@@ -45,7 +47,12 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
                 consumer.stop(graceful=True)
             runtime.close()
 
-    app = FastAPI(title="Dangan 档案", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="Dangan 档案",
+        version="0.1.0",
+        lifespan=lifespan,
+        dependencies=[Depends(refuse_control_characters)],  # every route, pages included
+    )
     app.state.runtime = runtime
 
     @app.exception_handler(DanganError)
@@ -67,8 +74,15 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = "request.not_found" if exc.status_code == 404 else "request.invalid"
-        return JSONResponse(error_body(request, code, detail=str(exc.detail)), status_code=exc.status_code)
+        headers = exc.headers or None
+        if exc.status_code == 404:
+            body = error_body(request, "request.not_found")
+        elif exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
+            body = error_body(request, "request.method_not_allowed", allow=headers["Allow"])
+        else:
+            body = error_body(request, "request.invalid", detail=str(exc.detail))
+        return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
     from api.rest import access, audit, custody, customers, documents, retention, session, tokens, users
     from api.web import install as install_web
@@ -77,6 +91,22 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
         app.include_router(module.router)
     install_web(app)  # the HTML pages (api/web), /static and HTML error pages outside /api
     return app
+
+
+def allowed_methods(request: Request) -> str:
+    """The methods some route serves at this path (Starlette names only the first route's)."""
+    try:  # FastAPI ≥ 0.130 includes routers lazily; this walks the routes they hold
+        from fastapi.routing import iter_route_contexts
+
+        routes = [context.route for context in iter_route_contexts(request.app.router.routes)]
+    except ImportError:
+        routes = list(request.app.router.routes)
+    methods: set[str] = set()
+    for route in routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        if match != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods - {"HEAD"}))
 
 
 def _record_refusal(runtime: Runtime, error: AccessDenied) -> None:

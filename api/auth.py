@@ -12,9 +12,10 @@ back over plain HTTP. Requests signed with a token carry no ambient credential, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
@@ -132,10 +133,32 @@ SignedIn = Annotated[Caller, Depends(signed_in)]
 CurrentUser = Annotated[Caller, Depends(current_user)]
 
 
+def from_another_site(request: Request) -> bool:
+    """Whether a browser says this request was sent by a page of another site (login CSRF).
+
+    Signing in sets a cookie, so a page elsewhere could sign a visitor into an account of its choosing
+    (whose later uploads or requests it then reads). Browsers say where a POST comes from: Sec-Fetch-Site
+    first (it holds behind a proxy that rewrites Host), else the sending page's Origin against the host
+    asked for (Host, or X-Forwarded-Host from a proxy). A request with neither is not from a browser page.
+    """
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site not in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    hosts = {request.headers.get(name, "").lower() for name in ("host", "x-forwarded-host")} - {""}
+    return origin == "null" or urlsplit(origin).netloc.lower() not in hosts
+
+
 def sign_in(
     runtime: Runtime, *, login: str, password: str, client: str
 ) -> tuple[LoginResult, NewWebSession | None]:
-    """Check the password (lockout and audit included) and open a session when it is right; committed."""
+    """Check the password (lockout and audit included) and open a session when it is right; committed.
+
+    A refusal is always `login.failed`, whose words mention the lock: answering `login.locked` would tell
+    anyone which logins are real accounts (an unknown login never locks). The trail keeps the real reason.
+    """
     settings = runtime.settings
     with runtime.factory() as session, session.begin():
         result = authenticate(
@@ -151,6 +174,8 @@ def sign_in(
             new = start_session(
                 session, user=result.user, client=client, max_age=timedelta(hours=settings.session_max_hours)
             )
+    if not result.ok:
+        result = replace(result, reason_code="login.failed")
     return result, new
 
 

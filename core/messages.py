@@ -6,6 +6,23 @@ Packages add their codes here rather than writing sentences in code.
 
 from __future__ import annotations
 
+
+class Phrase(str):
+    """A message given as a parameter of another (e.g. the detail of search.bad_query).
+
+    `translate` puts it in the same language as the message around it; anywhere else (an audit detail,
+    JSON, a log) it is the plain string of both languages.
+    """
+
+    code: str
+    params: dict[str, object]
+
+    def __new__(cls, code: str, /, **params: object) -> Phrase:
+        phrase = super().__new__(cls, bilingual(code, **params))
+        phrase.code, phrase.params = code, params
+        return phrase
+
+
 CATALOGUE: dict[str, dict[str, str]] = {
     # capture / input
     "input.empty": {"zh-CN": "文件为空", "en": "The file is empty"},
@@ -61,6 +78,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "zh-CN": "{count} 份档案尚未处理完毕（排队、处理中或待重试），稍后会自动续办；`dangan check --repair` 立即续办",
         "en": "{count} documents are not finished yet (queued, processing or awaiting a retry) and will be resumed; "
         "`dangan check --repair` resumes them now",
+    },
+    "document.duplicate_hidden": {
+        "zh-CN": "该文件已在档案中（如需查阅，请向档案管理员询问）",
+        "en": "This file is already in the archive (ask the archivist if you need to read it)",
     },
     "doctype.unknown": {"zh-CN": "未知的档案类型：{name}", "en": "Unknown document type: {name}"},
     "doctype.rules_invalid": {
@@ -192,7 +213,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Unknown codes in the level rule: {codes}",
     },
     "login.ok": {"zh-CN": "登录成功", "en": "Logged in"},
-    "login.failed": {"zh-CN": "用户名或密码错误", "en": "Wrong login or password"},
+    "login.failed": {
+        "zh-CN": "用户名或密码错误；连续失败多次后账号会暂时锁定，请稍后再试",
+        "en": "Wrong login or password; after repeated failures an account is locked for a while, so try again later",
+    },
     "login.locked": {
         "zh-CN": "登录失败次数过多，账号已暂时锁定，请稍后再试",
         "en": "Too many failed logins; the account is locked for a while",
@@ -252,6 +276,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     # api: signing in, sessions, CSRF, the acting user, the audit trail
     "auth.required": {"zh-CN": "请先登录", "en": "Sign in first"},
+    "auth.cross_site": {
+        "zh-CN": "来自其他网站的登录请求已被拒绝，请在本系统的登录页面登录",
+        "en": "A sign-in sent from another site was refused; sign in on this site's own page",
+    },
     "auth.session_ended": {"zh-CN": "会话已结束，请重新登录", "en": "The session has ended; sign in again"},
     "auth.token_invalid": {
         "zh-CN": "API 令牌无效、已过期或已撤销",
@@ -306,6 +334,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     # generic
     "request.invalid": {"zh-CN": "请求参数有误：{detail}", "en": "Invalid request: {detail}"},
     "request.not_found": {"zh-CN": "页面或资源不存在", "en": "Not found"},
+    "request.invalid_characters": {
+        "zh-CN": "{field} 中含有不允许的控制字符（如空字符），请删除后重试",
+        "en": "{field} contains a control character (such as NUL) that is not allowed; remove it and retry",
+    },
+    "request.method_not_allowed": {
+        "zh-CN": "此地址不支持该请求方法（可用：{allow}）",
+        "en": "This address does not accept that method (allowed: {allow})",
+    },
     # status words shown by the CLI
     "status.ingested": {"zh-CN": "已入库", "en": "ingested"},
     "status.duplicate": {"zh-CN": "重复", "en": "duplicate"},
@@ -340,6 +376,9 @@ def translate(code: str, language: str = "zh-CN", /, **params: object) -> str:
     if entry is None:
         return code
     text = entry.get(language) or entry["en"]
+    params = {
+        k: translate(v.code, language, **v.params) if isinstance(v, Phrase) else v for k, v in params.items()
+    }
     try:
         return text.format(**params)
     except (KeyError, IndexError):

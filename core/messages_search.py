@@ -8,6 +8,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "search.level.department": {"zh-CN": "部门", "en": "Department"},
     "search.level.company": {"zh-CN": "公司机密", "en": "Company confidential"},
     "search.level.personal": {"zh-CN": "个人", "en": "Personal"},
+    # query values outside their range (the detail of search.bad_query)
+    "search.amount_too_large": {
+        "zh-CN": "金额 {amount} 超出可检索的范围（最多 100 万亿元；例如 1000..5000）",
+        "en": "the amount {amount} is beyond what can be searched (at most 100 trillion yuan; e.g. 1000..5000)",
+    },
+    "search.no_such_date": {
+        "zh-CN": "日期 {date} 不存在（年份 1–9999，月份 1–12，日须在该月之内；例如 2023-01..2023-06）",
+        "en": "there is no date {date} (years 1–9999, months 1–12, days within the month; e.g. 2023-01..2023-06)",
+    },
     # index life: rebuild and check
     "search.index_engine_unknown": {
         "zh-CN": "未知的检索引擎：{engine}（可选 whoosh、tantivy）",

@@ -163,6 +163,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.intake.progress": _m("上传进度", "Upload"),
     "ui.intake.state": _m("处理状态", "State"),
     "ui.intake.duplicate": _m("重复：已是档案 {id}", "Duplicate of document {id}"),
+    "ui.intake.duplicate_hidden": _m(
+        "重复：该文件已在档案中", "Duplicate: this file is already in the archive"
+    ),
     "ui.intake.ocr_page": _m("文字识别 第 {k} / {n} 页", "OCR page {k} of {n}"),
     "ui.review.title": _m("待审核档案", "Review queue"),
     "ui.review.empty": _m("没有待审核的档案", "Nothing waiting for review"),

@@ -5,7 +5,9 @@
     amount:1000..5000    yuan, inclusive         amount:..2万              up to 20,000 yuan
 
 Dates become yyyymmdd integers (search.schema.date_key), amounts integer fen. An end given
-as a month or year reaches to its last day. Anything else is a BadQuery.
+as a month or year reaches to its last day. Anything else is a BadQuery, and so is an amount beyond
+MAX_YUAN: the index keeps amounts as signed 64-bit integers of fen (Whoosh and tantivy alike), and no
+contract of a customer archive comes near a hundred trillion yuan.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from core.errors import BadQuery
+from core.messages import Phrase
 
 # (lowest, highest) inclusive; None where the range is open.
 Bounds = tuple[int | None, int | None]
@@ -23,6 +26,7 @@ _DATE = re.compile(r"(\d{4})(?:[-./年](\d{1,2})(?:[-./月](\d{1,2})日?)?月?)?
 _AMOUNT = re.compile(r"(\d+(?:\.\d{1,2})?)(万|w|k|千|元)?")
 _SCALE = {None: 1, "元": 1, "k": 1000, "千": 1000, "w": 10000, "万": 10000}
 _SEPARATORS = ("..", "至", "~", "～")
+MAX_YUAN = 10**14  # 100 trillion yuan (万亿 × 100); in fen well within a signed 64-bit integer
 
 
 def _split(text: str) -> tuple[str, str] | None:
@@ -41,6 +45,10 @@ def _bad(text: str, kind: str) -> BadQuery:
     return BadQuery("search.bad_query", detail=f"{kind}:{text[:40]} ≠ {_EXAMPLES[kind]}")
 
 
+def _no_such_date(text: str) -> BadQuery:
+    return BadQuery("search.bad_query", detail=Phrase("search.no_such_date", date=text[:40]))
+
+
 def _date_end(text: str, *, last: bool) -> int:
     match = _DATE.fullmatch(text)
     if not match:
@@ -48,11 +56,11 @@ def _date_end(text: str, *, last: bool) -> int:
     year = int(match.group(1))
     month = int(match.group(2)) if match.group(2) else (12 if last else 1)
     if not 1 <= month <= 12 or not 1 <= year <= 9999:
-        raise _bad(text, "date")
+        raise _no_such_date(text)
     days = calendar.monthrange(year, month)[1]
     day = int(match.group(3)) if match.group(3) else (days if last else 1)
     if not 1 <= day <= days:
-        raise _bad(text, "date")
+        raise _no_such_date(text)
     return year * 10000 + month * 100 + day
 
 
@@ -79,6 +87,8 @@ def _fen(text: str) -> int:
         yuan = Decimal(match.group(1)) * _SCALE[match.group(2)]
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only numbers
         raise _bad(text, "amount") from exc
+    if yuan > MAX_YUAN:
+        raise BadQuery("search.bad_query", detail=Phrase("search.amount_too_large", amount=text[:40]))
     return int(yuan * 100)
 
 

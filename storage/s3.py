@@ -48,7 +48,17 @@ def _translated(key: str = "") -> Iterator[None]:
             raise PermissionError(errno.EACCES, exc.message or exc.code, key) from exc
         raise
     except (ServerError, InvalidResponseError, urllib3.exceptions.HTTPError, ConnectionError) as exc:
-        raise StorageUnavailable("storage.unavailable", detail=f"{type(exc).__name__}: {exc}") from exc
+        raise StorageUnavailable("storage.unavailable", detail=_cause(exc)) from exc
+
+
+def _cause(exc: BaseException) -> str:
+    """What went wrong in a few words: urllib3 wraps the cause in its retry and pool errors, each naming it."""
+    if isinstance(exc, urllib3.exceptions.MaxRetryError) and exc.reason is not None:
+        exc = exc.reason
+    text = str(exc) or type(exc).__name__
+    if text.startswith(("HTTPConnection", "HTTPSConnection")) and "): " in text:
+        text = text.split("): ", 1)[1]  # "HTTPConnection(host=…, port=…): Failed to establish…"
+    return text[:200]
 
 
 class _HashingReader:

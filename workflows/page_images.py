@@ -38,7 +38,12 @@ def page_image(
     # sits in memory whole.
     with tempfile.TemporaryDirectory(dir=work_root) as work:
         original = Path(work) / "original"
-        runtime.store.download(object_key, original)
+        try:
+            runtime.store.download(object_key, original)
+        except (
+            FileNotFoundError
+        ) as exc:  # gone from the store (destroyed, or lost: `dangan check` says which)
+            raise NotFound("ui.page.unavailable", number=number) from exc
         try:
             image = _render(original, mime, number, width)
         except (pdfium.PdfiumError, OSError, ValueError, EOFError, IndexError) as exc:

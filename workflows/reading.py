@@ -2,6 +2,10 @@
 
 A read is decided and recorded in one transaction that is committed whatever the answer, so a denied
 read stays in the trail (AUD-2); only then is the refusal raised.
+
+A missing document is refused exactly like one the user may not read (403, `access.denied`): answering
+404 for one and 403 for the other would tell anyone which ids hold a record. The trail keeps the truth
+(`not_found`).
 """
 
 from __future__ import annotations
@@ -72,7 +76,7 @@ def read_document(
                     return show(session, doc, decision)
         # Committed: the refusal is in the trail.
         if doc is None:
-            raise NotFound("document.not_found", id=document_id)
+            raise AccessDenied("access.denied")  # the same answer as for a record one may not read
         raise AccessDenied(decision.reason_code)
 
 

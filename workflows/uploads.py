@@ -1,14 +1,26 @@
-"""Taking one uploaded file: spooled to a private temporary file while hashed, then captured."""
+"""Taking one uploaded file: spooled to a private temporary file while hashed, then captured.
+
+A duplicate names the record it duplicates only to someone who may see it (its readers and its uploader):
+to anyone else the answer is "already in the archive", so that uploading a file cannot tell which record
+holds it, nor its state (policy POL-3: reading is decided by access.policy, never by a way around it).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy import select
+
+from access.duties import uploaded
+from access.models import User
+from access.policy import can_read
 from core.errors import RejectedInput
 from ingest.receive import Received, receive
+from records.models import Document
 from workflows.runtime import Runtime
 
 CHUNK = 1024 * 1024
@@ -33,7 +45,7 @@ def take_upload(runtime: Runtime, stream: BinaryIO, *, filename: str, actor: str
                     )
                 digest.update(chunk)
                 out.write(chunk)
-        return receive(
+        got = receive(
             runtime.factory,
             runtime.store,
             settings,
@@ -44,3 +56,20 @@ def take_upload(runtime: Runtime, stream: BinaryIO, *, filename: str, actor: str
             sha256=digest.hexdigest(),
             client=client,
         )
+    if (
+        got.status == "duplicate"
+        and got.document_id is not None
+        and not _may_see(runtime, actor, got.document_id)
+    ):
+        got = replace(got, document_id=None, reason_code="document.duplicate_hidden")
+    return got
+
+
+def _may_see(runtime: Runtime, login: str, document_id: int) -> bool:
+    """Whether the user may learn that this record exists (a reader of it, or its uploader)."""
+    with runtime.factory() as session:
+        user = session.scalar(select(User).where(User.login == login))
+        doc = session.get(Document, document_id)
+        if user is None or doc is None:
+            return False
+        return uploaded(user, doc) or can_read(session, user, doc).allowed

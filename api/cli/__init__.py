@@ -8,10 +8,12 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 from api.cli import access as cli_access
 from api.cli import audit as cli_audit
@@ -32,11 +34,29 @@ from api.cli.support import (
     read_password_file,
     reported,
 )
+from api.params import CLI_ID, has_control_characters
 from core.errors import DanganError
 from core.messages import bilingual
 from core.settings import Settings
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Dangan (档案): customer archives.")
+
+class _CheckedArguments(TyperGroup):
+    """Refuses, in one line and before any command runs, arguments holding a control character (as the API)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for arg in args:
+            if has_control_characters(arg):
+                typer.echo(bilingual("request.invalid_characters", field=repr(arg)[:60]), err=True)
+                ctx.exit(2)
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_CheckedArguments,
+    add_completion=False,
+    no_args_is_help=True,
+    help="Dangan (档案): customer archives.",
+)
 err_console = Console(stderr=True)
 
 for sub in (cli_users, cli_customers, cli_documents, cli_access, cli_audit, cli_retention, cli_custody):
@@ -164,8 +184,8 @@ def _run_ingest(runtime, files, user, customer, doc_type, as_json, ingest_files)
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="Search words, phrases in quotes, AND/OR/NOT, field filters.")],
-    limit: Annotated[int, typer.Option(help="Most hits to show.")] = 10,
-    offset: Annotated[int, typer.Option(help="Hits to skip (paging).")] = 0,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Most hits to show.")] = 10,
+    offset: Annotated[int, typer.Option(min=0, max=10_000, help="Hits to skip (paging).")] = 0,
     sort: Annotated[str, typer.Option(help="relevance, date, -date or archive_no.")] = "relevance",
     facets: Annotated[
         bool, typer.Option("--facets", help="Add counts per type, customer, year, level.")
@@ -206,7 +226,7 @@ def search(
 
 @app.command()
 def show(
-    document_id: Annotated[int, typer.Argument(metavar="ID")],
+    document_id: Annotated[int, typer.Argument(metavar="ID", **CLI_ID)],
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
 ) -> None:

@@ -8,6 +8,7 @@ import typer
 
 from access import grants, requests
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit
+from api.params import CLI_ID
 
 NAME = "access"
 app = typer.Typer(help="Access requests and grants.", no_args_is_help=True)
@@ -16,9 +17,13 @@ app = typer.Typer(help="Access requests and grants.", no_args_is_help=True)
 def _ids(values: list[str] | None) -> list[int]:
     """Document ids from repeated and/or comma-separated --document values."""
     try:
-        return [int(part) for value in values or [] for part in value.split(",") if part.strip()]
+        ids = [int(part) for value in values or [] for part in value.split(",") if part.strip()]
     except ValueError as err:
         raise typer.BadParameter(str(err), param_hint="--document") from None
+    for value in ids:
+        if not CLI_ID["min"] <= value <= CLI_ID["max"]:
+            raise typer.BadParameter(f"{value} ∉ {CLI_ID['min']}..{CLI_ID['max']}", param_hint="--document")
+    return ids
 
 
 def _show(info: requests.RequestInfo, as_json: bool) -> None:
@@ -35,10 +40,10 @@ def ask(
         list[str] | None, typer.Option("--document", help="Document id(s); repeat or comma-separate.")
     ] = None,
     customer: Annotated[
-        int | None, typer.Option("--customer", help="Ask for this whole customer file.")
+        int | None, typer.Option("--customer", **CLI_ID, help="Ask for this whole customer file.")
     ] = None,
     reason: Annotated[str, typer.Option(help="Why you need to read it.")] = "",
-    days: Annotated[int, typer.Option(help="For how many days.")] = 7,
+    days: Annotated[int, typer.Option(min=1, max=3650, help="For how many days.")] = 7,
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
 ) -> None:
@@ -72,7 +77,7 @@ def _decide(request_id: int, approve: bool, comment: str, as_json: bool, user: s
 
 @app.command("approve")
 def approve(
-    request_id: Annotated[int, typer.Argument(metavar="REQUEST")],
+    request_id: Annotated[int, typer.Argument(metavar="REQUEST", **CLI_ID)],
     comment: Annotated[str, typer.Option(help="Your comment.")] = "",
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
@@ -83,7 +88,7 @@ def approve(
 
 @app.command("refuse")
 def refuse(
-    request_id: Annotated[int, typer.Argument(metavar="REQUEST")],
+    request_id: Annotated[int, typer.Argument(metavar="REQUEST", **CLI_ID)],
     comment: Annotated[str, typer.Option(help="Why (required).")] = "",
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
@@ -146,7 +151,7 @@ def list_grants(
 
 @app.command("revoke")
 def revoke(
-    grant_id: Annotated[int, typer.Argument(metavar="GRANT")],
+    grant_id: Annotated[int, typer.Argument(metavar="GRANT", **CLI_ID)],
     reason: Annotated[str, typer.Option(help="Why.")] = "",
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit, fail
+from api.params import CLI_ID
 from core.messages import bilingual
 from workflows import custody
 
@@ -28,7 +29,7 @@ app.add_typer(item_app, name="item")
 app.add_typer(loan_app, name="loan")
 app.add_typer(calendar_app, name="calendar")
 
-IdArg = Annotated[int, typer.Argument(metavar="ID", help="Loan id.")]
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="Loan id.", **CLI_ID)]
 
 
 def _day(value: str) -> date:
@@ -70,10 +71,10 @@ def item_add(
     pieces: Annotated[int, typer.Option("--pieces", help="Pieces (件).")],
     pages: Annotated[int, typer.Option("--pages", help="Pages (页), covers included.")],
     document: Annotated[
-        int | None, typer.Option("--document", help="The document it is the original of.")
+        int | None, typer.Option("--document", help="The document it is the original of.", **CLI_ID)
     ] = None,
     customer: Annotated[
-        int | None, typer.Option("--customer", help="The customer file it belongs to.")
+        int | None, typer.Option("--customer", help="The customer file it belongs to.", **CLI_ID)
     ] = None,
     kind: Annotated[str, typer.Option("--kind", help="original, certificate or other.")] = "original",
     location: Annotated[
@@ -94,7 +95,7 @@ def item_add(
 
 @app.command("move")
 def move(
-    item: Annotated[int, typer.Argument(metavar="ITEM", help="Item id.")],
+    item: Annotated[int, typer.Argument(metavar="ITEM", help="Item id.", **CLI_ID)],
     to: Annotated[str, typer.Option("--to", help="The new location's path.")],
     reason: Annotated[str, typer.Option("--reason", help="Why it moves.")],
     as_json: JsonOpt = False,
@@ -109,7 +110,7 @@ def move(
 
 @app.command("where")
 def where(
-    item: Annotated[int, typer.Argument(metavar="ITEM", help="Item id.")],
+    item: Annotated[int, typer.Argument(metavar="ITEM", help="Item id.", **CLI_ID)],
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
 ) -> None:
@@ -131,7 +132,7 @@ def where(
 
 @loan_app.command("request")
 def loan_request(
-    items: Annotated[list[int], typer.Option("--item", help="Item id (repeat for several).")],
+    items: Annotated[list[int], typer.Option("--item", help="Item id (repeat for several).", **CLI_ID)],
     purpose: Annotated[str, typer.Option("--purpose", help="What the loan is for.")],
     days: Annotated[
         int | None, typer.Option("--days", help="Term in working days (default DANGAN_LOAN_DAYS).")

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit, fail
+from api.params import CLI_ID
 from core.errors import DanganError
 from core.messages import bilingual
 from records.customer_profile import EDITABLE, MONEY_FIELDS, yuan_to_fen
@@ -156,7 +157,7 @@ def list_customers(
 
 @app.command("show")
 def show(
-    customer_id: Annotated[int, typer.Argument(metavar="ID")],
+    customer_id: Annotated[int, typer.Argument(metavar="ID", **CLI_ID)],
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
 ) -> None:
@@ -182,7 +183,7 @@ def show(
 
 @app.command("edit")
 def edit(
-    customer_id: Annotated[int, typer.Argument(metavar="ID")],
+    customer_id: Annotated[int, typer.Argument(metavar="ID", **CLI_ID)],
     name: Text = None,
     credit_code: Text = None,
     legal_rep: Text = None,
@@ -242,7 +243,7 @@ def edit(
 
 @contact_app.command("add")
 def contact_add(
-    customer_id: Annotated[int, typer.Argument(metavar="ID")],
+    customer_id: Annotated[int, typer.Argument(metavar="ID", **CLI_ID)],
     name: Annotated[str, typer.Option(help="The contact's name.")],
     title: Text = None,
     phone: Annotated[list[str] | None, typer.Option(help="A phone number (repeatable).")] = None,
@@ -279,7 +280,7 @@ def contact_add(
 
 @app.command("note")
 def note(
-    customer_id: Annotated[int, typer.Argument(metavar="ID")],
+    customer_id: Annotated[int, typer.Argument(metavar="ID", **CLI_ID)],
     kind: Annotated[str, typer.Option(help="visit, call, complaint, repair, survey or change.")],
     text: Annotated[str, typer.Option(help="What happened.")],
     on: Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default today).")] = None,
@@ -308,7 +309,7 @@ def note(
 
 @app.command("note-approve")
 def note_approve(
-    entry_id: Annotated[int, typer.Argument(metavar="ENTRY")],
+    entry_id: Annotated[int, typer.Argument(metavar="ENTRY", **CLI_ID)],
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
 ) -> None:
@@ -325,7 +326,7 @@ def note_approve(
 
 @app.command("set")
 def set_file(
-    customer_id: Annotated[int, typer.Argument(metavar="ID")],
+    customer_id: Annotated[int, typer.Argument(metavar="ID", **CLI_ID)],
     department: Annotated[str | None, typer.Option(help="Code of the department keeping the file.")] = None,
     owner: Annotated[str | None, typer.Option(help="Login of the responsible sales person (active).")] = None,
     status: Annotated[str | None, typer.Option(help="active, potential, former or lost.")] = None,

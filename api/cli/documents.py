@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit
+from api.params import CLI_ID
 from core.errors import DanganError
 from core.messages import bilingual
 from workflows import corrections, reading, recovery
@@ -18,7 +19,7 @@ app = typer.Typer(help="Documents: confidentiality level, revision history.", no
 
 @app.command("set-level")
 def set_level(
-    document_id: Annotated[int, typer.Argument(metavar="ID")],
+    document_id: Annotated[int, typer.Argument(metavar="ID", **CLI_ID)],
     level: Annotated[str, typer.Argument(metavar="LEVEL", help="internal, department, company or personal.")],
     reason: Annotated[str | None, typer.Option(help="Why (kept in the revision and the trail).")] = None,
     as_json: JsonOpt = False,
@@ -40,13 +41,13 @@ def set_level(
 
 @app.command("correct")
 def correct(
-    document_id: Annotated[int, typer.Argument(metavar="ID")],
+    document_id: Annotated[int, typer.Argument(metavar="ID", **CLI_ID)],
     reason: Annotated[str, typer.Option(help="Why (kept in the revision and the trail).")],
     doc_type: Annotated[str | None, typer.Option("--type", help="Document type code.")] = None,
     title: Annotated[str | None, typer.Option(help="Title.")] = None,
     doc_date: Annotated[str | None, typer.Option("--date", help="Document date, YYYY-MM-DD.")] = None,
     customer_id: Annotated[
-        int | None, typer.Option("--customer-id", help="Move to this customer file.")
+        int | None, typer.Option("--customer-id", **CLI_ID, help="Move to this customer file.")
     ] = None,
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
@@ -80,7 +81,7 @@ def parse_date(value: str | None) -> date | None:
 
 @app.command("history")
 def history(
-    document_id: Annotated[int, typer.Argument(metavar="ID")],
+    document_id: Annotated[int, typer.Argument(metavar="ID", **CLI_ID)],
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
 ) -> None:

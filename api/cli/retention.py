@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit, fail
+from api.params import CLI_ID
 from core.errors import DanganError
 from core.messages import bilingual
 from retention import views
@@ -64,7 +65,7 @@ def rules_list(as_json: JsonOpt = False, user: UserOpt = DEFAULT_USER) -> None:
 @rules_app.command("set")
 def rules_set(
     doc_type: Annotated[str, typer.Argument(metavar="TYPE", help="Document type code.")],
-    years: Annotated[int | None, typer.Option(help="Period in years.")] = None,
+    years: Annotated[int | None, typer.Option(min=1, max=200, help="Period in years.")] = None,
     permanent: Annotated[bool, typer.Option(help="Keep permanently (no due date).")] = False,
     trigger: Annotated[
         str, typer.Option(help="document_date, contract_end, relationship_end or filing.")
@@ -98,7 +99,9 @@ def rules_set(
 def due(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Due by this date (default today).")] = None,
     doc_type: Annotated[str | None, typer.Option("--type", help="Only this document type.")] = None,
-    customer_id: Annotated[int | None, typer.Option("--customer-id", help="Only this customer file.")] = None,
+    customer_id: Annotated[
+        int | None, typer.Option("--customer-id", **CLI_ID, help="Only this customer file.")
+    ] = None,
     action: Annotated[str, typer.Option(help="destroy, review, transfer or all.")] = "destroy",
     held: Annotated[bool, typer.Option("--held/--no-held", help="Include held records (marked).")] = True,
     as_json: JsonOpt = False,
@@ -121,7 +124,7 @@ def due(
 
 @app.command("extend")
 def extend_cmd(
-    document_id: Annotated[int, typer.Argument(metavar="ID")],
+    document_id: Annotated[int, typer.Argument(metavar="ID", **CLI_ID)],
     until: Annotated[str, typer.Option("--until", help="The new due date, YYYY-MM-DD.")],
     reason: Annotated[str, typer.Option(help="The appraisal's reason.")],
     approver: Annotated[str, typer.Option(help="Who approved the extension.")],
@@ -162,9 +165,11 @@ def lock(user: UserOpt = DEFAULT_USER) -> None:
 def hold_add(
     name: Annotated[str, typer.Option(help="The hold's name (e.g. the case).")],
     reason: Annotated[str, typer.Option(help="Why.")],
-    document: Annotated[list[int] | None, typer.Option("--document", help="A record id (repeat).")] = None,
+    document: Annotated[
+        list[int] | None, typer.Option("--document", **CLI_ID, help="A record id (repeat).")
+    ] = None,
     customer_id: Annotated[
-        int | None, typer.Option("--customer-id", help="A whole customer file, later records too.")
+        int | None, typer.Option("--customer-id", **CLI_ID, help="A whole customer file, later records too.")
     ] = None,
     query: Annotated[str | None, typer.Option("--query", help="A saved search, re-evaluated.")] = None,
     as_json: JsonOpt = False,
@@ -184,7 +189,7 @@ def hold_add(
 
 @hold_app.command("release")
 def hold_release(
-    hold_id: Annotated[int, typer.Argument(metavar="HOLD")],
+    hold_id: Annotated[int, typer.Argument(metavar="HOLD", **CLI_ID)],
     reason: Annotated[str, typer.Option(help="Why the hold ends.")],
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
@@ -220,7 +225,9 @@ def hold_list(
 
 @batch_app.command("create")
 def batch_create(
-    document_ids: Annotated[list[int], typer.Argument(metavar="ID...", help="Record ids from the due list.")],
+    document_ids: Annotated[
+        list[int], typer.Argument(metavar="ID...", **CLI_ID, help="Record ids from the due list.")
+    ],
     note: Annotated[str, typer.Option(help="A note for the approvers.")] = "",
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
@@ -236,7 +243,7 @@ def batch_create(
 
 @batch_app.command("appraise")
 def batch_appraise(
-    batch_id: Annotated[int, typer.Argument(metavar="BATCH")],
+    batch_id: Annotated[int, typer.Argument(metavar="BATCH", **CLI_ID)],
     opinion: Annotated[str, typer.Option(help="The appraisal opinion (鉴定意见).")],
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
@@ -251,7 +258,7 @@ def batch_appraise(
 
 @batch_app.command("approve")
 def batch_approve(
-    batch_id: Annotated[int, typer.Argument(metavar="BATCH")],
+    batch_id: Annotated[int, typer.Argument(metavar="BATCH", **CLI_ID)],
     opinion: Annotated[str, typer.Option(help="The approver's opinion.")] = "",
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
@@ -280,7 +287,7 @@ def _summary(report: ExecutionReport) -> dict:
 
 @batch_app.command("execute")
 def batch_execute(
-    batch_id: Annotated[int, typer.Argument(metavar="BATCH")],
+    batch_id: Annotated[int, typer.Argument(metavar="BATCH", **CLI_ID)],
     paper_method: Annotated[
         str | None, typer.Option(help="Paper originals: method (e.g. 碎纸机粉碎).")
     ] = None,
@@ -318,7 +325,7 @@ def batch_execute(
 
 @batch_app.command("show")
 def batch_show(
-    batch_id: Annotated[int, typer.Argument(metavar="BATCH")],
+    batch_id: Annotated[int, typer.Argument(metavar="BATCH", **CLI_ID)],
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
 ) -> None:
@@ -337,7 +344,7 @@ def batch_show(
 
 @app.command("register")
 def register(
-    batch_id: Annotated[int, typer.Argument(metavar="BATCH")],
+    batch_id: Annotated[int, typer.Argument(metavar="BATCH", **CLI_ID)],
     pdf: Annotated[Path, typer.Option("--pdf", help="Write the register PDF here.")],
     csv: Annotated[Path, typer.Option("--csv", help="Write the register CSV here.")],
     user: UserOpt = DEFAULT_USER,

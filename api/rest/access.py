@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from access import grants, notifications, requests
 from api.auth import CurrentUser, RuntimeDep
+from api.openapi import SIGNED_IN, answers
+from api.params import BodyId, PathId
 from core.messages import translate
 
-router = APIRouter(prefix="/api", tags=["access"])
+router = APIRouter(prefix="/api", tags=["access"], responses=SIGNED_IN)
 
 
 class RequestBody(BaseModel):
-    document_ids: list[int] = Field(default_factory=list, max_length=1000)
-    customer_id: int | None = Field(None, description="Ask for the whole customer file.")
+    document_ids: list[BodyId] = Field(default_factory=list, max_length=1000)
+    customer_id: BodyId | None = Field(None, description="Ask for the whole customer file.")
     reason: str = Field(max_length=2000)
     days: int = Field(ge=1, le=3650, description="How long the access should last.")
 
@@ -29,7 +32,7 @@ class RevokeBody(BaseModel):
     reason: str = Field("", max_length=2000)
 
 
-@router.post("/access-requests", status_code=201)
+@router.post("/access-requests", status_code=201, responses=answers(400, 404, 409))
 def ask(body: RequestBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Ask to read documents or a customer file for some days; the chain of the highest level signs."""
     with rt.factory() as session, session.begin():
@@ -61,8 +64,8 @@ def awaiting(caller: CurrentUser, rt: RuntimeDep) -> list[dict]:
         return [asdict(r) for r in requests.awaiting(session, approver=caller.user(session))]
 
 
-@router.get("/access-requests/{request_id}")
-def one(request_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.get("/access-requests/{request_id}", responses=answers(404))
+def one(request_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """One request: for its requester, its signers, auditors and admins."""
     with rt.factory() as session:
         return asdict(
@@ -72,8 +75,8 @@ def one(request_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.post("/access-requests/{request_id}/approve")
-def approve(request_id: int, body: DecisionBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/access-requests/{request_id}/approve", responses=answers(400, 404, 409))
+def approve(request_id: PathId, body: DecisionBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Sign the current step; the last signature turns the request into grants."""
     with rt.factory() as session, session.begin():
         return asdict(
@@ -87,8 +90,8 @@ def approve(request_id: int, body: DecisionBody, caller: CurrentUser, rt: Runtim
         )
 
 
-@router.post("/access-requests/{request_id}/refuse")
-def refuse(request_id: int, body: DecisionBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/access-requests/{request_id}/refuse", responses=answers(400, 404, 409))
+def refuse(request_id: PathId, body: DecisionBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Refuse at the current step, saying why."""
     with rt.factory() as session, session.begin():
         return asdict(
@@ -102,8 +105,8 @@ def refuse(request_id: int, body: DecisionBody, caller: CurrentUser, rt: Runtime
         )
 
 
-@router.post("/access-requests/{request_id}/withdraw")
-def withdraw(request_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/access-requests/{request_id}/withdraw", responses=answers(404, 409))
+def withdraw(request_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Take back one's own pending request."""
     with rt.factory() as session, session.begin():
         return asdict(
@@ -115,7 +118,11 @@ def withdraw(request_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
 
 @router.get("/grants")
 def list_grants(
-    caller: CurrentUser, rt: RuntimeDep, all: bool = False, user: str | None = None, live: bool = False
+    caller: CurrentUser,
+    rt: RuntimeDep,
+    all: bool = False,
+    user: Annotated[str | None, Query(max_length=100)] = None,
+    live: bool = False,
 ) -> list[dict]:
     """One's own grants; another user's (`user=`) or everyone's (`all=true`) for admins, auditors, managers."""
     with rt.factory() as session, session.begin():
@@ -132,8 +139,8 @@ def list_grants(
         ]
 
 
-@router.post("/grants/{grant_id}/revoke")
-def revoke(grant_id: int, body: RevokeBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/grants/{grant_id}/revoke", responses=answers(404, 409))
+def revoke(grant_id: PathId, body: RevokeBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """End a grant now: its holder, a signer of its request, a manager or an admin may."""
     with rt.factory() as session, session.begin():
         return asdict(
@@ -166,8 +173,8 @@ def messages(caller: CurrentUser, rt: RuntimeDep, unread: bool = False) -> list[
         ]
 
 
-@router.post("/notifications/{notification_id}/read", status_code=204)
-def mark_read(notification_id: int, caller: CurrentUser, rt: RuntimeDep) -> None:
+@router.post("/notifications/{notification_id}/read", status_code=204, responses=answers(404))
+def mark_read(notification_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> None:
     """Mark one of one's own messages read (someone else's is as unknown as a missing one)."""
     with rt.factory() as session, session.begin():
         notifications.mark_read(session, user=caller.user(session), notification_id=notification_id)

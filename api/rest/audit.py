@@ -9,12 +9,14 @@ from fastapi import APIRouter, Query
 
 from access.duties import TRAIL_ROLES, require_any
 from api.auth import CurrentUser, RuntimeDep
+from api.openapi import SIGNED_IN
+from api.params import MAX_ID, QueryId
 from core import audit
 from core.audit_search import MAX_LIMIT, find_events
 from core.when import parse_when
 from workflows.trail import verify_trail
 
-router = APIRouter(prefix="/api/audit", tags=["audit"])
+router = APIRouter(prefix="/api/audit", tags=["audit"], responses=SIGNED_IN)
 
 
 @router.get("")
@@ -22,7 +24,7 @@ def trail(
     caller: CurrentUser,
     rt: RuntimeDep,
     user: Annotated[str | None, Query(max_length=100, description="The acting login.")] = None,
-    document: Annotated[int | None, Query(description="Events about this document id.")] = None,
+    document: Annotated[QueryId | None, Query(description="Events about this document id.")] = None,
     action: Annotated[
         str | None, Query(max_length=60, description="An action, or a prefix such as access.*")
     ] = None,
@@ -31,7 +33,7 @@ def trail(
     ] = None,
     until: Annotated[str | None, Query(alias="to", description="YYYY-MM-DD (included) or ISO 8601.")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> dict:
     """Events matching every filter, oldest first, with their chain hashes (auditors only; audited)."""
     tz = rt.settings.timezone

@@ -14,9 +14,11 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.auth import CurrentUser, RuntimeDep
+from api.openapi import SIGNED_IN, answers
+from api.params import BodyId, PathId
 from workflows import custody
 
-router = APIRouter(prefix="/api/custody", tags=["custody"])
+router = APIRouter(prefix="/api/custody", tags=["custody"], responses=SIGNED_IN | answers(400))
 
 
 class LocationBody(BaseModel):
@@ -25,8 +27,8 @@ class LocationBody(BaseModel):
 
 
 class ItemBody(BaseModel):
-    document_id: int | None = None
-    customer_id: int | None = None
+    document_id: BodyId | None = None
+    customer_id: BodyId | None = None
     pieces: int = Field(ge=1, le=100_000)
     pages: int = Field(ge=1, le=1_000_000)
     kind: str = Field("original", description="original, certificate or other.")
@@ -39,7 +41,7 @@ class MoveBody(BaseModel):
 
 
 class LoanBody(BaseModel):
-    item_ids: list[int] = Field(max_length=1000)
+    item_ids: list[BodyId] = Field(max_length=1000)
     purpose: str = Field(min_length=1, max_length=2000)
     days: int | None = Field(None, description="Working days; default DANGAN_LOAN_DAYS.")
     borrower: str | None = Field(None, max_length=100, description="Must be the caller: no lending on.")
@@ -82,8 +84,8 @@ def add_item(body: ItemBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.get("/items/{item_id}")
-def where(item_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.get("/items/{item_id}", responses=answers(404, 409))
+def where(item_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Where an item is (`location` null while out), the loan it is out on, and its history."""
     with rt.factory() as session, session.begin():
         return asdict(
@@ -91,8 +93,8 @@ def where(item_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.post("/items/{item_id}/move")
-def move(item_id: int, body: MoveBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/items/{item_id}/move", responses=answers(404, 409))
+def move(item_id: PathId, body: MoveBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Move an item to another location (archivist)."""
     with rt.factory() as session, session.begin():
         return asdict(custody.move_item(session, item_id=item_id, to=body.to, reason=body.reason,
@@ -120,8 +122,8 @@ def list_loans(
     return [asdict(r) for r in rows]
 
 
-@router.get("/loans/{loan_id}")
-def show_loan(loan_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.get("/loans/{loan_id}", responses=answers(404, 409))
+def show_loan(loan_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """One loan slip (its borrower, the archivist, auditors and approvers)."""
     with rt.factory() as session, session.begin():
         return asdict(
@@ -129,8 +131,8 @@ def show_loan(loan_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.post("/loans/{loan_id}/approve")
-def approve(loan_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/loans/{loan_id}/approve", responses=answers(404, 409))
+def approve(loan_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Approve a loan or its renewal (the chairman, the GM or a deputy GM)."""
     with rt.factory() as session, session.begin():
         return asdict(
@@ -138,8 +140,8 @@ def approve(loan_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.post("/loans/{loan_id}/refuse")
-def refuse(loan_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/loans/{loan_id}/refuse", responses=answers(404, 409))
+def refuse(loan_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Refuse a loan or its renewal (the chairman, the GM or a deputy GM)."""
     with rt.factory() as session, session.begin():
         return asdict(
@@ -147,24 +149,24 @@ def refuse(loan_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.post("/loans/{loan_id}/out")
-def hand_out(loan_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/loans/{loan_id}/out", responses=answers(404, 409))
+def hand_out(loan_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Hand the items out (archivist); the due date is counted from today."""
     with rt.factory() as session, session.begin():
         return asdict(custody.hand_out(session, loan_id=loan_id, actor=caller.user(session), today=rt.today(),
                                        client=caller.client))  # fmt: skip
 
 
-@router.post("/loans/{loan_id}/renew")
-def renew(loan_id: int, body: RenewBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/loans/{loan_id}/renew", responses=answers(404, 409))
+def renew(loan_id: PathId, body: RenewBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Ask for more time (the borrower); an approver decides."""
     with rt.factory() as session, session.begin():
         return asdict(custody.renew_loan(session, loan_id=loan_id, days=body.days, actor=caller.user(session),
                                          default_days=rt.settings.loan_days, client=caller.client))  # fmt: skip
 
 
-@router.post("/loans/{loan_id}/return")
-def take_back(loan_id: int, body: ReturnBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/loans/{loan_id}/return", responses=answers(404, 409))
+def take_back(loan_id: PathId, body: ReturnBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Take the items back, counted (archivist); a shortfall opens an incident and the loan stays out."""
     with rt.factory() as session, session.begin():
         return asdict(custody.take_back(session, loan_id=loan_id, pieces=body.pieces, pages=body.pages,

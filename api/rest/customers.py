@@ -19,6 +19,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.auth import CurrentUser, RuntimeDep
+from api.openapi import SIGNED_IN, answers
+from api.params import PathId
 from workflows.corrections import change_customer_file, edit_customer_file
 from workflows.customer_files import LIST_LIMIT, customer_detail, customer_list
 from workflows.customer_records import (
@@ -28,7 +30,7 @@ from workflows.customer_records import (
     open_customer_file,
 )
 
-router = APIRouter(prefix="/api/customers", tags=["customers"])
+router = APIRouter(prefix="/api/customers", tags=["customers"], responses=SIGNED_IN)
 
 
 class CustomerBody(BaseModel):
@@ -140,7 +142,7 @@ def list_all(
         )
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=answers(400))
 def open_file(body: NewFileBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Open a customer file at first contact; the answer carries its id and files with very similar names."""
     values = body.model_dump(exclude={"name", "department", "owner"}, exclude_none=True)
@@ -158,8 +160,8 @@ def open_file(body: NewFileBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.patch("/{customer_id}")
-def edit(customer_id: int, body: EditBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.patch("/{customer_id}", responses=answers(400, 404))
+def edit(customer_id: PathId, body: EditBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Change the fields sent (null empties one) as one revision with before and after."""
     changes = body.model_dump(include=body.model_fields_set - {"reason"})
     with rt.factory() as session, session.begin():
@@ -176,8 +178,8 @@ def edit(customer_id: int, body: EditBody, caller: CurrentUser, rt: RuntimeDep) 
         )
 
 
-@router.post("/{customer_id}/contacts", status_code=201)
-def add_contact(customer_id: int, body: ContactBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/{customer_id}/contacts", status_code=201, responses=answers(400, 404))
+def add_contact(customer_id: PathId, body: ContactBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Add a contact to the file."""
     with rt.factory() as session, session.begin():
         return asdict(
@@ -191,8 +193,8 @@ def add_contact(customer_id: int, body: ContactBody, caller: CurrentUser, rt: Ru
         )
 
 
-@router.post("/{customer_id}/timeline", status_code=201)
-def add_entry(customer_id: int, body: EntryBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/{customer_id}/timeline", status_code=201, responses=answers(400, 404))
+def add_entry(customer_id: PathId, body: EntryBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Add a dated entry to the file's timeline; a complaint waits for the general manager's approval."""
     with rt.factory() as session, session.begin():
         return asdict(
@@ -208,8 +210,8 @@ def add_entry(customer_id: int, body: EntryBody, caller: CurrentUser, rt: Runtim
         )
 
 
-@router.post("/entries/{entry_id}/approve")
-def approve_entry(entry_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/entries/{entry_id}/approve", responses=answers(404, 409))
+def approve_entry(entry_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Approve how a complaint was handled (the general manager)."""
     with rt.factory() as session, session.begin():
         return asdict(
@@ -219,8 +221,8 @@ def approve_entry(entry_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.get("/{customer_id}")
-def one(customer_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.get("/{customer_id}", responses=answers(404))
+def one(customer_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """One customer file: for those who may read it, its profile, contacts, timeline and history; always the
     documents the caller may read, newest first (audited)."""
     with rt.factory() as session, session.begin():
@@ -229,8 +231,8 @@ def one(customer_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.put("/{customer_id}")
-def change(customer_id: int, body: CustomerBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.put("/{customer_id}", responses=answers(400, 404))
+def change(customer_id: PathId, body: CustomerBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Set the file's department, owner or status (omitted fields stay); its documents are re-indexed."""
     with rt.factory() as session, session.begin():
         return asdict(

@@ -19,12 +19,16 @@ from sqlalchemy import select
 from access.duties import require_capture
 from api.auth import CurrentUser, RuntimeDep
 from api.i18n import language
+from api.openapi import SIGNED_IN, answers, binary
+from api.params import MAX_ID, PathId, clean_filename
 from core.errors import DanganError
+from core.messages import translate
 from records.models import Document, DocumentType
 from workflows import corrections, reading, recovery, searching
 from workflows.uploads import CHUNK, take_upload
 
 router = APIRouter(prefix="/api", tags=["documents"])
+READ = SIGNED_IN  # a missing record answers 403 like one the caller may not read (workflows.reading)
 
 
 class MetadataBody(BaseModel):
@@ -32,7 +36,7 @@ class MetadataBody(BaseModel):
     doc_type: str | None = Field(None, max_length=40, description="Document type code")
     title: str | None = Field(None, max_length=500)
     doc_date: date | None = None
-    customer_id: int | None = Field(None, ge=1)
+    customer_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class LevelBody(BaseModel):
@@ -46,7 +50,7 @@ def health() -> dict:
     return {"status": "ok"}
 
 
-@router.post("/documents", status_code=202)
+@router.post("/documents", status_code=202, responses=SIGNED_IN | answers(400, 409, 503))
 def upload(
     request: Request,
     caller: CurrentUser,
@@ -61,20 +65,29 @@ def upload(
         if doc_type and session.get(DocumentType, doc_type) is None:
             raise DanganError("doctype.unknown", name=doc_type)
     got = take_upload(
-        rt, file.file, filename=file.filename or "upload", actor=caller.login, client=caller.client
+        rt,
+        file.file,
+        filename=clean_filename(file.filename or "") or "upload",
+        actor=caller.login,
+        client=caller.client,
     )
     if got.error is not None:
         raise got.error
     if got.status == "ingested":
         request.app.state.queue.dangan_process(got.document_id, caller.login, customer, doc_type)
-    with rt.factory() as session:
-        state = session.scalar(select(Document.state).where(Document.id == got.document_id))
+    state = None
+    if got.document_id is not None:  # None: a duplicate of a record the caller may not know of
+        with rt.factory() as session:
+            state = session.scalar(select(Document.state).where(Document.id == got.document_id))
     body = {"document_id": got.document_id, "status": got.status, "sha256": got.sha256, "state": state}
+    if got.reason_code:
+        body |= {"message_zh": translate(got.reason_code, "zh-CN", id=got.document_id),
+                 "message_en": translate(got.reason_code, "en", id=got.document_id)}  # fmt: skip
     return JSONResponse(body, status_code=202 if got.status == "ingested" else 200)
 
 
-@router.get("/documents/{document_id}/status")
-def status(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.get("/documents/{document_id}/status", responses=READ)
+def status(document_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Processing state, for readers of the document and for its uploader (audited)."""
     return reading.read_document(
         rt.factory,
@@ -87,17 +100,17 @@ def status(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
     )
 
 
-@router.get("/documents/{document_id}")
-def detail(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.get("/documents/{document_id}", responses=READ)
+def detail(document_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """The document with pages, extracted fields and derivatives (audited as a view)."""
     return reading.document_detail(
         rt.factory, user_id=caller.user_id, document_id=document_id, client=caller.client
     )
 
 
-@router.get("/documents/{document_id}/similar")
+@router.get("/documents/{document_id}/similar", responses=READ)
 def similar(
-    document_id: int, caller: CurrentUser, rt: RuntimeDep, limit: Annotated[int, Query(ge=1, le=50)] = 10
+    document_id: PathId, caller: CurrentUser, rt: RuntimeDep, limit: Annotated[int, Query(ge=1, le=50)] = 10
 ) -> dict:
     """Documents like this one, among those the user may read (audited as a read and a search)."""
     return searching.similar_documents(
@@ -110,8 +123,12 @@ def similar(
     ).as_json()
 
 
-@router.get("/documents/{document_id}/original")
-def original(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> StreamingResponse:
+@router.get(
+    "/documents/{document_id}/original",
+    response_class=StreamingResponse,
+    responses=binary("application/pdf", "image/png", "image/jpeg", "image/tiff") | READ | answers(404),
+)
+def original(document_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> StreamingResponse:
     """Download the original, streamed from the store (audited as a download)."""
     key, mime, name = reading.read_document(
         rt.factory,
@@ -131,8 +148,8 @@ def original(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> Streaming
     return StreamingResponse(chunks(), media_type=mime, headers=headers)
 
 
-@router.post("/documents/{document_id}/retry", status_code=202)
-def retry(document_id: int, request: Request, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/documents/{document_id}/retry", status_code=202, responses=SIGNED_IN | answers(404, 409))
+def retry(document_id: PathId, request: Request, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Read, file and index a failed or interrupted document again: those who capture and may read it
     (audited); 409 for a document that needs no retry."""
     login = recovery.queue_retry(rt, document_id=document_id, user_id=caller.user_id, client=caller.client)
@@ -140,8 +157,8 @@ def retry(document_id: int, request: Request, caller: CurrentUser, rt: RuntimeDe
     return {"document_id": document_id, "state": "queued"}
 
 
-@router.get("/documents/{document_id}/history")
-def history(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.get("/documents/{document_id}/history", responses=READ)
+def history(document_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """The document's metadata revisions (who, when, why, before/after), for its readers (audited)."""
     return reading.read_document(
         rt.factory,
@@ -153,8 +170,8 @@ def history(document_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
     )
 
 
-@router.put("/documents/{document_id}/level")
-def document_level(document_id: int, body: LevelBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.put("/documents/{document_id}/level", responses=READ | answers(400, 409))
+def document_level(document_id: PathId, body: LevelBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Set a document's level: a manager who reads it by right (not by a grant); kept as a revision."""
     with rt.factory() as session, session.begin():
         change = corrections.set_document_level(
@@ -169,8 +186,8 @@ def document_level(document_id: int, body: LevelBody, caller: CurrentUser, rt: R
     return asdict(change)
 
 
-@router.put("/documents/{document_id}/metadata")
-def document_metadata(document_id: int, body: MetadataBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.put("/documents/{document_id}/metadata", responses=READ | answers(400, 409))
+def document_metadata(document_id: PathId, body: MetadataBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Correct type, title, date or customer file: an archivist or manager who reads it by right; a revision."""
     with rt.factory() as session, session.begin():
         change = corrections.correct_metadata(
@@ -184,8 +201,8 @@ def document_metadata(document_id: int, body: MetadataBody, caller: CurrentUser,
     return asdict(change)
 
 
-@router.put("/customers/{customer_id}/level")
-def customer_level(customer_id: int, body: LevelBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.put("/customers/{customer_id}/level", responses=SIGNED_IN | answers(400, 404, 409))
+def customer_level(customer_id: PathId, body: LevelBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Set a customer file's level (it picks the approval chain for requests for the whole file)."""
     with rt.factory() as session, session.begin():
         return asdict(
@@ -200,7 +217,7 @@ def customer_level(customer_id: int, body: LevelBody, caller: CurrentUser, rt: R
         )
 
 
-@router.get("/search")
+@router.get("/search", responses=SIGNED_IN | answers(400))
 def search_documents(
     request: Request,
     caller: CurrentUser,

@@ -16,6 +16,8 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.auth import CurrentUser, RuntimeDep
+from api.openapi import SIGNED_IN, answers, binary
+from api.params import BodyId, PathId, QueryId
 from retention import views
 from retention.batches import appraise, approve, batch_view, create_batch
 from retention.destroy import execute_batch
@@ -25,7 +27,7 @@ from retention.register import store_register
 from retention.schedule import extend, set_rule
 from retention.worm import after_hold, lock_records
 
-router = APIRouter(prefix="/api/retention", tags=["retention"])
+router = APIRouter(prefix="/api/retention", tags=["retention"], responses=SIGNED_IN | answers(400))
 
 
 class RuleBody(BaseModel):
@@ -47,8 +49,8 @@ class HoldBody(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     reason: str = Field(min_length=1, max_length=2000)
     scope: Literal["documents", "customer", "search"]
-    document_ids: list[int] = Field(default_factory=list, max_length=100_000)
-    customer_id: int | None = None
+    document_ids: list[BodyId] = Field(default_factory=list, max_length=100_000)
+    customer_id: BodyId | None = None
     query: str | None = Field(None, max_length=1000)
 
 
@@ -57,7 +59,7 @@ class ReasonBody(BaseModel):
 
 
 class BatchBody(BaseModel):
-    document_ids: list[int] = Field(max_length=100_000)
+    document_ids: list[BodyId] = Field(max_length=100_000)
     note: str = Field("", max_length=2000)
 
 
@@ -96,7 +98,7 @@ def due(
     rt: RuntimeDep,
     as_of: date | None = None,
     doc_type: Annotated[str | None, Query(max_length=40)] = None,
-    customer_id: int | None = None,
+    customer_id: QueryId | None = None,
     action: Annotated[
         str | None, Query(description="destroy (default), review, transfer or all.")
     ] = "destroy",
@@ -110,8 +112,10 @@ def due(
                          include_held=include_held, limit=limit, client=caller.client)  # fmt: skip
 
 
-@router.post("/documents/{document_id}/extension")
-def post_extension(document_id: int, body: ExtensionBody, caller: CurrentUser, rt: RuntimeDep) -> dict | None:
+@router.post("/documents/{document_id}/extension", responses=answers(404, 409))
+def post_extension(
+    document_id: PathId, body: ExtensionBody, caller: CurrentUser, rt: RuntimeDep
+) -> dict | None:
     """Extend a record's retention by appraisal (records officer)."""
     with rt.factory() as session, session.begin():
         extend(session, actor=caller.user(session), document_id=document_id, new_due=body.new_due, reason=body.reason,
@@ -130,7 +134,7 @@ def holds(caller: CurrentUser, rt: RuntimeDep, include_released: bool = False) -
         )
 
 
-@router.post("/holds", status_code=201)
+@router.post("/holds", status_code=201, responses=answers(404, 409))
 def post_hold(body: HoldBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Place a legal hold (records officer)."""
     with rt.factory() as session, session.begin():
@@ -141,15 +145,15 @@ def post_hold(body: HoldBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
         return asdict(hold_view(session, hold))
 
 
-@router.get("/holds/{hold_id}")
-def one_hold(hold_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.get("/holds/{hold_id}", responses=answers(404))
+def one_hold(hold_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """One hold and the records it covers (audited)."""
     with rt.factory() as session, session.begin():
         return views.hold(session, actor=caller.user(session), hold_id=hold_id, client=caller.client)
 
 
-@router.post("/holds/{hold_id}/release")
-def post_release(hold_id: int, body: ReasonBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/holds/{hold_id}/release", responses=answers(404, 409))
+def post_release(hold_id: PathId, body: ReasonBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Release a hold with a reason (records officer); nothing is destroyed."""
     with rt.factory() as session, session.begin():
         hold = release_hold(
@@ -166,7 +170,7 @@ def batches(caller: CurrentUser, rt: RuntimeDep) -> list[dict]:
         return views.batches(session, actor=caller.user(session), client=caller.client)
 
 
-@router.post("/batches", status_code=201)
+@router.post("/batches", status_code=201, responses=answers(404, 409))
 def post_batch(body: BatchBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Propose a batch (records officer); refuses, naming each, records that may not enter (409)."""
     with rt.factory() as session, session.begin():
@@ -175,15 +179,15 @@ def post_batch(body: BatchBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
         return batch_view(batch)
 
 
-@router.get("/batches/{batch_id}")
-def one_batch(batch_id: int, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.get("/batches/{batch_id}", responses=answers(404))
+def one_batch(batch_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """A batch with its items and their verification results (audited)."""
     with rt.factory() as session, session.begin():
         return views.batch(session, actor=caller.user(session), batch_id=batch_id, client=caller.client)
 
 
-@router.post("/batches/{batch_id}/appraise")
-def post_appraise(batch_id: int, body: OpinionBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/batches/{batch_id}/appraise", responses=answers(404, 409))
+def post_appraise(batch_id: PathId, body: OpinionBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Record the appraisal opinion (records officer)."""
     with rt.factory() as session, session.begin():
         return batch_view(
@@ -197,8 +201,8 @@ def post_appraise(batch_id: int, body: OpinionBody, caller: CurrentUser, rt: Run
         )
 
 
-@router.post("/batches/{batch_id}/approve")
-def post_approve(batch_id: int, body: OpinionBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/batches/{batch_id}/approve", responses=answers(404, 409))
+def post_approve(batch_id: PathId, body: OpinionBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Approve (a manager who did not propose the batch; each once)."""
     with rt.factory() as session, session.begin():
         return batch_view(
@@ -212,8 +216,8 @@ def post_approve(batch_id: int, body: OpinionBody, caller: CurrentUser, rt: Runt
         )
 
 
-@router.post("/batches/{batch_id}/execute")
-def post_execute(batch_id: int, body: ExecuteBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
+@router.post("/batches/{batch_id}/execute", responses=answers(404, 409, 503))
+def post_execute(batch_id: PathId, body: ExecuteBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Execute or resume an approved batch (records officer): each record deleted and verified."""
     paper = None
     if body.paper_method or body.paper_place or body.witnesses:
@@ -226,8 +230,12 @@ def post_execute(batch_id: int, body: ExecuteBody, caller: CurrentUser, rt: Runt
     return asdict(report)
 
 
-@router.get("/batches/{batch_id}/register/{kind}")
-def register(batch_id: int, kind: Literal["pdf", "csv"], caller: CurrentUser, rt: RuntimeDep) -> Response:
+@router.get(
+    "/batches/{batch_id}/register/{kind}",
+    response_class=Response,
+    responses=binary("application/pdf", "text/csv") | answers(404, 409),
+)
+def register(batch_id: PathId, kind: Literal["pdf", "csv"], caller: CurrentUser, rt: RuntimeDep) -> Response:
     """The register (销毁清册) as PDF or CSV; made and stored permanently on first request (officer, auditor)."""
     with rt.factory() as session, session.begin():
         made = store_register(session, rt.store, batch_id=batch_id, actor=caller.user(session), today=rt.today(),

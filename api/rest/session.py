@@ -7,7 +7,7 @@ from datetime import timedelta
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from access.errors import AuthenticationFailed
+from access.errors import AccessDenied, AuthenticationFailed
 from access.login import change_password
 from access.sessions import end_session, end_user_sessions, start_session
 from api.auth import (
@@ -15,9 +15,11 @@ from api.auth import (
     SignedIn,
     clear_session_cookie,
     client_address,
+    from_another_site,
     set_session_cookie,
     sign_in,
 )
+from api.openapi import answers
 
 router = APIRouter(prefix="/api", tags=["session"])
 
@@ -32,9 +34,11 @@ class PasswordChange(BaseModel):
     new_password: str = Field(max_length=1000)
 
 
-@router.post("/login")
+@router.post("/login", responses=answers(401, 403, 422))
 def login(body: Credentials, request: Request, response: Response, rt: RuntimeDep) -> dict:
     """Sign in: sets the session cookie and returns the CSRF token to send as X-CSRF-Token on writes."""
+    if from_another_site(request):
+        raise AccessDenied("auth.cross_site")
     result, new = sign_in(rt, login=body.login, password=body.password, client=client_address(request))
     if new is None or result.user is None:
         raise AuthenticationFailed(result.reason_code)
@@ -50,7 +54,7 @@ def login(body: Credentials, request: Request, response: Response, rt: RuntimeDe
     }
 
 
-@router.post("/logout", status_code=204)
+@router.post("/logout", status_code=204, responses=answers(401, 403, 422))
 def logout(caller: SignedIn, request: Request, response: Response, rt: RuntimeDep) -> None:
     """End this session (a token-signed call has none: nothing happens)."""
     if caller.session_secret:
@@ -59,7 +63,7 @@ def logout(caller: SignedIn, request: Request, response: Response, rt: RuntimeDe
     clear_session_cookie(response, request, rt.settings)
 
 
-@router.get("/me")
+@router.get("/me", responses=answers(401, 422))
 def me(caller: SignedIn, rt: RuntimeDep) -> dict:
     """The signed-in user, their roles and posts, and (for a session) its CSRF token."""
     with rt.factory() as session:
@@ -76,7 +80,7 @@ def me(caller: SignedIn, rt: RuntimeDep) -> dict:
         }
 
 
-@router.post("/password")
+@router.post("/password", responses=answers(400, 401, 403, 422))
 def password(
     body: PasswordChange, caller: SignedIn, request: Request, response: Response, rt: RuntimeDep
 ) -> dict:

@@ -9,8 +9,10 @@ from pydantic import BaseModel, Field
 
 from access.tokens import create_token, list_tokens, revoke_token
 from api.auth import CurrentUser, RuntimeDep
+from api.openapi import SIGNED_IN, answers
+from api.params import PathId
 
-router = APIRouter(prefix="/api/tokens", tags=["tokens"])
+router = APIRouter(prefix="/api/tokens", tags=["tokens"], responses=SIGNED_IN)
 
 
 class NewTokenBody(BaseModel):
@@ -47,8 +49,8 @@ def mine(caller: CurrentUser, rt: RuntimeDep) -> list[dict]:
         return [asdict(t) for t in list_tokens(session, user=caller.user(session))]
 
 
-@router.delete("/{token_id}", status_code=204)
-def revoke(token_id: int, caller: CurrentUser, rt: RuntimeDep) -> None:
+@router.delete("/{token_id}", status_code=204, responses=answers(404, 409))
+def revoke(token_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> None:
     """Revoke a token: one's own, or anyone's for an admin."""
     with rt.factory() as session, session.begin():
         revoke_token(session, actor=caller.user(session), token_id=token_id, client=caller.client)

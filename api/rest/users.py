@@ -11,9 +11,10 @@ from access.errors import require_role
 from access.tokens import tokens_of
 from access.users import reset_password, set_active, set_role
 from api.auth import CurrentUser, RuntimeDep
+from api.openapi import SIGNED_IN, answers
 from workflows.people import add_person, people, person
 
-router = APIRouter(prefix="/api/users", tags=["users"])
+router = APIRouter(prefix="/api/users", tags=["users"], responses=SIGNED_IN | answers(400))
 
 
 class NewUserBody(BaseModel):
@@ -41,7 +42,7 @@ def list_all(caller: CurrentUser, rt: RuntimeDep) -> list[dict]:
         return people(session)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=answers(404, 409))
 def add(body: NewUserBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Add an account; without a password a one-time one is returned (shown once) and must be changed."""
     with rt.factory() as session, session.begin():
@@ -60,7 +61,7 @@ def add(body: NewUserBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
         return person(session, new.user) | {"one_time_password": new.one_time_password}
 
 
-@router.get("/{login}/tokens")
+@router.get("/{login}/tokens", responses=answers(403, 404))
 def tokens(login: str, caller: CurrentUser, rt: RuntimeDep) -> list[dict]:
     """The user's API tokens, newest first, without secrets (admins; revoke with DELETE /api/tokens/{id})."""
     with rt.factory() as session, session.begin():
@@ -68,7 +69,7 @@ def tokens(login: str, caller: CurrentUser, rt: RuntimeDep) -> list[dict]:
         return [asdict(t) for t in found]
 
 
-@router.post("/{login}/disable")
+@router.post("/{login}/disable", responses=answers(404, 409))
 def disable(login: str, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Disable an account: its sessions and tokens end (and stay ended if it is enabled again)."""
     with rt.factory() as session, session.begin():
@@ -78,7 +79,7 @@ def disable(login: str, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.post("/{login}/enable")
+@router.post("/{login}/enable", responses=answers(404))
 def enable(login: str, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Enable a disabled account again."""
     with rt.factory() as session, session.begin():
@@ -88,7 +89,7 @@ def enable(login: str, caller: CurrentUser, rt: RuntimeDep) -> dict:
         )
 
 
-@router.post("/{login}/reset-password")
+@router.post("/{login}/reset-password", responses=answers(404))
 def reset(login: str, body: PasswordBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Set a new password (or a one-time one, returned); unlocks the account, ends its sessions and tokens."""
     with rt.factory() as session, session.begin():
@@ -103,7 +104,7 @@ def reset(login: str, body: PasswordBody, caller: CurrentUser, rt: RuntimeDep) -
     return {"login": login, "one_time_password": one_time}
 
 
-@router.post("/{login}/roles")
+@router.post("/{login}/roles", responses=answers(404, 409))
 def grant_role(login: str, body: RoleBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Give the user a role."""
     with rt.factory() as session, session.begin():
@@ -113,7 +114,7 @@ def grant_role(login: str, body: RoleBody, caller: CurrentUser, rt: RuntimeDep) 
         )
 
 
-@router.delete("/{login}/roles/{role}")
+@router.delete("/{login}/roles/{role}", responses=answers(404, 409))
 def revoke_role(login: str, role: str, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Take a role away from the user."""
     with rt.factory() as session, session.begin():

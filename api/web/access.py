@@ -9,17 +9,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Path, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from access import grants, notifications, requests
+from api.params import PathId, QueryId, form_id
 from api.web import render
 from api.web.session import RuntimeDep, Viewer, keep_refusal
 from core.errors import DanganError
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=2000)]
-RequestId = Annotated[int, Path(ge=1, le=2**62)]
+RequestId = PathId
 MESSAGES = 20  # the newest messages shown
 
 
@@ -68,7 +69,11 @@ def _messages(request: Request, me: Viewer, rt: RuntimeDep) -> Response:
 
 @router.get("/access/request", response_class=HTMLResponse)
 def request_form(
-    request: Request, me: Viewer, rt: RuntimeDep, document: int | None = None, customer: int | None = None
+    request: Request,
+    me: Viewer,
+    rt: RuntimeDep,
+    document: QueryId | None = None,
+    customer: QueryId | None = None,
 ) -> HTMLResponse:
     form = {"document": document or "", "customer": customer or "", "reason": "", "days": "7"}
     return render(request, "access/request.html", form=form, errors={}, max_days=rt.settings.access_max_days)
@@ -89,11 +94,12 @@ def ask(
     max_days = rt.settings.access_max_days
     if not reason.strip():
         errors["reason"] = ("access.reason_required", {})
-    if not days.strip().isdigit() or not 1 <= int(days) <= max_days:
+    if not (days.strip().isascii() and days.strip().isdigit()) or not 1 <= int(days) <= max_days:
         errors["days"] = ("access.bad_period", {"max_days": max_days})
     parts = document.replace(",", " ").replace("，", " ").split()
-    ids = [int(p) for p in parts if p.isdigit() and len(p) < 18]
-    if customer.strip() and not customer.strip().isdigit():
+    ids = [i for i in map(form_id, parts) if i is not None]
+    customer_id = form_id(customer) if customer.strip() else None
+    if customer.strip() and customer_id is None:
         errors["customer"] = ("ui.error.number", {})
     elif len(ids) != len(parts):
         errors["document"] = ("ui.error.number", {})
@@ -106,7 +112,7 @@ def ask(
                     session,
                     requester=me.user(session),
                     document_ids=ids,
-                    customer_id=int(customer) if customer.strip().isdigit() else None,
+                    customer_id=customer_id,
                     reason=reason,
                     days=int(days),
                     max_days=max_days,

@@ -20,6 +20,7 @@ from access.models import ROLES, Department, Position
 from access.rules import load_rules, set_level_rule
 from access.tokens import revoke_token, tokens_of
 from access.users import add_department, set_active, set_department_manager, set_position, set_role
+from api.params import PathId
 from api.web import forget_type_names, render
 from api.web.documents import document_types
 from api.web.session import RuntimeDep, Viewer
@@ -118,7 +119,7 @@ def tokens(request: Request, login: Login, me: Viewer, rt: RuntimeDep) -> HTMLRe
 
 
 @router.post("/admin/tokens/{token_id}/revoke")
-def revoke(request: Request, token_id: int, me: Viewer, rt: RuntimeDep, login: Text = "") -> Response:
+def revoke(request: Request, token_id: PathId, me: Viewer, rt: RuntimeDep, login: Text = "") -> Response:
     with rt.factory() as session, session.begin():
         revoke_token(session, actor=me.user(session), token_id=token_id, client=me.client)
     return RedirectResponse(
@@ -176,7 +177,7 @@ def level_rule(
     errors: dict[str, tuple[str, dict]] = {}
     if not reader_codes:
         errors[f"{level}-readers"] = ("ui.error.required", {})
-    if rank.strip() and not (rank.strip().isdigit() and int(rank) <= MAX_RANK):
+    if rank.strip() and not (rank.strip().isascii() and rank.strip().isdigit() and int(rank) <= MAX_RANK):
         errors[f"{level}-rank"] = ("ui.admin.bad_rank", {"max": MAX_RANK})
     if not errors:
         try:

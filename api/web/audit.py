@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from access.duties import TRAIL_ROLES, require_any
+from api.params import form_id
 from api.web import render
 from api.web.session import RuntimeDep, Viewer
 from core import audit
@@ -49,7 +50,7 @@ def trail(
         end = parse_when(until or None, tz, end=True)
     except DanganError as error:
         errors["to"] = (error.code, error.params)
-    if document and not document.isdigit():
+    if document and form_id(document) is None:
         errors["document"] = ("ui.error.number", {})
     with rt.factory() as session, session.begin():
         viewer = me.user(session)
@@ -59,7 +60,7 @@ def trail(
             result = find_events(
                 session,
                 actor=user or None,
-                document_id=int(document) if document else None,
+                document_id=form_id(document) if document else None,
                 action=action or None,
                 since=start,
                 until=end,

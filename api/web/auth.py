@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from access.login import change_password
 from access.sessions import end_session, end_user_sessions, start_session
-from api.auth import clear_session_cookie, client_address, set_session_cookie, sign_in
+from api.auth import clear_session_cookie, client_address, from_another_site, set_session_cookie, sign_in
 from api.web import LANG_COOKIE, LANGUAGES, render
 from api.web.session import AnyViewer, MaybeViewer, RuntimeDep, keep_refusal
 from core.errors import DanganError
@@ -38,6 +38,15 @@ def login(
     request: Request, rt: RuntimeDep, login: Text = "", password: Text = "", next: Text = "/"
 ) -> HTMLResponse:
     errors = {}
+    if from_another_site(request):
+        return render(
+            request,
+            "auth/login.html",
+            status_code=403,
+            next="/",
+            errors={"form": "auth.cross_site"},
+            login="",
+        )
     if not login.strip():
         errors["login"] = "ui.error.required"
     if not password:

@@ -11,11 +11,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Path, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from access.customer_files import OPEN_ROLES
 from access.errors import AccessDenied
+from api.params import PathId
 from api.web import render
 from api.web.session import RuntimeDep, Viewer, WebUser, keep_refusal
 from core.errors import DanganError
@@ -32,7 +33,7 @@ from workflows.customer_records import (
 )
 
 router = APIRouter(include_in_schema=False)
-CustomerId = Annotated[int, Path(ge=1, le=2**62)]
+CustomerId = PathId  # a customer file's (or timeline entry's) id within the column's range
 Filter = Annotated[str, Query(max_length=100)]
 Field = Annotated[str, Form(max_length=20_000)]
 SORTS = ("name", "grade", "last_contact")

@@ -8,10 +8,10 @@ and each download is decided and recorded; a refusal shows nothing of the docume
 from __future__ import annotations
 
 from functools import partial
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from access.errors import AccessDenied
 from access.metadata import EDITORS
 from access.models import User
 from access.policy import Decision, readable_filter
+from api.params import PathId
 from api.web import render
 from api.web.metadata_form import MetadataFormDep, field_of
 from api.web.session import RuntimeDep, Viewer, WebUser, keep_refusal
@@ -32,7 +33,7 @@ from workflows.page_images import page_image
 from workflows.uploads import CHUNK
 
 router = APIRouter(include_in_schema=False)
-DocId = Annotated[int, Path(ge=1, le=2**62)]
+DocId = PathId
 NEIGHBOURS = 8  # other documents of the customer file shown beside a document
 
 
@@ -116,13 +117,19 @@ def page_png(request: Request, document_id: DocId, number: int, me: Viewer, rt: 
         document_id=document_id,
         action="view.page",
         client=me.client,
-        show=lambda s, d, _: (d.sha256, d.object_key, d.mime, d.page_count),
+        show=_page_source,
     )
     sha256, key, mime, count = found
     if not 1 <= number <= max(count, 1):
         raise NotFound("ui.page.unavailable", number=number)
     path = page_image(rt, sha256=sha256, object_key=key, mime=mime, number=number)
     return FileResponse(path, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+def _page_source(session: Session, doc: Document, decision: Decision) -> tuple[str, str, str, int]:
+    """What a page image is rendered from; a destroyed record has only its residual record (404)."""
+    key, mime, _ = reading.original_view(session, doc, decision)
+    return doc.sha256, key, mime, doc.page_count
 
 
 def _download(rt: RuntimeDep, key: str, mime: str, name: str) -> StreamingResponse:

@@ -39,7 +39,10 @@ def install_error_pages(app: FastAPI) -> None:
             status, code, params = _describe(exc, answer)
             if status == 401:
                 return RedirectResponse("/login?" + urlencode({"next": request.url.path}), status_code=303)
-            return render(request, "error.html", status_code=status, code=code, params=params)
+            page = render(request, "error.html", status_code=status, code=code, params=params)
+            if answer is not None and "allow" in answer.headers:  # a 405 names what is allowed
+                page.headers["Allow"] = answer.headers["allow"]
+            return page
 
         return handler
 

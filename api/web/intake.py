@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
 from access.duties import require_capture
+from api.params import PathId, clean_filename
 from api.web import render
 from api.web.session import RuntimeDep, Viewer
 from core.errors import DanganError
@@ -21,7 +22,7 @@ from workflows import reading
 from workflows.uploads import take_upload
 
 router = APIRouter(include_in_schema=False)
-DocId = Annotated[int, Path(ge=1, le=2**62)]
+DocId = PathId
 Field = Annotated[str, Form(max_length=2000)]
 
 
@@ -37,7 +38,7 @@ def upload(request: Request, me: Viewer, rt: RuntimeDep, file: Annotated[UploadF
     """Take one file; answers with its row (202 queued, 200 duplicate, 422 rejected with the reason)."""
     with rt.factory() as session:
         require_capture(me.user(session), client=me.client)
-    name = file.filename or "upload"
+    name = clean_filename(file.filename or "") or "upload"
     try:
         got = take_upload(rt, file.file, filename=name, actor=me.login, client=me.client)
     except DanganError as error:

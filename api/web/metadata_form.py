@@ -11,6 +11,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Form
 
+from api.params import form_id
+
 Field = Annotated[str, Form(max_length=2000)]
 Errors = dict[str, tuple[str, dict]]
 
@@ -52,8 +54,8 @@ class MetadataForm:
             except ValueError:
                 errors["doc_date"] = ("ui.error.date", {})
         if self.customer_id:
-            if self.customer_id.isdigit() and len(self.customer_id) < 18:
-                values["customer_id"] = int(self.customer_id)
+            if form_id(self.customer_id) is not None:
+                values["customer_id"] = form_id(self.customer_id)
             else:
                 errors["customer_id"] = ("ui.error.number", {})
         return errors, values

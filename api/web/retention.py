@@ -17,6 +17,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 
+from api.params import PathId, form_id
 from api.web import render
 from api.web.session import RuntimeDep, Viewer
 from core.errors import DanganError
@@ -32,7 +33,7 @@ from retention.worm import after_hold, lock_records
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
-Id = Annotated[int, Path(ge=1, le=2**62)]
+Id = PathId
 Text = Annotated[str, Form(max_length=2000)]
 _running: set[int] = set()
 _running_lock = threading.Lock()
@@ -61,7 +62,7 @@ def put_rule(
     request: Request, doc_type: Annotated[str, Path(max_length=40)], me: Viewer, rt: RuntimeDep,
     trigger: Text, action: Text, years: Annotated[str, Form(max_length=4)] = "", basis: Text = "",
 ) -> Response:  # fmt: skip
-    period = int(years) if years.strip().isdigit() else None
+    period = int(years) if years.strip().isascii() and years.strip().isdigit() else None
     with rt.factory() as session, session.begin():
         set_rule(session, actor=me.user(session), doc_type=doc_type, period_years=period, trigger=trigger,
                  action=action, basis=basis, client=me.client)  # fmt: skip
@@ -81,10 +82,10 @@ def post_hold(
     request: Request, me: Viewer, rt: RuntimeDep, name: Text, reason: Text, scope: Text,
     documents: Text = "", customer_id: Annotated[str, Form(max_length=20)] = "", query: Text = "",
 ) -> Response:  # fmt: skip
-    ids = [int(x) for x in documents.replace(",", " ").split() if x.isdigit()]
+    ids = _ids(documents.replace(",", " ").split())
     with rt.factory() as session, session.begin():
         hold = add_hold(session, rt.index, actor=me.user(session), name=name, reason=reason, scope=scope,
-                        document_ids=ids, customer_id=int(customer_id) if customer_id.isdigit() else None,
+                        document_ids=ids, customer_id=_ids([customer_id])[0] if customer_id.strip() else None,
                         query=query or None, client=me.client)  # fmt: skip
         after_hold(session, rt.store, hold)
     return RedirectResponse("/retention/holds", status_code=303)
@@ -113,6 +114,14 @@ def due(
     return render(request, "retention/due.html", rows=rows, doc_type=doc_type, as_of=when.isoformat())
 
 
+def _ids(values: list[str]) -> list[int]:
+    """Record ids typed or ticked in a form; anything else is refused rather than dropped."""
+    ids = [form_id(v) for v in values]
+    if None in ids:
+        raise DanganError("ui.error.number")
+    return ids  # type: ignore[return-value]
+
+
 def _lang(request: Request) -> str:
     from api.web import language
 
@@ -125,7 +134,7 @@ def post_batch(
     document: Annotated[list[str], Form(max_length=100_000)] = [],  # noqa: B006 - FastAPI copies defaults
     note: Text = "",
 ) -> Response:  # fmt: skip
-    ids = [int(v) for v in document if v.isdigit()]
+    ids = _ids(document)
     try:
         with rt.factory() as session, session.begin():
             batch_id = create_batch(session, rt.index, actor=me.user(session), document_ids=ids, note=note,

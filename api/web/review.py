@@ -8,9 +8,7 @@ Archive numbers are not corrected here: they are never renumbered or reused (CLS
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from access.errors import AccessDenied
 from access.metadata import EDITORS
 from access.policy import readable_filter
+from api.params import PathId
 from api.web import render
 from api.web.documents import document_types
 from api.web.metadata_form import MetadataFormDep, field_of
@@ -27,7 +26,7 @@ from records.models import Customer, Document
 from workflows.corrections import confirm_review
 
 router = APIRouter(include_in_schema=False)
-DocId = Annotated[int, Path(ge=1, le=2**62)]
+DocId = PathId
 REVIEW_PAGE = 50
 
 

@@ -87,7 +87,9 @@ def test_account_locks_after_repeated_failures_even_for_the_right_password(world
     for _ in range(world.runtime.settings.login_max_failures):
         client.post("/api/login", json={"login": "bob", "password": "guess"})
     response = client.post("/api/login", json={"login": "bob", "password": PASSWORD})
-    assert response.status_code == 401 and response.json()["error"] == "login.locked"
+    # Refused, and said as for a wrong password: "locked" would tell that bob is a real account.
+    assert response.status_code == 401 and response.json()["error"] == "login.failed"
+    assert "set-cookie" not in response.headers
     reasons = [e.details["reason"] for e in _events(world, action="login", actor="bob")]
     assert reasons[-2:] == ["wrong_password_locked", "locked"]
 

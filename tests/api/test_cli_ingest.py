@@ -130,9 +130,11 @@ def test_ingest_folder_reports_each_file_and_files_them(cli_env, settings, tmp_p
 
 
 def test_show_unknown_document_exits_non_zero_with_one_line(cli_env):
+    # Refused as a record one may not read: a different answer would tell which ids hold records.
     result = cli_env.invoke(app, ["show", "999", "--json"])
-    assert result.exit_code == 1
-    assert "999" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "You are not cleared to read this record" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_second_ingest_of_the_same_files_says_duplicate(cli_env, tmp_path):

@@ -81,16 +81,19 @@ def test_another_users_message_is_as_unknown_as_a_missing_one(world, alices):
         "/api/access-requests/999999",
         "/api/grants/999999/revoke",
         "/api/tokens/999999",
-        "/api/documents/999999",
-        "/api/documents/999999/original",
-        "/api/documents/999999/history",
-        "/api/documents/999999/status",
     ],
 )
 def test_unknown_ids_are_404_not_500(world, url):
     method = "DELETE" if url.startswith("/api/tokens") else "POST" if url.endswith("revoke") else "GET"
     response = world.client("alice").request(method, url, json={} if method == "POST" else None)
     assert response.status_code == 404, response.text
+
+
+@pytest.mark.parametrize("suffix", ["", "/original", "/history", "/status"])
+def test_unknown_documents_are_refused_like_unreadable_ones_not_500(world, suffix):
+    # 404 for a missing record beside 403 for an unreadable one would tell which ids hold records.
+    response = world.client("alice").get(f"/api/documents/999999{suffix}")
+    assert response.status_code == 403 and response.json()["error"] == "access.denied", response.text
 
 
 @pytest.mark.parametrize(

@@ -98,9 +98,9 @@ def test_missing_file_field_is_a_translated_422(archivist):
     assert response.status_code == 422 and response.json()["error"] == "request.invalid"
 
 
-def test_unknown_document_is_404(archivist):
+def test_unknown_document_is_refused_like_an_unreadable_one(archivist):
     response = archivist.get("/api/documents/12345")
-    assert response.status_code == 404 and response.json()["error"] == "document.not_found"
+    assert response.status_code == 403 and response.json()["error"] == "access.denied"
 
 
 def test_empty_query_is_a_4xx_not_a_500(archivist):

@@ -112,8 +112,10 @@ def test_staff_cannot_correct_metadata(tab, world):
         assert session.get(Document, public).title == "借款合同甲"
 
 
-def test_a_missing_document_is_a_404_page(tab):
-    assert tab("bob").get("/documents/987654").status_code == 404
+def test_a_missing_document_is_the_same_refusal_page_as_an_unreadable_one(tab):
+    # A 404 beside the 403 of an unreadable record would tell which ids hold records.
+    page = tab("bob").get("/documents/987654")
+    assert page.status_code == 403 and "/access/request?document=987654" in page.text
 
 
 def test_image_originals_render_each_frame(tab, world, tmp_path):
