@@ -51,7 +51,7 @@ def test_names_are_read_once_and_not_again_until_the_tables_change(world: World)
     words = vocabulary.Vocabulary(refresh_seconds=5, clock=clock)
     rt = world.runtime
     with rt.factory() as session, session.begin():
-        session.add(Customer(name="鑫联泰丰商贸有限公司"))
+        session.add(Customer(name="湘潭鼎瀚晟丰商贸有限公司"))
     with rt.factory() as session:
         assert words.ensure(session) >= 1
         with statements(rt.engine) as seen:
@@ -63,7 +63,7 @@ def test_names_are_read_once_and_not_again_until_the_tables_change(world: World)
                 words.ensure(session) == 0
             )  # looked: nothing changed, so nothing is read but the fingerprint
             assert seen and not any("customer.name" in s for s in seen)
-    assert "鑫联泰丰商贸有限公司" in _words("委托鑫联泰丰商贸有限公司办理")
+    assert "湘潭鼎瀚晟丰商贸有限公司" in _words("委托湘潭鼎瀚晟丰商贸有限公司办理")
 
 
 def test_a_new_customer_and_a_renamed_type_are_taught_after_the_interval(world: World) -> None:
