@@ -22,17 +22,16 @@ from typing import Annotated, Any
 from fastapi import Path, Query, Request
 from pydantic import Field
 
+from api.limits import CLI_ID, CONTROL, ID_RANGE, MAX_ID, has_control_characters
 from core.errors import DanganError
 
-MAX_ID = 2**31 - 1  # PostgreSQL INTEGER, the type of every id column
-ID_RANGE = {"ge": 1, "le": MAX_ID}
-CLI_ID = {"min": 1, "max": MAX_ID}  # typer.Argument / typer.Option
+__all__ = ["CLI_ID", "MAX_ID", "has_control_characters"]  # re-exported for the routes' modules
+
 
 PathId = Annotated[int, Path(**ID_RANGE)]
 QueryId = Annotated[int, Query(**ID_RANGE)]
 BodyId = Annotated[int, Field(**ID_RANGE)]
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _FILENAME_CONTROL = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 _JSON_TYPES = ("application/json",)
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -44,15 +43,10 @@ class InvalidCharacters(DanganError):
     status_code = 422
 
 
-def has_control_characters(text: str) -> bool:
-    """Whether text holds a character no field accepts (C0 but tab/newline/CR, DEL, lone surrogates)."""
-    return _CONTROL.search(text) is not None
-
-
 def check_text(where: str, text: str) -> None:
     """Refuse text with a control character, naming where it was."""
     if has_control_characters(text):
-        raise InvalidCharacters("request.invalid_characters", field=_CONTROL.sub("?", where)[:100])
+        raise InvalidCharacters("request.invalid_characters", field=CONTROL.sub("?", where)[:100])
 
 
 def clean_filename(name: str) -> str:

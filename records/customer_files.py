@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pypinyin import lazy_pinyin
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -122,6 +121,8 @@ def is_stale(customer: Customer, *, now: datetime | None = None) -> bool:
 
 def pinyin_key(name: str) -> tuple[str, str]:
     """A sort key putting Chinese names in pinyin order (pypinyin), Latin names among them by letter."""
+    from pypinyin import lazy_pinyin  # its dictionaries take a quarter of a second to load: only when sorting
+
     return ("".join(lazy_pinyin(name)).lower(), name)
 
 

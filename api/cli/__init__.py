@@ -34,7 +34,7 @@ from api.cli.support import (
     read_password_file,
     reported,
 )
-from api.params import CLI_ID, has_control_characters
+from api.limits import CLI_ID, has_control_characters
 from core.errors import DanganError
 from core.messages import bilingual
 from core.settings import Settings

@@ -8,7 +8,7 @@ import typer
 
 from access import grants, requests
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit
-from api.params import CLI_ID
+from api.limits import CLI_ID
 
 NAME = "access"
 app = typer.Typer(help="Access requests and grants.", no_args_is_help=True)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit, fail
-from api.params import CLI_ID
+from api.limits import CLI_ID
 from core.messages import bilingual
 from workflows import custody
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit, fail
-from api.params import CLI_ID
+from api.limits import CLI_ID
 from core.errors import DanganError
 from core.messages import bilingual
 from records.customer_profile import EDITABLE, MONEY_FIELDS, yuan_to_fen

@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit
-from api.params import CLI_ID
+from api.limits import CLI_ID
 from core.errors import DanganError
 from core.messages import bilingual
-from workflows import corrections, reading, recovery
+from workflows import corrections, reading
 
 NAME = "documents"
 app = typer.Typer(help="Documents: confidentiality level, revision history.", no_args_is_help=True)
@@ -109,6 +109,8 @@ def retry(
     user: UserOpt = DEFAULT_USER,
 ) -> None:
     """Read, file and index a failed or interrupted document again (those who capture and may read it)."""
+    from workflows import recovery  # the capture path: loaded for this command only
+
     with command(user) as (runtime, who):
         result = recovery.retry(runtime, document_id=document_id, user_id=who.user_id, client=who.client)
     if as_json:

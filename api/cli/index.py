@@ -27,7 +27,6 @@ from access.duties import require_any
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, fail
 from core.messages import bilingual
 from search import UnknownEngine
-from workflows.checking import check_archive
 from workflows.rebuilding import plan_rebuild, rebuild_index
 
 NAME = "index"
@@ -106,6 +105,8 @@ def check(
 ) -> None:
     """Compare the search index with the database and list unfinished documents; exit 1 when the index and
     the database disagree (and were not repaired). Unfinished work is pending, not damage."""
+    from workflows.checking import check_archive  # the capture path (resuming): loaded for this command only
+
     with command(user) as (runtime, who):
         _require(runtime, who, "index.check")
         with runtime.factory() as session:
