@@ -27,8 +27,7 @@ from core import audit
 from core.db import utcnow
 from core.errors import Conflict, NotFound
 from core.process import gone, identity
-from ingest.detect import MIME
-from ingest.process import Processed
+from ingest.process import KINDS, Processed
 from ingest.receive import Received
 from records.models import Document
 from workflows.filing import process_and_index
@@ -37,7 +36,6 @@ from workflows.runtime import Runtime
 log = logging.getLogger(__name__)
 
 UNFINISHED = ("received", "queued", "processing", "filed")
-_KINDS = {mime: kind for kind, mime in MIME.items()}
 
 
 @dataclass(frozen=True)
@@ -95,6 +93,14 @@ def _orphaned(doc: Document, *, now: datetime, lease: timedelta) -> bool:
     return gone(doc.claimed_by, doc.heartbeat_at, lease=lease)
 
 
+def _claim(doc: Document, now: datetime) -> None:
+    """Take the document for this process; a failed one goes back to the queue. One already filed stays filed
+    (it only lacks indexing and filing's follow-ups): reading it again would number it twice."""
+    if doc.state == "failed":
+        doc.state, doc.error, doc.retry_at = "queued", None, None
+    doc.claimed_by, doc.heartbeat_at = identity(), now
+
+
 def take_over(runtime: Runtime, *, document_id: int, file: str) -> Received | None:
     """Claim an orphaned document for this process (capture met its file again); None when it is finished,
     failed for good, or another running process works on it."""
@@ -107,16 +113,14 @@ def take_over(runtime: Runtime, *, document_id: int, file: str) -> Received | No
         retryable = doc.state == "failed" and doc.retry_at is not None
         if not (doc.state in UNFINISHED and _orphaned(doc, now=now, lease=lease)) and not retryable:
             return None
-        if doc.state == "failed":
-            doc.state, doc.error, doc.retry_at = "queued", None, None
-        doc.claimed_by, doc.heartbeat_at = identity(), now
+        _claim(doc, now)
         return Received(
             file,
             "resumed",
             doc.id,
             doc.sha256,
             page_count=doc.page_count,
-            kind=_KINDS.get(doc.mime),
+            kind=KINDS.get(doc.mime),
         )
 
 
@@ -168,8 +172,7 @@ def queue_retry(runtime: Runtime, *, document_id: int, user_id: int, client: str
             doc.state == "failed" or (doc.state in UNFINISHED and _orphaned(doc, now=utcnow(), lease=lease))
         ):
             raise Conflict("document.not_retryable", id=document_id, state=doc.state)
-        doc.state, doc.error, doc.retry_at = "queued", None, None
-        doc.claimed_by, doc.heartbeat_at = identity(), utcnow()
+        _claim(doc, utcnow())
         audit.record(
             session,
             actor=user.login,

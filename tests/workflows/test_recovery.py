@@ -255,3 +255,17 @@ def test_check_lists_a_killed_runs_stray_searchable_pdf_and_repair_removes_it(cl
         young.key
     )  # one that may be filed stays
     assert json.loads(cli.invoke(app, ["check", "--json"]).stdout)["clean"] is True
+
+
+def test_retrying_a_filed_but_unindexed_document_keeps_its_archive_number(cli, runtime, tmp_path):
+    files = _pdfs(tmp_path / "in", 1)
+    ingest_files(runtime, files, actor="admin")
+    with runtime.factory() as session, session.begin():
+        doc = session.scalars(select(Document)).one()
+        number, document_id = doc.archive_no, doc.id
+        doc.state, doc.claimed_by = "filed", DEAD  # killed between filing and indexing
+    retried = cli.invoke(app, ["documents", "retry", str(document_id), "--json"])
+    assert retried.exit_code == 0, retried.output
+    with runtime.factory() as session:
+        doc = session.get_one(Document, document_id)
+        assert (doc.state, doc.archive_no, doc.item_no) == ("indexed", number, 1)  # filed once, numbered once
