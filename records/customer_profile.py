@@ -277,8 +277,9 @@ def revise(
         customer.status_on, customer.status_reason = today, reason
     for name, value in changed.items():
         setattr(customer, name, value)
-    if "grade" in changed:  # a person's grade overrides the rules until it is cleared (records.customer_grades)
-        customer.grade_source = "rule" if action == "customer.regrade" or changed["grade"] is None else "manual"
+    if "grade" in changed:  # a person's grade overrides the rules until cleared (records.customer_grades)
+        by_rule = action == "customer.regrade" or changed["grade"] is None
+        customer.grade_source = "rule" if by_rule else "manual"
     if customer.suggested and changes.keys() & customer.suggested.keys():  # a person has decided these
         customer.suggested = {k: v for k, v in customer.suggested.items() if k not in changes}
     customer.updated_at = utcnow()

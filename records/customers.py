@@ -77,7 +77,9 @@ def _match(session: Session, *, name: str | None, credit_code: str | None, org_n
     return CustomerMatch(current_file(session, match.customer), False, match.matched_by)
 
 
-def _match_file(session: Session, *, name: str | None, credit_code: str | None, org_name: str) -> CustomerMatch:
+def _match_file(
+    session: Session, *, name: str | None, credit_code: str | None, org_name: str
+) -> CustomerMatch:
     if credit_code:
         found = session.scalar(select(Customer).where(Customer.credit_code == credit_code))
         if found is not None:
