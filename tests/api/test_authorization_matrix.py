@@ -513,6 +513,43 @@ CUSTODY_RULES: dict[tuple[str, str], Rule] = {
     ),
 }
 
+# --- customer lifecycle (issue 12): follow-ups for anyone's own files; grade rules and re-grading by managers;
+# a merge by who may assign both files (c1 into itself: refused as the same file, 400, once allowed); an
+# employee's leaving by the admin (a ghost: 404 once allowed).
+LIFECYCLE_RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/customers/followups"): Rule.of(signed_in, 200, url("/api/customers/followups?due=true")),
+    ("GET", "/api/customers/grade-rules"): Rule.of(signed_in, 200, url("/api/customers/grade-rules")),
+    ("PUT", "/api/customers/grade-rules/{grade}"): Rule.of(
+        roles("manager"), 200, lambda w, c: ("/api/customers/grade-rules/D", {"json": {}})
+    ),
+    ("DELETE", "/api/customers/grade-rules/{grade}"): Rule.of(
+        roles("manager"), {200, 404}, url("/api/customers/grade-rules/C")
+    ),
+    ("POST", "/api/customers/regrade"): Rule.of(
+        roles("manager"), 200, lambda w, c: ("/api/customers/regrade", {"json": {"customer_ids": [NONE]}})
+    ),
+    ("POST", "/api/customers/{customer_id}/merge"): Rule.of(
+        roles("manager"),
+        400,
+        lambda w, c: (
+            f"/api/customers/{w.customers['c1']}/merge",
+            {"json": {"into": w.customers["c1"], "reason": "p"}},
+        ),
+    ),
+    ("GET", "/api/users/{login}/holdings"): Rule.of(roles("admin"), 200, url("/api/users/alice/holdings")),
+    ("POST", "/api/users/{login}/offboard"): Rule.of(
+        roles("admin"),
+        404,
+        lambda w, c: ("/api/users/ghost/offboard", {"json": {"to": "bob", "reason": "p"}}),
+    ),
+    ("GET", "/api/users/offboardings/{offboarding_id}"): Rule.of(
+        roles("admin"), 404, url(f"/api/users/offboardings/{NONE}")
+    ),
+    ("GET", "/api/users/offboardings/{offboarding_id}/pdf"): Rule.of(
+        roles("admin"), 404, url(f"/api/users/offboardings/{NONE}/pdf")
+    ),
+}
+
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/openapi.json"): Rule.of(anyone, 200, url("/openapi.json")),
     ("GET", "/docs"): Rule.of(anyone, 200, url("/docs")),
@@ -673,6 +710,7 @@ RULES: dict[tuple[str, str], Rule] = {
     **RETENTION_RULES,
     **RETENTION_PAGES,
     **CUSTODY_RULES,
+    **LIFECYCLE_RULES,
 }
 
 
