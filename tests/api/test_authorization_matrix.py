@@ -548,6 +548,26 @@ LIFECYCLE_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/users/offboardings/{offboarding_id}/pdf"): Rule.of(
         roles("admin"), 404, url(f"/api/users/offboardings/{NONE}/pdf")
     ),
+    # the pages: the same workflow calls, so the same people
+    ("GET", "/customers/followups"): page(signed_in, 200, url("/customers/followups")),
+    ("GET", "/customers/grades"): page(signed_in, 200, url("/customers/grades")),
+    ("POST", "/customers/grades/{grade}"): page(roles("manager"), 303, form("/customers/grades/D")),
+    ("POST", "/customers/grades-regrade"): page(roles("manager"), 200, form("/customers/grades-regrade")),
+    ("POST", "/customers/{customer_id}/merge"): page(
+        roles("manager"),
+        400,
+        lambda w, c: (
+            f"/customers/{w.customers['c1']}/merge",
+            {"data": {"into": str(w.customers["c1"]), "reason": "p"}},
+        ),
+    ),  # fmt: skip
+    ("GET", "/admin/users/{login}/offboard"): page(roles("admin"), 200, url("/admin/users/alice/offboard")),
+    ("POST", "/admin/users/{login}/offboard"): page(
+        roles("admin"), 404, form("/admin/users/ghost/offboard", successor="bob", reason="p")
+    ),
+    ("GET", "/admin/offboardings/{offboarding_id}/pdf"): page(
+        roles("admin"), 404, url(f"/admin/offboardings/{NONE}/pdf")
+    ),
 }
 
 RULES: dict[tuple[str, str], Rule] = {
