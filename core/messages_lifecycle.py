@@ -105,8 +105,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     ),
     # leaving (POL-5)
     "user.holds_duties": _m(
-        "用户 {login} 仍有未交接的档案或职责，请先办理离职交接（users offboard）：{duties}",
-        "User {login} still holds files or duties; hand them over first (users offboard): {duties}",
+        "用户 {login} 仍有未交接的档案或职责，请先办理离职交接：{duties_zh}",
+        "User {login} still holds files or duties; hand them over first (offboarding): {duties_en}",
     ),
     "offboard.successor_unknown": _m("接手人 {login} 不存在", "There is no successor {login}"),
     "offboard.successor_self": _m(

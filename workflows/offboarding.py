@@ -64,15 +64,22 @@ def holdings_of(session: Session, *, actor: User, login: str, client: str = "") 
     return {"login": user.login, "name": user.name, "active": user.active} | asdict(held)
 
 
-def describe(duties: dict[str, list]) -> str:
-    """The duties as one line per kind (Chinese and English names from the catalogue) for a refusal."""
+def describe(duties: dict[str, list], language: str = "zh-CN") -> str:
+    """The duties, kind by kind in the language's words (the catalogue's), for a refusal."""
     parts = []
     for kind, values in duties.items():
         shown = [v["name"] if isinstance(v, dict) and "name" in v else v.get("slip_no", v) if isinstance(v, dict) else v
                  for v in values[:LIST_SHOWN]]  # fmt: skip
         more = f" …(+{len(values) - LIST_SHOWN})" if len(values) > LIST_SHOWN else ""
-        parts.append(f"{kind}: {', '.join(str(s) for s in shown)}{more}")
+        name = translate(f"ui.offboard.{kind}", language)
+        parts.append(f"{name}: {', '.join(str(s) for s in shown)}{more}")
     return "; ".join(parts)
+
+
+def _refusal(login: str, duties: dict[str, list]) -> Conflict:
+    return Conflict(
+        "user.holds_duties", login=login, duties_zh=describe(duties), duties_en=describe(duties, "en")
+    )
 
 
 def disable_user(session: Session, *, actor: User, login: str, client: str = "") -> User:
@@ -83,7 +90,7 @@ def disable_user(session: Session, *, actor: User, login: str, client: str = "")
     user = get_user(session, login)
     duties = holdings(session, user).duties()
     if duties:
-        raise Conflict("user.holds_duties", login=login, duties=describe(duties))
+        raise _refusal(login, duties)
     return set_active(session, actor=actor, login=login, active=False, client=client)
 
 
@@ -162,7 +169,7 @@ def offboard(
     index_documents(session, index, reindex)
     left = holdings(session, leaver).duties()
     if left:  # a duty this code does not know how to hand over: refuse rather than close the account over it
-        raise Conflict("user.holds_duties", login=login, duties=describe(left))
+        raise _refusal(login, left)
     set_active(session, actor=actor, login=login, active=False, client=client)
     report = {
         "login": leaver.login,

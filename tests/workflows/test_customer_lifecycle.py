@@ -258,7 +258,8 @@ def test_disabling_a_user_who_still_holds_files_is_refused_with_the_list(world):
     with world.runtime.factory() as session, session.begin(), pytest.raises(DanganError) as refused:
         disable_user(session, actor=_user(session, "admin"), login="mgr1")
     assert refused.value.code == "user.holds_duties"
-    assert "客户c1" in refused.value.params["duties"] and "sales1" in refused.value.params["duties"]
+    assert "负责的客户档案: 客户c1" in refused.value.params["duties_zh"]
+    assert "Departments managed: sales1" in refused.value.params["duties_en"]
     with world.runtime.factory() as session, session.begin():
         assert _user(session, "mgr1").active
         disable_user(session, actor=_user(session, "admin"), login="officer")  # holds nothing
