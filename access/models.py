@@ -245,3 +245,17 @@ class Notification(Base):
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     read: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[Timestamp]
+
+
+class Offboarding(Base):
+    """An employee's leaving (POL-5): who handed what to whom, why, and the report of what moved."""
+
+    __tablename__ = "offboarding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(100), index=True)
+    successor: Mapped[str] = mapped_column(String(100))
+    actor: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[Timestamp]
+    report: Mapped[dict] = mapped_column(JSON, default=dict)

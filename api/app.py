@@ -84,10 +84,23 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
             body = error_body(request, "request.invalid", detail=str(exc.detail))
         return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
-    from api.rest import access, audit, custody, customers, documents, retention, session, tokens, users
+    from api.rest import (  # issue 12's lifecycle: before /{id} routes
+        access,
+        audit,
+        custody,
+        customer_lifecycle,
+        customers,
+        documents,
+        offboarding,
+        retention,
+        session,
+        tokens,
+        users,
+    )
     from api.web import install as install_web
 
-    for module in (session, tokens, documents, customers, access, users, audit, retention, custody):
+    for module in (session, tokens, documents, customer_lifecycle, customers, access, offboarding, users, audit,
+                   retention, custody):  # fmt: skip
         app.include_router(module.router)
     install_web(app)  # the HTML pages (api/web), /static and HTML error pages outside /api
     return app

@@ -369,6 +369,11 @@ from core.messages_web import MESSAGES as _WEB  # noqa: E402
 for _part in (_SEARCH, _WEB, _RETENTION, _CUSTODY, _CUSTOMERS):
     _merge(_part)
 
+# --- customer lifecycle (issue 12: follow-ups, grades, merge, offboarding) ---
+from core.messages_lifecycle import MESSAGES as _LIFECYCLE  # noqa: E402
+
+_merge(_LIFECYCLE)
+
 
 def translate(code: str, language: str = "zh-CN", /, **params: object) -> str:
     """The message for code in language, with params filled in."""

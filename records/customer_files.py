@@ -92,7 +92,8 @@ def list_customers(
 
     region matches the province or the city; stale_days keeps files not updated for that many days.
     """
-    query = select(Customer).order_by(Customer.name, Customer.id)
+    # A merged file is a pointer to the file it went into, not a customer of its own (records.customer_merge).
+    query = select(Customer).where(Customer.merged_into.is_(None)).order_by(Customer.name, Customer.id)
     if status is not None:
         query = query.where(Customer.status == check_status(status))
     if department is not None:

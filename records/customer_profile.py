@@ -50,8 +50,8 @@ TEXT_FIELDS: dict[str, int | None] = {
     "business_scope": None,
     "credit_standing": 100,
 }
-MONEY_FIELDS = ("registered_capital", "credit_limit")  # integer fen
-DATE_FIELDS = ("founded_on",)
+MONEY_FIELDS = ("registered_capital", "credit_limit", "annual_sales")  # integer fen
+DATE_FIELDS = ("founded_on", "customer_since")
 CHOICE_FIELDS: dict[str, tuple[str, ...]] = {"kind": CUSTOMER_KINDS, "grade": CUSTOMER_GRADES}
 # What the file's keeper edits, in the order pages and the CLI show them.
 PROFILE_FIELDS = (
@@ -75,6 +75,9 @@ PROFILE_FIELDS = (
     "grade",
     "credit_standing",
     "credit_limit",
+    # what the grade rules read (records.customer_grades)
+    "annual_sales",
+    "customer_since",
 )
 # Who keeps the file and its standing: access decides who may set them, corrections what follows them.
 FILE_FIELDS = ("department", "owner", "status")
@@ -258,6 +261,7 @@ def revise(
     reason = reason.strip()
     if not reason:
         raise DanganError("customer.reason_required")
+    refuse_merged(customer)
     before_all = {name: getattr(customer, name) for name in EDITABLE if name in changes}
     changed = {name: value for name, value in changes.items() if before_all[name] != value}
     if not changed:
@@ -273,6 +277,9 @@ def revise(
         customer.status_on, customer.status_reason = today, reason
     for name, value in changed.items():
         setattr(customer, name, value)
+    if "grade" in changed:  # a person's grade overrides the rules until cleared (records.customer_grades)
+        by_rule = action == "customer.regrade" or changed["grade"] is None
+        customer.grade_source = "rule" if by_rule else "manual"
     if customer.suggested and changes.keys() & customer.suggested.keys():  # a person has decided these
         customer.suggested = {k: v for k, v in customer.suggested.items() if k not in changes}
     customer.updated_at = utcnow()
@@ -297,6 +304,12 @@ def revise(
     return ProfileChange(customer.id, revision.id, before, after)
 
 
+def refuse_merged(customer: Customer) -> None:
+    """Refuse a change to a file merged into another: it is a pointer now, and its content lives there."""
+    if customer.merged_into is not None:
+        raise DanganError("customer.merged", id=customer.id, into=customer.merged_into)
+
+
 def profile(customer: Customer) -> dict[str, Any]:
     """The profile as plain JSON-able values (money in fen, dates ISO)."""
     values = {name: getattr(customer, name) for name in PROFILE_FIELDS}
@@ -305,6 +318,8 @@ def profile(customer: Customer) -> dict[str, Any]:
         "status_on": customer.status_on,
         "status_reason": customer.status_reason,
         "last_contact": customer.last_contact,
+        "grade_source": customer.grade_source,
+        "merged_into": customer.merged_into,
     }
     return _plain(values)
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from core import audit
 from core.db import utcnow
 from core.errors import DanganError, NotFound
-from records.customer_profile import check_values, field_names
+from records.customer_profile import check_values, field_names, refuse_merged
 from records.models import ENTRY_KINDS, Customer, CustomerContact, CustomerEntry
 
 # Entries that wait for the general manager's approval of how they were handled (policy 7).
@@ -102,6 +102,7 @@ def add_contact(
     client: str = "",
 ) -> ContactInfo:
     """Add a person to the file's contacts; audited as customer.contact."""
+    refuse_merged(customer)
     name = (name or "").strip()
     if not name or len(name) > 100:
         raise DanganError("contact.name_required")
@@ -151,6 +152,7 @@ def add_entry(
     client: str = "",
 ) -> EntryInfo:
     """Record a dated event on the file's timeline; a complaint waits for approval. Audited as customer.note."""
+    refuse_merged(customer)
     if kind not in ENTRY_KINDS:
         raise DanganError("entry.kind_unknown", kind=kind, known=", ".join(ENTRY_KINDS))
     text = (text or "").strip()

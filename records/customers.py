@@ -61,7 +61,25 @@ def offer(customer: Customer, values: dict[str, Any]) -> dict[str, Any]:
     return suggested
 
 
+def current_file(session: Session, customer: Customer) -> Customer:
+    """The file a merged file points to (following merges on), or the file itself."""
+    seen = {customer.id}
+    while customer.merged_into is not None and customer.merged_into not in seen:
+        seen.add(customer.merged_into)
+        customer = session.get_one(Customer, customer.merged_into)
+    return customer
+
+
 def _match(session: Session, *, name: str | None, credit_code: str | None, org_name: str) -> CustomerMatch:
+    match = _match_file(session, name=name, credit_code=credit_code, org_name=org_name)
+    if match.customer.merged_into is None:
+        return match
+    return CustomerMatch(current_file(session, match.customer), False, match.matched_by)
+
+
+def _match_file(
+    session: Session, *, name: str | None, credit_code: str | None, org_name: str
+) -> CustomerMatch:
     if credit_code:
         found = session.scalar(select(Customer).where(Customer.credit_code == credit_code))
         if found is not None:
@@ -83,7 +101,7 @@ def given_customer(session: Session, name: str) -> CustomerMatch:
     key = normalise_name(name)
     found = session.scalar(select(Customer).where(Customer.name == key).order_by(Customer.id))
     if found is not None:
-        return CustomerMatch(found, False, "given")
+        return CustomerMatch(current_file(session, found), False, "given")
     customer, created = _open_file(session, key, credit_code=None, needs_review=False)
     return CustomerMatch(customer, created, "given")
 

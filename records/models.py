@@ -16,10 +16,13 @@ CUSTOMER_STATUSES = ("active", "potential", "former", "lost")
 ENDED_STATUSES = ("former", "lost")
 # Policy 3's two cards: distributors (经销商) and end customers (终端客户).
 CUSTOMER_KINDS = ("distributor", "end_customer")
-# A plain grade a manager sets; rules that compute it are data for a later change.
+# The grade a person sets or the grade rules compute (records.customer_grades, POL-1 / policy 9).
 CUSTOMER_GRADES = ("A", "B", "C", "D")
-# What a timeline entry records (POL-11); documents join the timeline from their own table.
-ENTRY_KINDS = ("visit", "call", "complaint", "repair", "survey", "change")
+# What a timeline entry records (POL-11); documents join the timeline from their own table. A sale schedules
+# policy 8's follow-up visits, and a follow-up visit closes the one due (records.customer_followups).
+ENTRY_KINDS = ("visit", "call", "complaint", "repair", "survey", "change", "sale", "followup")
+# A file merged into another keeps this status and points to it (records.customer_merge).
+MERGED = "merged"
 
 
 class Customer(Base):
@@ -60,6 +63,12 @@ class Customer(Base):
     # Values ingest read from a licence, offered for empty fields and never written over a person's entry.
     suggested: Mapped[dict] = mapped_column(JSON, default=dict)
     last_contact: Mapped[date | None] = mapped_column(Date)
+    # --- lifecycle (issue 12): what the grade rules read, who set the grade, and merges ---
+    annual_sales: Mapped[int | None] = mapped_column(BigInteger)  # fen, last full year (policy 9 §4)
+    customer_since: Mapped[date | None] = mapped_column(Date)  # first business with the company (policy 3)
+    grade_source: Mapped[str | None] = mapped_column(String(10))  # manual | rule; None: never graded
+    merged_into: Mapped[int | None] = mapped_column(ForeignKey("customer.id"))
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     documents: Mapped[list[Document]] = relationship(back_populates="customer")
 
@@ -101,6 +110,34 @@ class CustomerEntry(Base):
     recorded_at: Mapped[Timestamp]
     approved_by: Mapped[str | None] = mapped_column(String(100))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class CustomerFollowup(Base):
+    """A follow-up visit due after a sale (policy 8: within 3, 30 and 60 days); a followup entry closes it."""
+
+    __tablename__ = "customer_followup"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    sale_entry_id: Mapped[int] = mapped_column(ForeignKey("customer_entry.id"), index=True)
+    days: Mapped[int] = mapped_column(Integer)  # 3, 30 or 60 days after the sale
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    done_entry_id: Mapped[int | None] = mapped_column(ForeignKey("customer_entry.id"))
+    done_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[Timestamp]
+
+
+class GradeRule(Base):
+    """What a grade asks for (POL-1, policy 9 §2 客户等级分类): data a manager edits, checked A first."""
+
+    __tablename__ = "customer_grade_rule"
+
+    grade: Mapped[str] = mapped_column(String(1), primary_key=True)
+    min_annual_sales: Mapped[int | None] = mapped_column(BigInteger)  # fen; None: any
+    min_years: Mapped[int | None] = mapped_column(Integer)  # years as a customer; None: any
+    credit_standings: Mapped[list] = mapped_column(JSON, default=list)  # accepted standings; empty: any
+    updated_by: Mapped[str] = mapped_column(String(100), default="system")
+    updated_at: Mapped[Timestamp]
 
 
 class CustomerRevision(Base):

@@ -168,6 +168,7 @@ def customer_detail(session: Session, *, viewer: User, customer_id: int, client:
         "may_edit": may_edit_profile(session, viewer, customer),
         "may_approve": may_approve(viewer),
         "stale": is_stale(customer),
+        "merged_into": customer.merged_into,  # a merged file is a pointer (records.customer_merge)
         "documents": documents,
     }
     if not decision.allowed:

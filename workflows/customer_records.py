@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from access.customer_files import check_approve, check_open, check_record
 from access.models import User
 from records.customer_files import get_customer, info
+from records.customer_followups import close_due, schedule_after_sale
 from records.customer_profile import open_file
 from records.customer_timeline import ContactInfo, EntryInfo, add_contact, add_entry, approve_entry, get_entry
 
@@ -100,10 +101,12 @@ def add_customer_contact(
 def add_customer_note(
     session: Session, *, customer_id: int, actor: User, kind: str, on: date, text: str, client: str = ""
 ) -> EntryInfo:
-    """Record a visit, call, complaint... on a file's timeline: its owner or those who may assign it."""
+    """Record a visit, call, complaint... on a file's timeline: its owner or those who may assign it.
+
+    A sale schedules policy 8's follow-up visits; a follow-up visit closes the earliest one due."""
     customer = get_customer(session, customer_id)
     check_record(session, customer=customer, actor=actor, action="customer.note", client=client)
-    return add_entry(
+    entry = add_entry(
         session,
         customer=customer,
         actor=actor.login,
@@ -113,6 +116,11 @@ def add_customer_note(
         text=text,
         client=client,
     )
+    if kind == "sale":
+        schedule_after_sale(session, entry=get_entry(session, entry.id))
+    elif kind == "followup":
+        close_due(session, entry=get_entry(session, entry.id))
+    return entry
 
 
 def approve_customer_note(session: Session, *, entry_id: int, actor: User, client: str = "") -> EntryInfo:

@@ -19,8 +19,10 @@ from api.cli import access as cli_access
 from api.cli import audit as cli_audit
 from api.cli import custody as cli_custody
 from api.cli import customers as cli_customers
+from api.cli import customers_lifecycle as cli_customers_lifecycle
 from api.cli import documents as cli_documents
 from api.cli import index as cli_index
+from api.cli import offboarding as cli_offboarding
 from api.cli import retention as cli_retention
 from api.cli import users as cli_users
 from api.cli.support import (
@@ -62,6 +64,9 @@ err_console = Console(stderr=True)
 for sub in (cli_users, cli_customers, cli_documents, cli_access, cli_audit, cli_retention, cli_custody):
     app.add_typer(sub.app, name=sub.NAME)
 app.add_typer(cli_index.app, name=cli_index.NAME)
+# --- customer lifecycle (issue 12): followups, grades, regrade, merge; users offboard, holdings ---
+cli_customers_lifecycle.register(cli_customers.app)
+cli_offboarding.register(cli_users.app)
 app.command("check")(cli_index.check)
 
 

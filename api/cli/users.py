@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from api.cli.support import (
     read_password_file,
 )
 from core.messages import bilingual
+from workflows.offboarding import disable_user
 from workflows.people import add_person, people, person
 
 NAME = "users"
@@ -93,10 +95,9 @@ def list_users(as_json: JsonOpt = False, user: UserOpt = DEFAULT_USER) -> None:
 
 def _set_active(login: str, active: bool, as_json: bool, user: str) -> None:
     with command(user) as (runtime, who), runtime.factory() as session, session.begin():
-        shown = person(
-            session,
-            set_active(session, actor=who.user(session), login=login, active=active, client=who.client),
-        )
+        # Disabling is refused while the account still holds files or duties (POL-5: offboard first).
+        change = disable_user if not active else partial(set_active, active=True)
+        shown = person(session, change(session, actor=who.user(session), login=login, client=who.client))
     emit(shown) if as_json else print(f"{login}: {'enabled' if active else 'disabled'}")
 
 

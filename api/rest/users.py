@@ -12,6 +12,7 @@ from access.tokens import tokens_of
 from access.users import reset_password, set_active, set_role
 from api.auth import CurrentUser, RuntimeDep
 from api.openapi import SIGNED_IN, answers
+from workflows.offboarding import disable_user
 from workflows.people import add_person, people, person
 
 router = APIRouter(prefix="/api/users", tags=["users"], responses=SIGNED_IN | answers(400))
@@ -71,11 +72,11 @@ def tokens(login: str, caller: CurrentUser, rt: RuntimeDep) -> list[dict]:
 
 @router.post("/{login}/disable", responses=answers(404, 409))
 def disable(login: str, caller: CurrentUser, rt: RuntimeDep) -> dict:
-    """Disable an account: its sessions and tokens end (and stay ended if it is enabled again)."""
+    """Disable an account: its sessions and tokens end (and stay ended if it is enabled again). Refused (409,
+    with the list) while it still holds customer files, duties or loans: offboard it instead (POL-5)."""
     with rt.factory() as session, session.begin():
         return person(
-            session,
-            set_active(session, actor=caller.user(session), login=login, active=False, client=caller.client),
+            session, disable_user(session, actor=caller.user(session), login=login, client=caller.client)
         )
 
 

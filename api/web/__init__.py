@@ -106,9 +106,11 @@ AREAS = (
     "review",
     "search",
     "documents",
+    "customer_lifecycle",  # issue 12: before customers, whose /customers/{id} would take /customers/grades
     "customers",
     "access",
     "admin",
+    "offboarding",  # issue 12
     "audit",
     "retention",
 )

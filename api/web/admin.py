@@ -26,6 +26,7 @@ from api.web.documents import document_types
 from api.web.session import RuntimeDep, Viewer
 from core.errors import DanganError
 from workflows.doctypes import change_document_type
+from workflows.offboarding import disable_user
 from workflows.people import add_person, people
 
 router = APIRouter(include_in_schema=False)
@@ -106,7 +107,10 @@ def add_user(
 @router.post("/admin/users/{login}/active")
 def activate(request: Request, login: Login, me: Viewer, rt: RuntimeDep, active: Text = "") -> Response:
     with rt.factory() as session, session.begin():
-        set_active(session, actor=me.user(session), login=login, active=active == "1", client=me.client)
+        if active == "1":
+            set_active(session, actor=me.user(session), login=login, active=True, client=me.client)
+        else:  # refused, with the list, while the account still holds files or duties (POL-5)
+            disable_user(session, actor=me.user(session), login=login, client=me.client)
     return RedirectResponse("/admin", status_code=303)
 
 

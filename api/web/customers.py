@@ -167,6 +167,10 @@ def _show(request: Request, me: WebUser, rt: RuntimeDep, customer_id: int, **ext
     with rt.factory() as session, session.begin():
         file = customer_detail(session, viewer=me.user(session), customer_id=customer_id, client=me.client)
         similar = similar_to(session, customer_id=customer_id) if extra.pop("opened", False) else []
+    if file.get("merged_into") and status_code == 200:  # a merged file points to the one it went into
+        return RedirectResponse(
+            f"/customers/{file['merged_into']}?merged_from={customer_id}", status_code=303
+        )  # type: ignore[return-value]
     groups: dict[str | None, list[dict]] = {}
     for doc in file["documents"]:  # newest first already
         groups.setdefault(doc["doc_type"], []).append(doc)

@@ -18,6 +18,7 @@ from api.web import render
 from api.web.session import RuntimeDep, Viewer
 from core.audit_search import find_events
 from records.models import Document
+from workflows.customer_lifecycle import followups_for, stale_files
 
 router = APIRouter(include_in_schema=False)
 RECENT = 10
@@ -43,6 +44,9 @@ def dashboard(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
         held = [g for g in grants.list_grants(session, viewer=user, live_only=True, client=me.client)]
         count = find_events(session, actor=user.login, limit=1).total
         recent = find_events(session, actor=user.login, limit=RECENT, offset=max(0, count - RECENT)).events
+        # issue 12: the owner's follow-ups due (policy 8) and files not updated for a month (policy 3)
+        followups = followups_for(session, viewer=user, as_of=rt.today(), due_only=True, client=me.client)
+        stale = stale_files(session, viewer=user)
     return render(
         request,
         "dashboard/index.html",
@@ -52,4 +56,6 @@ def dashboard(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
         grants=held,
         unread=unread,
         recent=list(reversed(recent)),
+        followups=followups,
+        stale=stale,
     )

@@ -513,6 +513,63 @@ CUSTODY_RULES: dict[tuple[str, str], Rule] = {
     ),
 }
 
+# --- customer lifecycle (issue 12): follow-ups for anyone's own files; grade rules and re-grading by managers;
+# a merge by who may assign both files (c1 into itself: refused as the same file, 400, once allowed); an
+# employee's leaving by the admin (a ghost: 404 once allowed).
+LIFECYCLE_RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/customers/followups"): Rule.of(signed_in, 200, url("/api/customers/followups?due=true")),
+    ("GET", "/api/customers/grade-rules"): Rule.of(signed_in, 200, url("/api/customers/grade-rules")),
+    ("PUT", "/api/customers/grade-rules/{grade}"): Rule.of(
+        roles("manager"), 200, lambda w, c: ("/api/customers/grade-rules/D", {"json": {}})
+    ),
+    ("DELETE", "/api/customers/grade-rules/{grade}"): Rule.of(
+        roles("manager"), {200, 404}, url("/api/customers/grade-rules/C")
+    ),
+    ("POST", "/api/customers/regrade"): Rule.of(
+        roles("manager"), 200, lambda w, c: ("/api/customers/regrade", {"json": {"customer_ids": [NONE]}})
+    ),
+    ("POST", "/api/customers/{customer_id}/merge"): Rule.of(
+        roles("manager"),
+        400,
+        lambda w, c: (
+            f"/api/customers/{w.customers['c1']}/merge",
+            {"json": {"into": w.customers["c1"], "reason": "p"}},
+        ),
+    ),
+    ("GET", "/api/users/{login}/holdings"): Rule.of(roles("admin"), 200, url("/api/users/alice/holdings")),
+    ("POST", "/api/users/{login}/offboard"): Rule.of(
+        roles("admin"),
+        404,
+        lambda w, c: ("/api/users/ghost/offboard", {"json": {"to": "bob", "reason": "p"}}),
+    ),
+    ("GET", "/api/users/offboardings/{offboarding_id}"): Rule.of(
+        roles("admin"), 404, url(f"/api/users/offboardings/{NONE}")
+    ),
+    ("GET", "/api/users/offboardings/{offboarding_id}/pdf"): Rule.of(
+        roles("admin"), 404, url(f"/api/users/offboardings/{NONE}/pdf")
+    ),
+    # the pages: the same workflow calls, so the same people
+    ("GET", "/customers/followups"): page(signed_in, 200, url("/customers/followups")),
+    ("GET", "/customers/grades"): page(signed_in, 200, url("/customers/grades")),
+    ("POST", "/customers/grades/{grade}"): page(roles("manager"), 303, form("/customers/grades/D")),
+    ("POST", "/customers/grades-regrade"): page(roles("manager"), 200, form("/customers/grades-regrade")),
+    ("POST", "/customers/{customer_id}/merge"): page(
+        roles("manager"),
+        400,
+        lambda w, c: (
+            f"/customers/{w.customers['c1']}/merge",
+            {"data": {"into": str(w.customers["c1"]), "reason": "p"}},
+        ),
+    ),  # fmt: skip
+    ("GET", "/admin/users/{login}/offboard"): page(roles("admin"), 200, url("/admin/users/alice/offboard")),
+    ("POST", "/admin/users/{login}/offboard"): page(
+        roles("admin"), 404, form("/admin/users/ghost/offboard", successor="bob", reason="p")
+    ),
+    ("GET", "/admin/offboardings/{offboarding_id}/pdf"): page(
+        roles("admin"), 404, url(f"/admin/offboardings/{NONE}/pdf")
+    ),
+}
+
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/openapi.json"): Rule.of(anyone, 200, url("/openapi.json")),
     ("GET", "/docs"): Rule.of(anyone, 200, url("/docs")),
@@ -673,6 +730,7 @@ RULES: dict[tuple[str, str], Rule] = {
     **RETENTION_RULES,
     **RETENTION_PAGES,
     **CUSTODY_RULES,
+    **LIFECYCLE_RULES,
 }
 
 
