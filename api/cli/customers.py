@@ -204,6 +204,8 @@ def edit(
     grade: Annotated[str | None, typer.Option(help="A, B, C or D (set by a manager).")] = None,
     credit_standing: Text = None,
     credit_limit: Yuan = None,
+    annual_sales: Yuan = None,
+    customer_since: Day = None,
     department: Text = None,
     owner: Text = None,
     status: Annotated[str | None, typer.Option(help="active, potential, former or lost.")] = None,
