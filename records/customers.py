@@ -88,6 +88,7 @@ def _match_file(
         key = normalise_name(name)
         found = session.scalar(select(Customer).where(Customer.name == key).order_by(Customer.id))
         if found is not None:
+            found = current_file(session, found)  # a merged file's code belongs on the file it points to
             if credit_code and not found.credit_code:
                 found.credit_code = credit_code
             return CustomerMatch(found, False, "name")

@@ -18,6 +18,7 @@ from core.db import utcnow
 from core.errors import DanganError
 from custody.models import Item, Loan
 from records.customer_grades import set_rule
+from records.customers import match_customer
 from records.models import Customer, CustomerContact, CustomerEntry, CustomerRevision, Document
 from retention.holds import add_hold
 from tests.api.world import add_document, add_grant, build_world
@@ -334,3 +335,22 @@ def test_offboarding_is_all_or_nothing(world):
     with runtime.factory() as session, session.begin():
         assert _user(session, "mgr1").active
         assert session.get_one(Customer, world.customers["c1"]).owner == "mgr1"
+
+
+def test_a_document_matched_by_a_merged_files_name_files_its_credit_code_on_the_file_it_points_to(world):
+    runtime = world.runtime
+    code = "91310000MA1FL0XQ3A"
+    with runtime.factory() as session, session.begin():
+        dup = Customer(name="客户丙旧称", department="sales1", owner="alice")
+        session.add(dup)
+        session.flush()
+        world.customers["old"] = dup.id
+    with runtime.factory() as session, session.begin():
+        merge_customer_files(session, runtime.index, actor=_user(session, "mgr1"),
+                             from_id=world.customers["old"], into_id=world.customers["c1"], reason="重复建档")  # fmt: skip
+    with runtime.factory() as session, session.begin():
+        match = match_customer(session, name="客户丙旧称", credit_code=code, org_name="本公司")
+        assert (match.customer.id, match.matched_by) == (world.customers["c1"], "name")
+    with runtime.factory() as session:
+        assert session.get_one(Customer, world.customers["old"]).credit_code is None
+        assert session.get_one(Customer, world.customers["c1"]).credit_code == code
