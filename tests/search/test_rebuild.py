@@ -165,3 +165,39 @@ def test_a_chunk_committed_but_not_checkpointed_is_replaced_not_doubled(engine: 
     with LiveIndex(root, default_engine=engine) as live:
         assert live.doc_count() == 10
         assert search(live, "借款合同").total == 10
+
+
+_REBUILDER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from search.rebuild import rebuild
+    from search.schema import IndexDoc
+
+    def fetch(after_id, limit):
+        return [IndexDoc(document_id=i, title=f"合同{i}", text="借款合同 " * 50)
+                for i in range(after_id + 1, after_id + 1 + limit)]
+
+    rebuild(Path(sys.argv[2]), fetch, engine=sys.argv[1], chunk=100, workers=2,
+            on_chunk=lambda n: print("chunk", flush=True))
+    """
+)
+
+
+def test_a_killed_rebuild_takes_its_pool_workers_with_it(tmp_path: Path) -> None:
+    psutil = pytest.importorskip("psutil")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    runner = subprocess.Popen(
+        [sys.executable, "-c", _REBUILDER, "whoosh", str(tmp_path / "ix")], stdout=subprocess.PIPE, env=env,
+        text=True,
+    )  # fmt: skip
+    assert runner.stdout is not None
+    assert runner.stdout.readline().startswith("chunk")  # the pool is working
+    workers = psutil.Process(runner.pid).children()  # a fork pool: they read their tasks from its pipe
+    assert len(workers) == 2
+    runner.send_signal(signal.SIGKILL)
+    runner.wait()
+    gone, alive = psutil.wait_procs(workers, timeout=10)
+    for process in alive:  # never leave them behind, even when the test fails
+        process.kill()
+    assert alive == []
