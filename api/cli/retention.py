@@ -19,11 +19,16 @@ from core.messages import bilingual
 from retention import views
 from retention.batches import appraise, approve, batch_view, create_batch
 from retention.destroy import BatchInterrupted, ExecutionReport, ItemResult, execute_batch
-from retention.holds import add_hold, hold_view, release_hold
+from retention.holds import hold_view
 from retention.paper import PaperDestruction
 from retention.register import store_register
-from retention.schedule import extend, set_rule
-from retention.worm import after_hold, lock_records, sync_all_holds
+from workflows.retention_changes import (
+    extend_retention,
+    lift_hold,
+    place_hold,
+    renew_locks,
+    set_retention_rule,
+)
 
 NAME = "retention"
 app = typer.Typer(
@@ -82,14 +87,9 @@ def rules_set(
     if permanent == (years is not None):
         fail(bilingual("retention.rule.invalid", field="years/permanent", value=years), 2)
     with command(user) as (runtime, who), runtime.factory() as session, session.begin():
-        rule, changed = set_rule(session, actor=who.user(session), doc_type=doc_type, period_years=years, trigger=trigger,
-                                 action=action, basis=basis, start=start, client=who.client)  # fmt: skip
-        lock_records(
-            session,
-            runtime.store,
-            today=runtime.today(),
-            permanent_years=runtime.settings.s3_lock_permanent_years,
-        )
+        rule, changed = set_retention_rule(session, runtime, actor=who.user(session), doc_type=doc_type,
+                                           period_years=years, trigger=trigger, action=action, basis=basis,
+                                           start=start, client=who.client)  # fmt: skip
     emit({"rule": rule, "recomputed": changed}) if as_json else print(
         f"{doc_type}: {changed} records recomputed"
     )
@@ -134,10 +134,9 @@ def extend_cmd(
 ) -> None:
     """Extend a record's retention by appraisal (records officer; audited)."""
     with command(user) as (runtime, who), runtime.factory() as session, session.begin():
-        row = extend(session, actor=who.user(session), document_id=document_id, new_due=_day(until), reason=reason,
-                     approver=approver, decided_on=_day(decided) or runtime.today(), client=who.client)  # fmt: skip
-        lock_records(session, runtime.store, today=runtime.today(), document_ids=[document_id],
-                     permanent_years=runtime.settings.s3_lock_permanent_years)  # fmt: skip
+        row = extend_retention(session, runtime, actor=who.user(session), document_id=document_id,
+                               new_due=_day(until), reason=reason, approver=approver, decided_on=_day(decided),
+                               client=who.client)  # fmt: skip
         shown = views.record_retention(session, document_id)
     emit(shown) if as_json else print(f"{document_id}: {row.due_date} — {shown['reasoning']}")
 
@@ -145,19 +144,8 @@ def extend_cmd(
 @app.command("lock")
 def lock(user: UserOpt = DEFAULT_USER) -> None:
     """WORM job: recompute due dates, move S3 retain-until dates forward, renew permanent ones, sync legal holds."""
-    from retention.roles import require_officer
-    from retention.schedule import recompute
-
     with command(user) as (runtime, who), runtime.factory() as session, session.begin():
-        require_officer(who.user(session), action="retention.lock", client=who.client)
-        recompute(session)
-        moved = lock_records(
-            session,
-            runtime.store,
-            today=runtime.today(),
-            permanent_years=runtime.settings.s3_lock_permanent_years,
-        )
-        held = sync_all_holds(session, runtime.store)
+        moved, held = renew_locks(session, runtime, actor=who.user(session), client=who.client)
     print(f"locked {moved} records, legal hold synced on {held}")
 
 
@@ -180,9 +168,8 @@ def hold_add(
         "documents" if document else "customer" if customer_id is not None else "search" if query else "none"
     )
     with command(user) as (runtime, who), runtime.factory() as session, session.begin():
-        hold = add_hold(session, runtime.index, actor=who.user(session), name=name, reason=reason, scope=scope,
-                        document_ids=document or [], customer_id=customer_id, query=query, client=who.client)  # fmt: skip
-        after_hold(session, runtime.store, hold)
+        hold = place_hold(session, runtime, actor=who.user(session), name=name, reason=reason, scope=scope,
+                          document_ids=document, customer_id=customer_id, query=query, client=who.client)  # fmt: skip
         shown = hold_view(session, hold)
     emit(shown) if as_json else print(f"hold {shown.id}: {shown.name} — {len(shown.documents)} records")
 
@@ -196,10 +183,9 @@ def hold_release(
 ) -> None:
     """Release a hold (records officer; audited). Nothing is destroyed: due records need a fresh batch."""
     with command(user) as (runtime, who), runtime.factory() as session, session.begin():
-        hold = release_hold(
-            session, actor=who.user(session), hold_id=hold_id, reason=reason, client=who.client
+        hold = lift_hold(
+            session, runtime, actor=who.user(session), hold_id=hold_id, reason=reason, client=who.client
         )
-        after_hold(session, runtime.store, hold)
         shown = hold_view(session, hold)
     emit(shown) if as_json else print(f"hold {hold_id} released")
 

@@ -21,11 +21,10 @@ from api.params import BodyId, PathId, QueryId
 from retention import views
 from retention.batches import appraise, approve, batch_view, create_batch
 from retention.destroy import execute_batch
-from retention.holds import add_hold, hold_view, release_hold
+from retention.holds import hold_view
 from retention.paper import PaperDestruction
 from retention.register import store_register
-from retention.schedule import extend, set_rule
-from retention.worm import after_hold, lock_records
+from workflows.retention_changes import extend_retention, lift_hold, place_hold, set_retention_rule
 
 router = APIRouter(prefix="/api/retention", tags=["retention"], responses=SIGNED_IN | answers(400))
 
@@ -85,10 +84,14 @@ def rules(caller: CurrentUser, rt: RuntimeDep) -> list[dict]:
 def put_rule(doc_type: str, body: RuleBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Set a type's rule (records officer); its records' due dates are recomputed."""
     with rt.factory() as session, session.begin():
-        rule, changed = set_rule(
-            session, actor=caller.user(session), doc_type=doc_type, client=caller.client, **body.model_dump()
+        rule, changed = set_retention_rule(
+            session,
+            rt,
+            actor=caller.user(session),
+            doc_type=doc_type,
+            client=caller.client,
+            **body.model_dump(),
         )
-        lock_records(session, rt.store, today=rt.today(), permanent_years=rt.settings.s3_lock_permanent_years)
     return {"rule": asdict(rule), "recomputed": changed}
 
 
@@ -118,10 +121,9 @@ def post_extension(
 ) -> dict | None:
     """Extend a record's retention by appraisal (records officer)."""
     with rt.factory() as session, session.begin():
-        extend(session, actor=caller.user(session), document_id=document_id, new_due=body.new_due, reason=body.reason,
-               approver=body.approver, decided_on=body.decided_on or rt.today(), client=caller.client)  # fmt: skip
-        lock_records(session, rt.store, today=rt.today(), document_ids=[document_id],
-                     permanent_years=rt.settings.s3_lock_permanent_years)  # fmt: skip
+        extend_retention(session, rt, actor=caller.user(session), document_id=document_id, new_due=body.new_due,
+                         reason=body.reason, approver=body.approver, decided_on=body.decided_on,
+                         client=caller.client)  # fmt: skip
         return views.record_retention(session, document_id)
 
 
@@ -138,10 +140,7 @@ def holds(caller: CurrentUser, rt: RuntimeDep, include_released: bool = False) -
 def post_hold(body: HoldBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Place a legal hold (records officer)."""
     with rt.factory() as session, session.begin():
-        hold = add_hold(
-            session, rt.index, actor=caller.user(session), client=caller.client, **body.model_dump()
-        )
-        after_hold(session, rt.store, hold)
+        hold = place_hold(session, rt, actor=caller.user(session), client=caller.client, **body.model_dump())
         return asdict(hold_view(session, hold))
 
 
@@ -156,10 +155,8 @@ def one_hold(hold_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> dict:
 def post_release(hold_id: PathId, body: ReasonBody, caller: CurrentUser, rt: RuntimeDep) -> dict:
     """Release a hold with a reason (records officer); nothing is destroyed."""
     with rt.factory() as session, session.begin():
-        hold = release_hold(
-            session, actor=caller.user(session), hold_id=hold_id, reason=body.reason, client=caller.client
-        )
-        after_hold(session, rt.store, hold)
+        hold = lift_hold(session, rt, actor=caller.user(session), hold_id=hold_id, reason=body.reason,
+                         client=caller.client)  # fmt: skip
         return asdict(hold_view(session, hold))
 
 

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -24,12 +23,10 @@ from core.errors import DanganError
 from retention import views
 from retention.batches import BatchRefused, appraise, approve, create_batch, get_batch
 from retention.destroy import execute_batch
-from retention.holds import add_hold, release_hold
 from retention.models import ACTIONS, TRIGGERS, BatchItem
 from retention.paper import PaperDestruction, check_paper, has_paper
 from retention.register import store_register
-from retention.schedule import set_rule
-from retention.worm import after_hold, lock_records
+from workflows.retention_changes import lift_hold, place_hold, set_retention_rule
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -37,10 +34,6 @@ Id = PathId
 Text = Annotated[str, Form(max_length=2000)]
 _running: set[int] = set()
 _running_lock = threading.Lock()
-
-
-def _today(rt) -> date:  # type: ignore[no-untyped-def]
-    return datetime.now(ZoneInfo(rt.settings.timezone)).date()
 
 
 def _refused(request: Request, error: BatchRefused) -> HTMLResponse:
@@ -57,16 +50,15 @@ def schedule(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
     return render(request, "retention/schedule.html", rules=rules, triggers=TRIGGERS, actions=ACTIONS)
 
 
-@router.post("/retention/rules/{doc_type}")
+@router.post("/retention/rules")
 def put_rule(
-    request: Request, doc_type: Annotated[str, Path(max_length=40)], me: Viewer, rt: RuntimeDep,
+    request: Request, doc_type: Annotated[str, Form(max_length=40)], me: Viewer, rt: RuntimeDep,
     trigger: Text, action: Text, years: Annotated[str, Form(max_length=4)] = "", basis: Text = "",
 ) -> Response:  # fmt: skip
     period = int(years) if years.strip().isascii() and years.strip().isdigit() else None
     with rt.factory() as session, session.begin():
-        set_rule(session, actor=me.user(session), doc_type=doc_type, period_years=period, trigger=trigger,
-                 action=action, basis=basis, client=me.client)  # fmt: skip
-        lock_records(session, rt.store, today=_today(rt), permanent_years=rt.settings.s3_lock_permanent_years)
+        set_retention_rule(session, rt, actor=me.user(session), doc_type=doc_type, period_years=period,
+                           trigger=trigger, action=action, basis=basis, client=me.client)  # fmt: skip
     return RedirectResponse("/retention", status_code=303)
 
 
@@ -84,18 +76,16 @@ def post_hold(
 ) -> Response:  # fmt: skip
     ids = _ids(documents.replace(",", " ").split())
     with rt.factory() as session, session.begin():
-        hold = add_hold(session, rt.index, actor=me.user(session), name=name, reason=reason, scope=scope,
-                        document_ids=ids, customer_id=_ids([customer_id])[0] if customer_id.strip() else None,
-                        query=query or None, client=me.client)  # fmt: skip
-        after_hold(session, rt.store, hold)
+        place_hold(session, rt, actor=me.user(session), name=name, reason=reason, scope=scope, document_ids=ids,
+                   customer_id=_ids([customer_id])[0] if customer_id.strip() else None, query=query or None,
+                   client=me.client)  # fmt: skip
     return RedirectResponse("/retention/holds", status_code=303)
 
 
 @router.post("/retention/holds/{hold_id}/release")
 def post_release(request: Request, hold_id: Id, me: Viewer, rt: RuntimeDep, reason: Text) -> Response:
     with rt.factory() as session, session.begin():
-        hold = release_hold(session, actor=me.user(session), hold_id=hold_id, reason=reason, client=me.client)
-        after_hold(session, rt.store, hold)
+        lift_hold(session, rt, actor=me.user(session), hold_id=hold_id, reason=reason, client=me.client)
     return RedirectResponse("/retention/holds", status_code=303)
 
 
@@ -105,9 +95,9 @@ def due(
     doc_type: Annotated[str, Query(max_length=40)] = "", as_of: Annotated[str, Query(max_length=10)] = "",
 ) -> HTMLResponse:  # fmt: skip
     try:
-        when = date.fromisoformat(as_of) if as_of else _today(rt)
+        when = date.fromisoformat(as_of) if as_of else rt.today()
     except ValueError:
-        when = _today(rt)
+        when = rt.today()
     with rt.factory() as session, session.begin():
         rows = views.due(session, rt.index, actor=me.user(session), as_of=when, doc_type=doc_type or None,
                          limit=2000, client=me.client, language=_lang(request))  # fmt: skip
@@ -138,7 +128,7 @@ def post_batch(
     try:
         with rt.factory() as session, session.begin():
             batch_id = create_batch(session, rt.index, actor=me.user(session), document_ids=ids, note=note,
-                                    today=_today(rt), approvers_needed=rt.settings.destruction_approvers,
+                                    today=rt.today(), approvers_needed=rt.settings.destruction_approvers,
                                     client=me.client).id  # fmt: skip
     except BatchRefused as error:
         return _refused(request, error)
@@ -205,9 +195,9 @@ def post_execute(
     paper = None
     if paper_method or paper_place or witness1 or witness2:
         try:
-            on = date.fromisoformat(paper_date) if paper_date else _today(rt)
+            on = date.fromisoformat(paper_date) if paper_date else rt.today()
         except ValueError:
-            on = _today(rt)
+            on = rt.today()
         paper = PaperDestruction(paper_method, paper_place, on, (witness1, witness2))
         check_paper(paper, executor=me.login)
     if needs_paper and paper is None:
@@ -223,7 +213,7 @@ def post_execute(
 
 def _execute(rt, batch_id: int, user_id: int, client: str, paper: PaperDestruction | None) -> None:  # type: ignore[no-untyped-def]
     try:
-        execute_batch(rt.factory, rt.store, rt.index, batch_id=batch_id, actor_id=user_id, today=_today(rt),
+        execute_batch(rt.factory, rt.store, rt.index, batch_id=batch_id, actor_id=user_id, today=rt.today(),
                       paper=paper, client=client)  # fmt: skip
     except DanganError as error:  # the batch keeps its state and reason; the page shows them
         log.warning("destruction batch %s: %s", batch_id, error.both())
@@ -238,7 +228,7 @@ def _execute(rt, batch_id: int, user_id: int, client: str, paper: PaperDestructi
 def register(request: Request, batch_id: Id, kind: Annotated[str, Path(pattern="^(pdf|csv)$")], me: Viewer,
              rt: RuntimeDep) -> Response:  # fmt: skip
     with rt.factory() as session, session.begin():
-        made = store_register(session, rt.store, batch_id=batch_id, actor=me.user(session), today=_today(rt),
+        made = store_register(session, rt.store, batch_id=batch_id, actor=me.user(session), today=rt.today(),
                               lock_years=rt.settings.s3_lock_permanent_years, client=me.client)  # fmt: skip
     data, row = made[kind]
     media = "application/pdf" if kind == "pdf" else "text/csv; charset=utf-8"

@@ -414,8 +414,8 @@ RETENTION_RULES: dict[tuple[str, str], Rule] = {
 
 RETENTION_PAGES: dict[tuple[str, str], Rule] = {
     ("GET", "/retention"): page(signed_in, 200, url("/retention")),
-    ("POST", "/retention/rules/{doc_type}"): page(
-        OFFICER, 400, form("/retention/rules/ghost", trigger="filing", action="destroy")
+    ("POST", "/retention/rules"): page(
+        OFFICER, 400, form("/retention/rules", doc_type="ghost", trigger="filing", action="destroy")
     ),  # unknown type
     ("GET", "/retention/holds"): page(WATCH, 200, url("/retention/holds")),
     ("POST", "/retention/holds"): page(

@@ -72,3 +72,20 @@ def test_officer_destroys_a_batch_from_proposal_to_register(person, due_records,
     officer.goto("/retention/due")
     for doc in due_records:
         expect(page.locator(f"#due-{doc}")).to_have_count(0)
+
+
+def test_officer_saves_a_rule_through_the_form_with_no_script_the_policy_blocks(person):
+    officer = person("officer", prefix="retention-rule")
+    page = officer.page
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    officer.goto("/retention")
+    page.select_option("#doc_type", "correspondence")
+    page.fill("#years", "7")
+    page.fill("#basis", "公司档案管理制度第十二条")
+    page.click("#rule-form button.primary")
+    page.wait_for_url("**/retention")
+    expect(page.locator("#rule-correspondence")).to_contain_text("定期7年")
+    expect(page.locator("#rule-correspondence")).to_contain_text("第十二条")
+    officer.shot("rule-saved")
+    assert blocked == []
