@@ -571,6 +571,7 @@ LIFECYCLE_RULES: dict[tuple[str, str], Rule] = {
 }
 
 RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/favicon.ico"): Rule.of(anyone, 200, url("/favicon.ico")),
     ("GET", "/openapi.json"): Rule.of(anyone, 200, url("/openapi.json")),
     ("GET", "/docs"): Rule.of(anyone, 200, url("/docs")),
     ("GET", "/docs/oauth2-redirect"): Rule.of(anyone, 200, url("/docs/oauth2-redirect")),

@@ -117,3 +117,10 @@ def test_admin_tunes_a_type_rule_and_bad_json_is_refused_beside_it(tab, world):
         assert stored.default_level == "internal" and stored.rule["keywords"][-1]["pattern"] == "催告函"
         assert session.scalar(select(AuditEvent).where(AuditEvent.action == "doctype.change"))
     assert tab("archivist").post("/admin/types/correspondence", {"rule": "{}"}).status_code == 403
+
+
+def test_the_icon_browsers_ask_for_is_there_for_everyone(client):
+    for path in ("/favicon.ico", "/static/favicon.svg"):
+        answer = client.get(path)
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith("image/svg+xml")
+        assert answer.content.startswith(b"<svg")
