@@ -45,6 +45,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.password.confirm": _m("确认新密码", "Repeat the new password"),
     "ui.password.submit": _m("修改密码", "Change password"),
     "ui.password.done": _m("密码已修改", "Your password has been changed"),
+    "ui.password.must_change": _m(
+        "请先修改初始密码，再开始工作", "Please change your one-time password before you start"
+    ),
     "ui.password.mismatch": _m("两次输入的新密码不一致", "The two new passwords differ"),
     # forms
     "ui.form.save": _m("保存", "Save"),

@@ -79,7 +79,7 @@ def password_page(request: Request, me: AnyViewer) -> HTMLResponse:
     return render(request, "auth/password.html", errors={}, done=False)
 
 
-@router.post("/password", response_class=HTMLResponse)
+@router.post("/password")
 def password(
     request: Request,
     me: AnyViewer,
@@ -87,7 +87,7 @@ def password(
     old_password: Text = "",
     new_password: Text = "",
     confirm: Text = "",
-) -> HTMLResponse:
+) -> Response:
     errors = {}
     if new_password != confirm:
         errors["confirm"] = "ui.password.mismatch"
@@ -120,7 +120,8 @@ def password(
             errors["params"] = error.params
     if errors:
         return render(request, "auth/password.html", status_code=400, errors=errors, done=False)
-    response = render(request, "auth/password.html", errors={}, done=True)
+    # Done: on to the workbench, which says so (a one-time password's holder was kept here until now).
+    response = RedirectResponse("/?password=changed", status_code=303)
     if new is not None:
         set_session_cookie(response, request, settings, new)
     return response

@@ -96,8 +96,9 @@ def test_password_change_validates_beside_each_field(tab, world):
     done = alice.post(
         "/password", {"old_password": PASSWORD, "new_password": "a-new-secret-1", "confirm": "a-new-secret-1"}
     )
-    assert done.status_code == 200 and "has been changed" in done.text
-    assert alice.get("/").status_code == 200  # the renewed session carries on
+    assert done.status_code == 303 and done.headers["location"] == "/?password=changed"
+    workbench = alice.get(done.headers["location"])  # the renewed session carries on
+    assert workbench.status_code == 200 and "has been changed" in workbench.text
 
 
 def test_a_one_time_password_must_be_replaced_first(tab, world):
@@ -106,6 +107,14 @@ def test_a_one_time_password_must_be_replaced_first(tab, world):
     bob = tab("bob")
     response = bob.get("/search?q=x")
     assert response.status_code == 303 and response.headers["location"] == "/password"
+    form = bob.get("/password")
+    assert "请先修改初始密码" in form.text and "/api/" not in form.text.split("<main", 1)[-1]
+    changed = bob.post(
+        "/password", {"old_password": PASSWORD, "new_password": "b-new-secret-2", "confirm": "b-new-secret-2"}
+    )
+    assert changed.status_code == 303 and changed.headers["location"] == "/?password=changed"
+    workbench = bob.get(changed.headers["location"])
+    assert workbench.status_code == 200 and "密码已修改" in workbench.text
 
 
 def test_language_follows_accept_language_then_the_remembered_choice(world, tab):
