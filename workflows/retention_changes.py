@@ -89,14 +89,19 @@ def lift_hold(
     return hold
 
 
-def renew_locks(session: Session, runtime: Runtime, *, actor: User, client: str = "") -> tuple[int, int]:
-    """The WORM job (records officer, or the scheduler acting as one): recompute due dates, move retain-until
-    dates forward, renew permanent ones, sync legal holds. (records whose lock moved, records under a hold)"""
+def renew_locks(session: Session, runtime: Runtime, *, actor: User, client: str = "") -> tuple[int, int, int]:
+    """`dangan retention lock`, asked for by a records officer: see renew_all_locks."""
     from retention.roles import require_officer
 
     require_officer(actor, action="retention.lock", client=client)
-    recompute(session)
-    return _lock(session, runtime), sync_all_holds(session, runtime.store)
+    return renew_all_locks(session, runtime)
+
+
+def renew_all_locks(session: Session, runtime: Runtime) -> tuple[int, int, int]:
+    """The WORM job (the scheduler runs it daily): recompute due dates, move retain-until dates forward, renew
+    permanent ones, sync legal holds. (records recomputed, records whose lock moved, records under a hold)"""
+    changed = recompute(session)
+    return changed, _lock(session, runtime), sync_all_holds(session, runtime.store)
 
 
 def _lock(session: Session, runtime: Runtime, *, document_ids: list[int] | None = None) -> int:

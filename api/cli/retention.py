@@ -145,7 +145,7 @@ def extend_cmd(
 def lock(user: UserOpt = DEFAULT_USER) -> None:
     """WORM job: recompute due dates, move S3 retain-until dates forward, renew permanent ones, sync legal holds."""
     with command(user) as (runtime, who), runtime.factory() as session, session.begin():
-        moved, held = renew_locks(session, runtime, actor=who.user(session), client=who.client)
+        _changed, moved, held = renew_locks(session, runtime, actor=who.user(session), client=who.client)
     print(f"locked {moved} records, legal hold synced on {held}")
 
 
