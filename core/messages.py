@@ -369,6 +369,11 @@ from core.messages_web import MESSAGES as _WEB  # noqa: E402
 for _part in (_SEARCH, _WEB, _RETENTION, _CUSTODY, _CUSTOMERS):
     _merge(_part)
 
+# handovers and the company calendar (issue 13)
+from core.messages_handover import MESSAGES as _HANDOVER  # noqa: E402
+
+_merge(_HANDOVER)
+
 
 def translate(code: str, language: str = "zh-CN", /, **params: object) -> str:
     """The message for code in language, with params filled in."""

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from api.cli import access as cli_access
 from api.cli import audit as cli_audit
 from api.cli import custody as cli_custody
+from api.cli import custody_handover as cli_custody_handover
 from api.cli import customers as cli_customers
 from api.cli import documents as cli_documents
 from api.cli import index as cli_index
@@ -62,6 +63,7 @@ err_console = Console(stderr=True)
 for sub in (cli_users, cli_customers, cli_documents, cli_access, cli_audit, cli_retention, cli_custody):
     app.add_typer(sub.app, name=sub.NAME)
 app.add_typer(cli_index.app, name=cli_index.NAME)
+cli_custody_handover.register(cli_custody.app, cli_custody.calendar_app)  # handovers, calendar days (issue 13)
 app.command("check")(cli_index.check)
 
 
