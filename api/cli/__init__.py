@@ -63,7 +63,8 @@ err_console = Console(stderr=True)
 for sub in (cli_users, cli_customers, cli_documents, cli_access, cli_audit, cli_retention, cli_custody):
     app.add_typer(sub.app, name=sub.NAME)
 app.add_typer(cli_index.app, name=cli_index.NAME)
-cli_custody_handover.register(cli_custody.app, cli_custody.calendar_app)  # handovers, calendar days (issue 13)
+# handovers and the company's calendar days (issue 13)
+cli_custody_handover.register(cli_custody.app, cli_custody.calendar_app)
 app.command("check")(cli_index.check)
 
 

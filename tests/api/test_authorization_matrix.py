@@ -513,6 +513,41 @@ CUSTODY_RULES: dict[tuple[str, str], Rule] = {
     ),
 }
 
+# Handovers (api/rest/handovers.py, api/web/handovers.py; issue 13): staff and managers prepare lists (the
+# probe names an unknown reviewer: 400, nothing made); anyone signed in lists their own; a list's steps are
+# its parties' and the archive's, so an unknown list is unknown to all (404). The pages follow the same rules.
+HANDOVER_LINE = {"title": "probe", "pieces": 1, "pages": 1}
+PREPARERS = roles("staff", "manager")
+
+HANDOVER_RULES: dict[tuple[str, str], Rule] = {
+    ("POST", "/api/custody/handovers"): Rule.of(
+        PREPARERS,
+        400,
+        lambda w, c: (
+            "/api/custody/handovers",
+            {"json": {"title": "p", "customer_id": NONE, "reviewer": "ghost", "lines": [HANDOVER_LINE]}},
+        ),
+    ),
+    ("GET", "/api/custody/handovers"): Rule.of(signed_in, 200, url("/api/custody/handovers?late=true")),
+    ("GET", "/api/custody/handovers/{handover_id}"): Rule.of(
+        signed_in, 404, url(f"/api/custody/handovers/{NONE}")
+    ),
+    ("GET", "/api/custody/handovers/{handover_id}/pdf"): Rule.of(
+        signed_in, 404, url(f"/api/custody/handovers/{NONE}/pdf")
+    ),
+    ("PUT", "/api/custody/handovers/{handover_id}/lines"): Rule.of(
+        signed_in,
+        404,
+        lambda w, c: (f"/api/custody/handovers/{NONE}/lines", {"json": {"lines": [HANDOVER_LINE]}}),
+    ),
+    ("POST", "/api/custody/handovers/{handover_id}/sign"): Rule.of(
+        signed_in, 404, lambda w, c: (f"/api/custody/handovers/{NONE}/sign", {"json": {}})
+    ),
+    ("POST", "/api/custody/handovers/{handover_id}/return"): Rule.of(
+        signed_in, 404, lambda w, c: (f"/api/custody/handovers/{NONE}/return", {"json": {"missing": "probe"}})
+    ),
+}
+
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/openapi.json"): Rule.of(anyone, 200, url("/openapi.json")),
     ("GET", "/docs"): Rule.of(anyone, 200, url("/docs")),
@@ -673,6 +708,7 @@ RULES: dict[tuple[str, str], Rule] = {
     **RETENTION_RULES,
     **RETENTION_PAGES,
     **CUSTODY_RULES,
+    **HANDOVER_RULES,
 }
 
 
