@@ -306,3 +306,15 @@ def late_steps_owed(session: Session, *, actor: User, today: date) -> list[Hando
         )
     )
     return [handover_view(session, h, today=today) for h in session.scalars(query) if is_late(h, today)]
+
+
+def form_choices(session: Session, *, actor: User) -> tuple[list[tuple[int, str]], list[tuple[str, str]]]:
+    """What the create form offers: customer files (id, name) — anyone signed in sees that a file exists —
+    and the people who may review (login, name), the caller aside."""
+    customers = [(i, n) for i, n in session.execute(select(Customer.id, Customer.name).order_by(Customer.name))]
+    people = [
+        (u.login, u.name)
+        for u in session.scalars(select(User).where(User.active).order_by(User.login))
+        if _party(u) and u.id != actor.id
+    ]
+    return customers, people

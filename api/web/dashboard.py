@@ -18,6 +18,7 @@ from api.web import render
 from api.web.session import RuntimeDep, Viewer
 from core.audit_search import find_events
 from records.models import Document
+from workflows.handovers import late_steps_owed
 
 router = APIRouter(include_in_schema=False)
 RECENT = 10
@@ -43,6 +44,7 @@ def dashboard(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
         held = [g for g in grants.list_grants(session, viewer=user, live_only=True, client=me.client)]
         count = find_events(session, actor=user.login, limit=1).total
         recent = find_events(session, actor=user.login, limit=RECENT, offset=max(0, count - RECENT)).events
+        late_handovers = late_steps_owed(session, actor=user, today=rt.today())  # HND-1: steps I owe, late
     return render(
         request,
         "dashboard/index.html",
@@ -52,4 +54,5 @@ def dashboard(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
         grants=held,
         unread=unread,
         recent=list(reversed(recent)),
+        late_handovers=late_handovers,
     )

@@ -546,6 +546,36 @@ HANDOVER_RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/custody/handovers/{handover_id}/return"): Rule.of(
         signed_in, 404, lambda w, c: (f"/api/custody/handovers/{NONE}/return", {"json": {"missing": "probe"}})
     ),
+    ("GET", "/custody/handovers"): page(signed_in, 200, url("/custody/handovers")),
+    ("GET", "/custody/handovers/new"): page(signed_in, 200, url("/custody/handovers/new")),
+    ("POST", "/custody/handovers"): page(
+        PREPARERS,
+        400,
+        form(
+            "/custody/handovers",
+            title="p",
+            customer=str(NONE),
+            reviewer="ghost",
+            line_title="x",
+            line_pieces="1",
+            line_pages="1",
+        ),  # fmt: skip
+    ),
+    ("GET", "/custody/handovers/{handover_id}"): page(signed_in, 404, url(f"/custody/handovers/{NONE}")),
+    ("GET", "/custody/handovers/{handover_id}/list.pdf"): page(
+        signed_in, 404, url(f"/custody/handovers/{NONE}/list.pdf")
+    ),
+    ("POST", "/custody/handovers/{handover_id}/sign"): page(
+        signed_in, 404, form(f"/custody/handovers/{NONE}/sign")
+    ),
+    ("POST", "/custody/handovers/{handover_id}/return"): page(
+        signed_in, 404, form(f"/custody/handovers/{NONE}/return", missing="probe")
+    ),
+    ("POST", "/custody/handovers/{handover_id}/lines"): page(
+        signed_in,
+        404,
+        form(f"/custody/handovers/{NONE}/lines", line_title="x", line_pieces="1", line_pages="1"),
+    ),
 }
 
 RULES: dict[tuple[str, str], Rule] = {
