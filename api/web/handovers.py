@@ -100,7 +100,8 @@ def create(
     return _form_page(request, me, rt, form, errors, status=400)
 
 
-def _show(request: Request, me: Viewer, rt: RuntimeDep, handover_id: int, error=None, status: int = 200):  # type: ignore[no-untyped-def]
+def _show(request: Request, me: Viewer, rt: RuntimeDep, handover_id: int, error=None, status: int = 200,  # type: ignore[no-untyped-def]
+          typed: dict | None = None):  # fmt: skip
     with rt.factory() as session, session.begin():
         user = me.user(session)
         view = handovers.show_handover(session, handover_id=handover_id, actor=user, today=rt.today(),
@@ -108,8 +109,10 @@ def _show(request: Request, me: Viewer, rt: RuntimeDep, handover_id: int, error=
         places = []
         if view.status == "accepting" and me.has("archivist"):
             places = custody.list_locations(session, actor=user, client=me.client)
+    # What was typed comes back with a refusal: nothing the user entered is lost.
+    typed = typed or {"counts": {}, "exception": "", "missing": "", "location": ""}
     return render(request, "custody/handover.html", status_code=status, h=view, places=places, error=error,
-                  done=request.query_params.get("done"))  # fmt: skip
+                  done=request.query_params.get("done"), typed=typed)  # fmt: skip
 
 
 @router.get("/custody/handovers/{handover_id}", response_class=HTMLResponse)
@@ -138,7 +141,15 @@ def _counts(positions: list[str], pieces: list[str], pages: list[str]) -> dict[i
     return counts
 
 
-def _step(request: Request, me: Viewer, rt: RuntimeDep, handover_id: int, act) -> Response:  # type: ignore[no-untyped-def]
+def _typed(positions: list[str], pieces: list[str], pages: list[str], **fields: str) -> dict:
+    """The form as typed, to show again with a refusal."""
+    counts = {p: (a, b) for p, a, b in zip(positions, pieces, pages, strict=False)}
+    return {"counts": counts, "exception": "", "missing": "", "location": ""} | fields
+
+
+def _step(
+    request: Request, me: Viewer, rt: RuntimeDep, handover_id: int, act, typed: dict | None = None
+) -> Response:  # type: ignore[no-untyped-def]
     """Run a step; a refusal the user can mend (a mismatch, a missing field) is shown on the list's page."""
     try:
         with rt.factory() as session, session.begin():
@@ -149,7 +160,8 @@ def _step(request: Request, me: Viewer, rt: RuntimeDep, handover_id: int, act) -
             return render(
                 request, "error.html", status_code=error.status_code, code=error.code, params=error.params
             )
-        return _show(request, me, rt, handover_id, error=(error.code, error.params), status=error.status_code)
+        return _show(request, me, rt, handover_id, error=(error.code, error.params), status=error.status_code,
+                     typed=typed)  # fmt: skip
     return RedirectResponse(f"/custody/handovers/{handover_id}?done=1", status_code=303)
 
 
@@ -159,15 +171,16 @@ def sign(
     count_position: Texts = [], count_pieces: Texts = [], count_pages: Texts = [],  # noqa: B006
 ) -> Response:  # fmt: skip
     counts = _counts(count_position, count_pieces, count_pages)
+    typed = _typed(count_position, count_pieces, count_pages, exception=exception, location=location)
     if counts is None:
-        return _show(request, me, rt, handover_id, error=("ui.error.number", {}), status=400)
+        return _show(request, me, rt, handover_id, error=("ui.error.number", {}), status=400, typed=typed)
 
     def act(session, user):  # type: ignore[no-untyped-def]
         handovers.sign_handover(session, handover_id=handover_id, actor=user, today=rt.today(),
                                 pattern=rt.settings.handover_number_pattern, counts=counts, exception=exception,
                                 location=location or None, client=me.client)  # fmt: skip
 
-    return _step(request, me, rt, handover_id, act)
+    return _step(request, me, rt, handover_id, act, typed)
 
 
 @router.post("/custody/handovers/{handover_id}/return", response_class=HTMLResponse)
@@ -176,14 +189,15 @@ def return_(
     count_position: Texts = [], count_pieces: Texts = [], count_pages: Texts = [],  # noqa: B006
 ) -> Response:  # fmt: skip
     counts = _counts(count_position, count_pieces, count_pages)
+    typed = _typed(count_position, count_pieces, count_pages, missing=missing)
     if counts is None:
-        return _show(request, me, rt, handover_id, error=("ui.error.number", {}), status=400)
+        return _show(request, me, rt, handover_id, error=("ui.error.number", {}), status=400, typed=typed)
 
     def act(session, user):  # type: ignore[no-untyped-def]
         handovers.return_handover(session, handover_id=handover_id, missing=missing, counts=counts or None,
                                   actor=user, today=rt.today(), client=me.client)  # fmt: skip
 
-    return _step(request, me, rt, handover_id, act)
+    return _step(request, me, rt, handover_id, act, typed)
 
 
 @router.post("/custody/handovers/{handover_id}/lines", response_class=HTMLResponse)

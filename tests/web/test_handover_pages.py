@@ -49,6 +49,7 @@ def test_a_handover_through_the_pages(tab, world):
     counted = {"count_position": ["1"], "count_pieces": ["1"], "count_pages": ["11"]}
     refused = bob.post(f"{page}/sign", counted)
     assert refused.status_code == 409 and "清点结果与清单不符" in refused.text
+    assert 'id="count-pages-1"' in refused.text and 'value="11"' in refused.text  # the count typed is kept
     assert bob.post(f"{page}/return", counted | {"missing": "借款合同缺第5页"}).status_code == 303
     shown = text_of(alice.get(page).text)
     assert "已退回补充" in shown and "借款合同缺第5页" in shown and "1/11" in shown
