@@ -182,6 +182,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "archive within 2. List every item with its pieces and pages (covers and every sheet included).",
     ),
     "ui.handover.create": _m("保存清单", "Save the list"),
+    "ui.handover.new_certificates": _m("编制权证移交清单（属清单 {id}）", "Certificates list for list {id}"),
+    "ui.handover.add_certificates": _m("编制重要权证移交清单", "Prepare the certificates list"),
+    "ui.handover.certificates_hint": _m(
+        "重要权证与档案资料分开移交，存入保险柜，编号与所属档案相同；客户和审核人沿用档案清单。",
+        "Certificates are handed over apart from the file, kept in the safe under the file's number; the "
+        "customer and the reviewer are the file list's.",
+    ),
     "ui.handover.box.to_sign": _m("待我签字移交", "For me to sign"),
     "ui.handover.box.to_review": _m("待我审核", "For me to review"),
     "ui.handover.box.to_accept": _m("待档案室接收", "For the archive to accept"),

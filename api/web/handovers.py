@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.params import PathId, form_id
+from api.params import PathId, QueryId, form_id
 from api.web import language, render
 from api.web.session import RuntimeDep, Viewer, keep_refusal
 from core.errors import DanganError
@@ -65,19 +65,22 @@ def _form_page(
 
 
 @router.get("/custody/handovers/new", response_class=HTMLResponse)
-def new(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
-    form = {"title": "", "customer": "", "reviewer": "", "finished": rt.today().isoformat(), "lines": []}
+def new(request: Request, me: Viewer, rt: RuntimeDep, certificates_of: QueryId | None = None) -> HTMLResponse:
+    """The create form; with `certificates_of`, the certificates (权证) list of that file list."""
+    form = {"title": "", "customer": "", "reviewer": "", "finished": rt.today().isoformat(), "lines": [],
+            "certificates_of": certificates_of or ""}  # fmt: skip
     return _form_page(request, me, rt, form, [])
 
 
 @router.post("/custody/handovers", response_class=HTMLResponse)
 def create(
     request: Request, me: Viewer, rt: RuntimeDep, title: Text = "", customer: Text = "", reviewer: Text = "",
-    finished: Text = "", line_title: Texts = [], line_pieces: Texts = [], line_pages: Texts = [],  # noqa: B006
+    finished: Text = "", certificates_of: Text = "", line_title: Texts = [], line_pieces: Texts = [], line_pages: Texts = [],  # noqa: B006
     line_document: Texts = [], line_cert: Texts = [], line_remarks: Texts = [],  # noqa: B006
 ) -> Response:  # fmt: skip
     lines, errors = _lines(line_title, line_pieces, line_pages, line_document, line_cert, line_remarks)
     customer_id = form_id(customer)
+    file_id = form_id(certificates_of) if certificates_of.strip() else None
     try:
         finished_on = date.fromisoformat(finished) if finished.strip() else None
     except ValueError:
@@ -89,14 +92,15 @@ def create(
                 made = handovers.create_handover(session, title=title, customer_id=customer_id, reviewer=reviewer,
                                                  lines=lines, actor=me.user(session), today=rt.today(),
                                                  prefix=rt.settings.handover_prefix, finished_on=finished_on,
-                                                 client=me.client)  # fmt: skip
+                                                 certificates_of=file_id, client=me.client)  # fmt: skip
             return RedirectResponse(f"/custody/handovers/{made.id}", status_code=303)
         except DanganError as error:
             keep_refusal(rt, error)
             if error.status_code == 403:
                 return render(request, "error.html", status_code=403, code=error.code, params=error.params)
             errors.append((error.code, error.params))
-    form = {"title": title, "customer": customer, "reviewer": reviewer, "finished": finished, "lines": lines}
+    form = {"title": title, "customer": customer, "reviewer": reviewer, "finished": finished, "lines": lines,
+            "certificates_of": certificates_of}  # fmt: skip
     return _form_page(request, me, rt, form, errors, status=400)
 
 

@@ -77,3 +77,29 @@ def test_late_steps_show_on_the_dashboard_of_who_owes_them(tab, world, monkeypat
     assert 'id="late-handovers"' not in tab("bob").get("/").text  # B owes nothing yet
     en = tab("alice", lang="en").get("/").text
     assert "Late handovers" in en
+
+
+def test_a_certificates_list_is_made_from_its_file_list_and_goes_to_the_safe(tab, world):
+    with world.runtime.factory() as session, session.begin():
+        archivist = session.get_one(User, world.users["archivist"])
+        custody.add_location(session, path="总部/档案室/保险柜", kind="safe", actor=archivist)
+    alice, bob, keeper = tab("alice"), tab("bob"), tab("archivist")
+    made = alice.post("/custody/handovers", {"title": "丙项目", "customer": str(world.customers["c1"]), "reviewer": "bob",
+                                             **_lines(("借款合同", "1", "5"))})  # fmt: skip
+    file_id = made.headers["location"].rsplit("/", 1)[1]
+    assert f"/custody/handovers/new?certificates_of={file_id}" in alice.get(made.headers["location"]).text
+    form = alice.get(f"/custody/handovers/new?certificates_of={file_id}").text
+    assert 'name="certificates_of"' in form and 'id="customer"' not in form
+    certs = alice.post("/custody/handovers", {"certificates_of": file_id, "title": "", "finished": "",
+                                              **_lines(("房屋所有权证", "1", "2"))})  # fmt: skip
+    assert certs.status_code == 303, certs.text
+    page = certs.headers["location"]
+    alice.post(f"{page}/sign")
+    bob.post(f"{page}/sign", {"count_position": ["1"], "count_pieces": ["1"], "count_pages": ["2"]})
+    keeper.post(
+        f"{page}/sign", {"count_position": ["1"], "count_pieces": ["1"], "count_pages": ["2"], "location": ""}
+    )
+    final = text_of(keeper.get(page).text)
+    assert "重要权证移交清单" in final and "总部/档案室/保险柜" in final and "第001号" in final
+    again = alice.post("/custody/handovers", {"certificates_of": file_id, **_lines(("他项权证", "1", "1"))})
+    assert again.status_code == 400 and "已有权证移交清单" in again.text
