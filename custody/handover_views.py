@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.models import User
@@ -70,6 +72,23 @@ class HandoverView:
     accepted_at: datetime | None
 
 
+@dataclass(frozen=True)
+class _Person:
+    login: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _Customer:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class _Place:
+    path: str
+
+
 def owed(handover: Handover) -> tuple[str | None, date | None]:
     """Who owes the next step and its deadline (A: 3 working days, B: 2; the archivist: none)."""
     party = OWER.get(handover.status)
@@ -86,12 +105,42 @@ def is_late(handover: Handover, today: date) -> bool:
     return due is not None and today > due
 
 
+@dataclass
+class _Names:
+    """People, customers and places read once for many lists (the session's identity map is weak)."""
+
+    people: dict[int, tuple[str, str]]
+    customers: dict[int, tuple[int, str]]
+    places: dict[int, str]
+
+
+def _names(session: Session, handovers: Sequence[Handover]) -> _Names:
+    users = {h.preparer_id for h in handovers} | {h.reviewer_id for h in handovers}
+    customers = {h.customer_id for h in handovers}
+    places = {h.location_id for h in handovers if h.location_id}
+    return _Names(
+        {i: (login, name) for i, login, name in session.execute(select(User.id, User.login, User.name).where(User.id.in_(users)))},
+        {i: (i, name) for i, name in session.execute(select(Customer.id, Customer.name).where(Customer.id.in_(customers)))},
+        {i: path for i, path in session.execute(select(Location.id, Location.path).where(Location.id.in_(places)))} if places else {},
+    )  # fmt: skip
+
+
+def handover_views(session: Session, handovers: Sequence[Handover], *, today: date) -> list[HandoverView]:
+    """Many lists at once, their names read in three queries."""
+    names = _names(session, handovers)
+    return [_view(h, names, today) for h in handovers]
+
+
 def handover_view(session: Session, handover: Handover, *, today: date) -> HandoverView:
     """The list with counts, steps and who owes what."""
-    preparer = session.get_one(User, handover.preparer_id)
-    reviewer = session.get_one(User, handover.reviewer_id)
-    customer = session.get_one(Customer, handover.customer_id)
-    place = session.get(Location, handover.location_id) if handover.location_id else None
+    return _view(handover, _names(session, [handover]), today)
+
+
+def _view(handover: Handover, names: _Names, today: date) -> HandoverView:
+    preparer = _Person(*names.people[handover.preparer_id])
+    reviewer = _Person(*names.people[handover.reviewer_id])
+    customer = _Customer(*names.customers[handover.customer_id])
+    place = _Place(names.places[handover.location_id]) if handover.location_id else None
     counts: dict[str, dict[str, list[int]]] = {"reviewer": {}, "archivist": {}}
     for step in handover.steps:
         if step.counts and step.kind in ("review", "return", "accept"):

@@ -27,7 +27,7 @@ from custody import handovers as domain
 from custody import locations
 from custody.handover_models import OPEN_STATES, Handover
 from custody.handover_pdf import handover_pdf
-from custody.handover_views import HandoverView, handover_view, is_late
+from custody.handover_views import HandoverView, handover_view, handover_views, is_late
 from custody.handovers import Line
 from records.models import Customer, Document
 
@@ -270,10 +270,16 @@ def list_handovers(
     `late`: open lists whose step owed is past its deadline as of `as_of`.
     """
     query = _visible(actor)
-    if late or open_only:
+    if open_only:
         query = query.where(Handover.status.in_(OPEN_STATES))
-    rows = [h for h in session.scalars(query) if not late or is_late(h, as_of)]
-    views = [handover_view(session, h, today=as_of) for h in rows]
+    if late:  # as custody.handover_views.is_late, in the query: the step owed is past its deadline
+        query = query.where(
+            or_(
+                Handover.status.in_(("preparing", "returned")) & (Handover.preparer_due < as_of),
+                (Handover.status == "reviewing") & (Handover.reviewer_due < as_of),
+            )
+        )
+    views = handover_views(session, list(session.scalars(query)), today=as_of)
     _record(session, actor, "custody.handover.list", "", client, late=late, as_of=as_of.isoformat(),
             count=len(views))  # fmt: skip
     return views
@@ -282,7 +288,8 @@ def list_handovers(
 def inbox(session: Session, *, actor: User, today: date, client: str = "") -> dict[str, list[HandoverView]]:
     """The caller's queues: lists to sign (A), to review (B), to accept (archivists), and their own others."""
     boxes: dict[str, list[HandoverView]] = {"to_sign": [], "to_review": [], "to_accept": [], "others": []}
-    for handover in session.scalars(_visible(actor)):
+    rows = list(session.scalars(_visible(actor)))
+    for handover, view in zip(rows, handover_views(session, rows, today=today), strict=True):
         if handover.status in ("preparing", "returned") and handover.preparer_id == actor.id:
             box = "to_sign"
         elif handover.status == "reviewing" and handover.reviewer_id == actor.id:
@@ -291,7 +298,7 @@ def inbox(session: Session, *, actor: User, today: date, client: str = "") -> di
             box = "to_accept"
         else:
             box = "others"
-        boxes[box].append(handover_view(session, handover, today=today))
+        boxes[box].append(view)
     _record(session, actor, "custody.handover.list", "", client, inbox=True,
             count=sum(len(v) for v in boxes.values()))  # fmt: skip
     return boxes
@@ -305,13 +312,15 @@ def late_steps_owed(session: Session, *, actor: User, today: date) -> list[Hando
             (Handover.reviewer_id == actor.id) & (Handover.status == "reviewing"),
         )
     )
-    return [handover_view(session, h, today=today) for h in session.scalars(query) if is_late(h, today)]
+    return handover_views(session, [h for h in session.scalars(query) if is_late(h, today)], today=today)
 
 
 def form_choices(session: Session, *, actor: User) -> tuple[list[tuple[int, str]], list[tuple[str, str]]]:
     """What the create form offers: customer files (id, name) — anyone signed in sees that a file exists —
     and the people who may review (login, name), the caller aside."""
-    customers = [(i, n) for i, n in session.execute(select(Customer.id, Customer.name).order_by(Customer.name))]
+    customers = [
+        (i, n) for i, n in session.execute(select(Customer.id, Customer.name).order_by(Customer.name))
+    ]
     people = [
         (u.login, u.name)
         for u in session.scalars(select(User).where(User.active).order_by(User.login))
