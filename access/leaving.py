@@ -49,6 +49,7 @@ class Held:
     grants_held: list[int] = field(default_factory=list)
     grants_given: list[int] = field(default_factory=list)
     loans: list[dict[str, Any]] = field(default_factory=list)  # filled in by the workflow (custody)
+    handovers: list[dict[str, Any]] = field(default_factory=list)  # the same: open handover lists (A or B)
 
     def duties(self) -> dict[str, list]:
         """What must be handed over before the account may be closed (grants given are history)."""

@@ -31,6 +31,8 @@ DEFAULT_POSITIONS = (
     ("marketing_director", "营销总监", "Marketing director"),
     ("deputy_gm", "副总经理", "Deputy general manager"),
     ("gm", "总经理", "General manager"),
+    # POL-9: the chairman approves loans of originals (and borrows directly), as the GM and deputy GMs do.
+    ("chairman", "董事长", "Chairman"),
 )
 
 

@@ -102,6 +102,9 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
     for module in (session, tokens, documents, customer_lifecycle, customers, access, offboarding, users, audit,
                    retention, custody):  # fmt: skip
         app.include_router(module.router)
+    from api.rest import handovers  # issue 13: handover lists under /api/custody/handovers
+
+    app.include_router(handovers.router)
     install_web(app)  # the HTML pages (api/web), /static and HTML error pages outside /api
     return app
 

@@ -373,6 +373,10 @@ for _part in (_SEARCH, _WEB, _RETENTION, _CUSTODY, _CUSTOMERS):
 from core.messages_lifecycle import MESSAGES as _LIFECYCLE  # noqa: E402
 
 _merge(_LIFECYCLE)
+# handovers and the company calendar (issue 13)
+from core.messages_handover import MESSAGES as _HANDOVER  # noqa: E402
+
+_merge(_HANDOVER)
 
 
 def translate(code: str, language: str = "zh-CN", /, **params: object) -> str:

@@ -150,6 +150,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.offboard.grants_held": _m("持有的查阅授权", "Grants held"),
     "ui.offboard.grants_given": _m("签批的有效授权（保留）", "Live grants they signed (kept)"),
     "ui.offboard.loans": _m("未归还的借阅", "Open loans"),
+    "ui.offboard.handovers": _m("未完成的移交清单", "Open handover lists"),
+    "ui.action.custody.handover.reassign": _m("移交清单转交接手人", "Handed a handover list to a successor"),
+    "offboard.handover_same_party": _m(
+        "接手人 {login} 已是移交清单 {id}（{title}）的另一方：移交人与审核人须为两人，请另选接手人",
+        "{login} is already the other party of handover list {id} ({title}): preparer and reviewer must be two "
+        "people; choose another successor",
+    ),
+    "offboard.pdf.section.handovers": _m("四、移交清单（{count} 份）", "4. Handover lists ({count})"),
+    "offboard.pdf.col.handovers": _m("清单号|事项|状态|原承担", "List|Matter|State|Part"),
+    "offboard.pdf.part.preparer": _m("移交人（A角）", "Preparer (A)"),
+    "offboard.pdf.part.reviewer": _m("审核人（B角）", "Reviewer (B)"),
     "ui.offboard.nothing": _m("无", "None"),
     "ui.offboard.successor": _m("接手人", "Successor"),
     "ui.offboard.reason": _m("交接原因", "Reason"),
@@ -172,7 +183,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     ),
     "offboard.pdf.section.loans": _m("三、借阅实物（{count} 笔）", "3. Loans ({count})"),
     "offboard.pdf.section.access": _m(
-        "四、查阅申请与授权（{count} 项）", "4. Access requests and grants ({count})"
+        "五、查阅申请与授权（{count} 项）", "5. Access requests and grants ({count})"
     ),
     "offboard.pdf.col.files": _m("序号|档案编号|客户名称|文件数", "No.|File|Customer|Documents"),
     "offboard.pdf.col.posts": _m("类别|名称", "Kind|Name"),

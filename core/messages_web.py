@@ -231,6 +231,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.position.marketing_director": _m("营销总监", "Marketing director"),
     "ui.position.deputy_gm": _m("副总经理", "Deputy general manager"),
     "ui.position.gm": _m("总经理", "General manager"),
+    "ui.position.chairman": _m("董事长", "Chairman"),
     "ui.grant.live": _m("有效", "Live"),
     "ui.grant.ended": _m("已结束", "Ended"),
     "ui.grant.end_now": _m("提前结束", "End now"),

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -179,6 +179,32 @@ class Settings(BaseSettings):
         "借字〔{year}〕第{seq:03d}号",
         description="Loan slip (出借单) number; fields: year, seq (gapless within the year, CLS-4).",
     )
+    # handovers (issue 13)
+    handover_prefix: str = Field(
+        "鸿借字",
+        min_length=1,
+        max_length=20,
+        description="Default number prefix of handover lists (POL-7, e.g. 鸿借字; 鸿担字 for guarantees); "
+        "each prefix has its own gapless series per year (CLS-4), and `--prefix` picks another.",
+    )
+    handover_number_pattern: str = Field(
+        "{prefix}〔{year}〕第{n:03d}号",
+        description="Number of an accepted handover (档案编号), shared by its certificates (POL-8); fields: "
+        "prefix, year, n (gapless per prefix and year). `{prefix}第{n:03d}号` prints 鸿借字第001号 as the "
+        "policy does, but then each year's numbers start again at 001.",
+    )
+
+    @field_validator("handover_number_pattern")
+    @classmethod
+    def _number_pattern_formats(cls, value: str) -> str:
+        try:
+            value.format(prefix="鸿借字", year=2026, n=1)
+        except (KeyError, IndexError, ValueError) as err:
+            raise ValueError(f"fields are prefix, year and n: {err}") from None
+        if "{n" not in value:
+            raise ValueError("the pattern must hold {n} (the number in the series)")
+        return value
+
     cookie_secure: Literal["auto", "always", "never"] = Field(
         "auto",
         description=(

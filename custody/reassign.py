@@ -1,5 +1,5 @@
-"""Custody that follows people and files elsewhere: an employee's open loans handed to their successor
-(POL-5: every open loan is handed over before the account is closed), and a merged customer file's items
+"""Custody that follows people and files elsewhere: an employee's open loans and their parts in open handover
+lists handed to their successor (POL-5: nothing stays with a closed account), and a merged customer file's items
 (issue 12's merge). Both are audited here; the workflow that makes the change calls them in its transaction.
 
 A loan's borrower is who answers for its items and whom the archivist chases when it is overdue (ACC-2), so
@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from access.models import User
 from core import audit
+from core.errors import Conflict
+from custody.handover_models import OPEN_STATES, Handover
 from custody.models import OPEN_LOAN_STATES, Item, Loan
 
 
@@ -65,6 +67,59 @@ def reassign_loans(
             client=client,
             reference=f"loan:{loan.slip_no}",
             details={"before": {"borrower": leaver.login}, "after": {"borrower": successor.login}},
+        )
+    session.flush()
+    return held
+
+
+@dataclass(frozen=True)
+class HandoverHeld:
+    id: int
+    title: str
+    status: str
+    role: str  # preparer (A) or reviewer (B)
+
+
+def open_handovers_of(session: Session, user: User) -> list[HandoverHeld]:
+    """The open handover lists the user prepares or reviews (HND-1: a step they owe, or will), oldest first."""
+    rows = session.scalars(
+        select(Handover)
+        .where(Handover.status.in_(OPEN_STATES))
+        .where((Handover.preparer_id == user.id) | (Handover.reviewer_id == user.id))
+        .order_by(Handover.id)
+    )
+    return [
+        HandoverHeld(h.id, h.title, h.status, "preparer" if h.preparer_id == user.id else "reviewer")
+        for h in rows
+    ]
+
+
+def reassign_handovers(
+    session: Session, *, leaver: User, successor: User, actor: str, role: str = "", client: str = ""
+) -> list[HandoverHeld]:
+    """Put the successor in the leaver's place on each open handover list; audited as custody.handover.reassign.
+
+    Refused for a list the successor is already the other party of: preparer and reviewer count independently
+    (HND-2), so one person may not be both."""
+    held = open_handovers_of(session, leaver)
+    for entry in held:
+        row = session.get_one(Handover, entry.id)
+        other = row.reviewer_id if entry.role == "preparer" else row.preparer_id
+        if other == successor.id:
+            raise Conflict("offboard.handover_same_party", id=row.id, title=row.title, login=successor.login)
+        if entry.role == "preparer":
+            row.preparer_id = successor.id
+        else:
+            row.reviewer_id = successor.id
+        audit.record(
+            session,
+            actor=actor,
+            role=role,
+            action="custody.handover.reassign",
+            object_type="handover",
+            object_id=row.id,
+            client=client,
+            details={"part": entry.role, "before": leaver.login, "after": successor.login},
         )
     session.flush()
     return held

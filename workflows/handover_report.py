@@ -61,6 +61,9 @@ def handover_pdf(report: dict[str, Any], *, zone: str = "Asia/Shanghai") -> byte
         ("loans", _t("col.loans").split("|"),
          [[loan["slip_no"], _t(f"loan_status.{loan['status']}"), loan.get("due_date") or "-",
            ", ".join(str(i) for i in loan["items"])] for loan in report["loans"]]),
+        ("handovers", _t("col.handovers").split("|"),
+         [[str(h["id"]), h["title"], translate(f"custody.handover.state.{h['status']}", "zh-CN"),
+           _t(f"part.{h['role']}")] for h in report.get("handovers", [])]),
         ("access", _t("col.access").split("|"),
          [[_t("request_withdrawn"), str(i)] for i in report["requests_withdrawn"]]
          + [[_t("request_to_decide"), str(i)] for i in report["requests_to_decide"]]

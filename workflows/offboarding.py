@@ -27,7 +27,7 @@ from core import audit
 from core.db import utcnow
 from core.errors import Conflict, DanganError, NotFound
 from core.messages import translate
-from custody.reassign import open_loans_of, reassign_loans
+from custody.reassign import open_handovers_of, open_loans_of, reassign_handovers, reassign_loans
 from records.customer_files import change_customer, get_customer
 from records.customer_timeline import add_entry
 from search import SearchEngine
@@ -38,9 +38,10 @@ LIST_SHOWN = 10
 
 
 def holdings(session: Session, user: User) -> Held:
-    """Everything the user holds: access's list and custody's open loans."""
+    """Everything the user holds: access's list, custody's open loans and open handover lists."""
     held = held_by(session, user)
     held.loans = [asdict(loan) for loan in open_loans_of(session, user)]
+    held.handovers = [asdict(h) for h in open_handovers_of(session, user)]
     return held
 
 
@@ -68,8 +69,8 @@ def describe(duties: dict[str, list], language: str = "zh-CN") -> str:
     """The duties, kind by kind in the language's words (the catalogue's), for a refusal."""
     parts = []
     for kind, values in duties.items():
-        shown = [v["name"] if isinstance(v, dict) and "name" in v else v.get("slip_no", v) if isinstance(v, dict) else v
-                 for v in values[:LIST_SHOWN]]  # fmt: skip
+        shown = [v["name"] if isinstance(v, dict) and "name" in v else v.get("slip_no", v.get("title", v))
+                 if isinstance(v, dict) else v for v in values[:LIST_SHOWN]]  # fmt: skip
         more = f" …(+{len(values) - LIST_SHOWN})" if len(values) > LIST_SHOWN else ""
         name = translate(f"ui.offboard.{kind}", language)
         parts.append(f"{name}: {', '.join(str(s) for s in shown)}{more}")
@@ -166,6 +167,8 @@ def offboard(
     closed = close_requests_and_grants(session, leaver=leaver, actor=actor, reason=why, client=client)
     loans = [asdict(loan) for loan in reassign_loans(session, leaver=leaver, successor=heir, actor=actor.login,
                                                        role=actor.role_label, client=client)]  # fmt: skip
+    handovers = [asdict(h) for h in reassign_handovers(session, leaver=leaver, successor=heir, actor=actor.login,
+                                                         role=actor.role_label, client=client)]  # fmt: skip
     index_documents(session, index, reindex)
     left = holdings(session, leaver).duties()
     if left:  # a duty this code does not know how to hand over: refuse rather than close the account over it
@@ -191,6 +194,7 @@ def offboard(
         "grants_revoked": closed["grants"],
         "grants_given": before.grants_given,
         "loans": loans,
+        "handovers": handovers,
     }
     record = Offboarding(
         login=leaver.login, successor=heir.login, actor=actor.login, reason=reason, report=report
@@ -215,6 +219,7 @@ def offboard(
             "reason": reason,
             "files": [f["id"] for f in files],
             "loans": [loan["id"] for loan in loans],
+            "handovers": [h["id"] for h in handovers],
             **posts,
         },  # fmt: skip
     )

@@ -18,6 +18,7 @@ from typer.core import TyperGroup
 from api.cli import access as cli_access
 from api.cli import audit as cli_audit
 from api.cli import custody as cli_custody
+from api.cli import custody_handover as cli_custody_handover
 from api.cli import customers as cli_customers
 from api.cli import customers_lifecycle as cli_customers_lifecycle
 from api.cli import documents as cli_documents
@@ -67,6 +68,8 @@ app.add_typer(cli_index.app, name=cli_index.NAME)
 # --- customer lifecycle (issue 12): followups, grades, regrade, merge; users offboard, holdings ---
 cli_customers_lifecycle.register(cli_customers.app)
 cli_offboarding.register(cli_users.app)
+# handovers and the company's calendar days (issue 13)
+cli_custody_handover.register(cli_custody.app, cli_custody.calendar_app)
 app.command("check")(cli_index.check)
 
 

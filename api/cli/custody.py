@@ -247,7 +247,13 @@ def calendar_workdays_after(
     user: UserOpt = DEFAULT_USER,
 ) -> None:
     """The date N working days after DATE (public holidays, 调休 and the company's own days)."""
+    from workflows.calendar_days import last_covered_year
+    from workflows.calendar_days import workdays_after as count_after
+
     start = _day(day)
     with command(user) as (runtime, _who), runtime.factory() as session, session.begin():
-        result = custody.workdays_after(session, day=start, n=n)
-    emit({"date": result.isoformat()}) if as_json else print(result.isoformat())
+        result = count_after(session, day=start, n=n)
+    if result.estimated:  # a year chinesecalendar does not know: weekdays and the company's days only
+        typer.echo(bilingual("calendar.estimated", year=result.date.year, last=last_covered_year()), err=True)
+    answer = {"date": result.date.isoformat()} | ({"estimated": True} if result.estimated else {})
+    emit(answer) if as_json else print(result.date.isoformat())

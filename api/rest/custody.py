@@ -180,6 +180,13 @@ def workdays_after(
     day: Annotated[date, Query(alias="date")],
     n: Annotated[int, Query(ge=0, le=10_000)],
 ) -> dict:
-    """The date n working days after `date` (public holidays, 调休 and the company's own days)."""
+    """The date n working days after `date` (public holidays, 调休 and the company's own days).
+
+    A date in a year the holiday package does not know yet is counted on weekdays and the company's days
+    alone, and the answer says so: `"estimated": true`.
+    """
+    from workflows.calendar_days import workdays_after as count_after
+
     with rt.factory() as session, session.begin():
-        return {"date": custody.workdays_after(session, day=day, n=n).isoformat()}
+        result = count_after(session, day=day, n=n)
+    return {"date": result.date.isoformat()} | ({"estimated": True} if result.estimated else {})

@@ -83,6 +83,7 @@ NAV: list[NavItem] = [
     NavItem("ui.nav.access", "/access"),
     NavItem("ui.nav.approvals", "/access/inbox", _roles("manager", "records_officer", "admin")),
     NavItem("ui.nav.retention", "/retention", _roles("records_officer", "manager", "auditor")),
+    NavItem("ui.nav.handovers", "/custody/handovers", _roles("staff", "manager", "archivist", "auditor")),
     NavItem("ui.nav.admin", "/admin", _roles("admin")),
     NavItem("ui.nav.audit", "/audit", _roles("auditor", "admin")),
 ]
@@ -113,6 +114,7 @@ AREAS = (
     "offboarding",  # issue 12
     "audit",
     "retention",
+    "handovers",  # issue 13
 )
 
 

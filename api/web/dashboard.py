@@ -19,6 +19,7 @@ from api.web.session import RuntimeDep, Viewer
 from core.audit_search import find_events
 from records.models import Document
 from workflows.customer_lifecycle import followups_for, stale_files
+from workflows.handovers import late_steps_owed
 
 router = APIRouter(include_in_schema=False)
 RECENT = 10
@@ -47,6 +48,7 @@ def dashboard(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
         # issue 12: the owner's follow-ups due (policy 8) and files not updated for a month (policy 3)
         followups = followups_for(session, viewer=user, as_of=rt.today(), due_only=True, client=me.client)
         stale = stale_files(session, viewer=user)
+        late_handovers = late_steps_owed(session, actor=user, today=rt.today())  # HND-1: steps I owe, late
     return render(
         request,
         "dashboard/index.html",
@@ -58,4 +60,5 @@ def dashboard(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
         recent=list(reversed(recent)),
         followups=followups,
         stale=stale,
+        late_handovers=late_handovers,
     )

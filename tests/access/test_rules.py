@@ -19,12 +19,17 @@ def test_shipped_rules_are_in_the_database(factory):
         assert load_rules(session) == DEFAULT_RULES
 
 
+def test_the_chairman_is_a_shipped_position(factory):
+    """POL-9 names the chairman (董事长) among those who approve loans: every archive has the post."""
+    with factory() as session:
+        chairman = session.get(Position, "chairman")
+        assert chairman is not None and (chairman.name_zh, chairman.name_en) == ("董事长", "Chairman")
+
+
 def test_changed_rule_changes_who_reads(factory, company):
     with factory() as session, session.begin():
         admin = company.user(session, "admin")
-        # a company that lets its chairman read company files too
-        session.add(Position(code="chairman", name_zh="董事长", name_en="Chairman"))
-        session.flush()
+        # a company that lets its chairman (a shipped post, POL-9) read company files too
         set_position(session, actor=admin, login="bob", position="chairman")
         set_level_rule(session, level="company", readers=["gm", "chairman"], chain=["gm"], actor=admin)
     with factory() as session:

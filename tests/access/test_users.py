@@ -78,7 +78,7 @@ def test_adding_users_needs_the_admin_role(factory, company):
     [
         ({"login": "alice"}, Conflict),
         ({"login": "eve", "roles": ["superuser"]}, DanganError),
-        ({"login": "eve", "positions": ["chairman"]}, DanganError),
+        ({"login": "eve", "positions": ["treasurer"]}, DanganError),  # no such post
         ({"login": "eve", "department": "nowhere"}, DanganError),
         ({"login": "eve", "password": "short"}, DanganError),
         ({"login": "  "}, DanganError),

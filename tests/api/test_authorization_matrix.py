@@ -570,6 +570,71 @@ LIFECYCLE_RULES: dict[tuple[str, str], Rule] = {
     ),
 }
 
+# Handovers (api/rest/handovers.py, api/web/handovers.py; issue 13): staff and managers prepare lists (the
+# probe names an unknown reviewer: 400, nothing made); anyone signed in lists their own; a list's steps are
+# its parties' and the archive's, so an unknown list is unknown to all (404). The pages follow the same rules.
+HANDOVER_LINE = {"title": "probe", "pieces": 1, "pages": 1}
+PREPARERS = roles("staff", "manager")
+
+HANDOVER_RULES: dict[tuple[str, str], Rule] = {
+    ("POST", "/api/custody/handovers"): Rule.of(
+        PREPARERS,
+        400,
+        lambda w, c: (
+            "/api/custody/handovers",
+            {"json": {"title": "p", "customer_id": NONE, "reviewer": "ghost", "lines": [HANDOVER_LINE]}},
+        ),
+    ),
+    ("GET", "/api/custody/handovers"): Rule.of(signed_in, 200, url("/api/custody/handovers?late=true")),
+    ("GET", "/api/custody/handovers/{handover_id}"): Rule.of(
+        signed_in, 404, url(f"/api/custody/handovers/{NONE}")
+    ),
+    ("GET", "/api/custody/handovers/{handover_id}/pdf"): Rule.of(
+        signed_in, 404, url(f"/api/custody/handovers/{NONE}/pdf")
+    ),
+    ("PUT", "/api/custody/handovers/{handover_id}/lines"): Rule.of(
+        signed_in,
+        404,
+        lambda w, c: (f"/api/custody/handovers/{NONE}/lines", {"json": {"lines": [HANDOVER_LINE]}}),
+    ),
+    ("POST", "/api/custody/handovers/{handover_id}/sign"): Rule.of(
+        signed_in, 404, lambda w, c: (f"/api/custody/handovers/{NONE}/sign", {"json": {}})
+    ),
+    ("POST", "/api/custody/handovers/{handover_id}/return"): Rule.of(
+        signed_in, 404, lambda w, c: (f"/api/custody/handovers/{NONE}/return", {"json": {"missing": "probe"}})
+    ),
+    ("GET", "/custody/handovers"): page(signed_in, 200, url("/custody/handovers")),
+    ("GET", "/custody/handovers/new"): page(signed_in, 200, url("/custody/handovers/new")),
+    ("POST", "/custody/handovers"): page(
+        PREPARERS,
+        400,
+        form(
+            "/custody/handovers",
+            title="p",
+            customer=str(NONE),
+            reviewer="ghost",
+            line_title="x",
+            line_pieces="1",
+            line_pages="1",
+        ),  # fmt: skip
+    ),
+    ("GET", "/custody/handovers/{handover_id}"): page(signed_in, 404, url(f"/custody/handovers/{NONE}")),
+    ("GET", "/custody/handovers/{handover_id}/list.pdf"): page(
+        signed_in, 404, url(f"/custody/handovers/{NONE}/list.pdf")
+    ),
+    ("POST", "/custody/handovers/{handover_id}/sign"): page(
+        signed_in, 404, form(f"/custody/handovers/{NONE}/sign")
+    ),
+    ("POST", "/custody/handovers/{handover_id}/return"): page(
+        signed_in, 404, form(f"/custody/handovers/{NONE}/return", missing="probe")
+    ),
+    ("POST", "/custody/handovers/{handover_id}/lines"): page(
+        signed_in,
+        404,
+        form(f"/custody/handovers/{NONE}/lines", line_title="x", line_pieces="1", line_pages="1"),
+    ),
+}
+
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/favicon.ico"): Rule.of(anyone, 200, url("/favicon.ico")),
     ("GET", "/openapi.json"): Rule.of(anyone, 200, url("/openapi.json")),
@@ -732,6 +797,7 @@ RULES: dict[tuple[str, str], Rule] = {
     **RETENTION_PAGES,
     **CUSTODY_RULES,
     **LIFECYCLE_RULES,
+    **HANDOVER_RULES,
 }
 
 

@@ -9,7 +9,15 @@ from datetime import date
 
 import pytest
 
-from core.calendar import CalendarOverride, covered_years, is_workday, load_overrides, workdays_after
+from core.calendar import (
+    CalendarOverride,
+    Counted,
+    count_workdays,
+    covered_years,
+    is_workday,
+    load_overrides,
+    workdays_after,
+)
 from core.errors import DanganError
 
 # (holiday's last day off, the make-up workday after it, a make-up workday before it)
@@ -75,23 +83,25 @@ def test_workdays_after_counts_over_holidays_and_make_up_days(start, n, expected
     assert workdays_after(start, n) == expected
 
 
-def test_a_year_the_package_does_not_cover_is_refused_not_guessed():
+def test_a_later_year_the_package_does_not_cover_is_counted_on_weekdays_and_flagged():
     first, last = covered_years()
     assert last == 2026  # chinesecalendar 1.11.0 knows the holidays up to 2026
-    with pytest.raises(DanganError) as info:
-        workdays_after(date(last, 12, 30), 3)  # runs into the next year
-    assert info.value.code == "calendar.uncovered"
-    with pytest.raises(DanganError):
+    # Wednesday 30 Dec 2026 + 3: Thursday 31 Dec, then 2027 on weekdays alone: Friday 1 Jan, Monday 4 Jan.
+    assert count_workdays(date(2026, 12, 30), 3) == Counted(date(2027, 1, 4), estimated=True)
+    assert count_workdays(date(2026, 12, 28), 3) == Counted(date(2026, 12, 31), estimated=False)
+    assert not is_workday(date(2027, 1, 2)) and is_workday(date(2027, 1, 1))  # a Saturday; a Friday
+    with pytest.raises(DanganError) as info:  # before the package's first year: no deadline to count there
         is_workday(date(first - 1, 6, 1))
+    assert info.value.code == "calendar.uncovered"
 
 
 def test_company_days_override_the_state_calendar():
     friday = date(2026, 3, 6)
     assert workdays_after(friday, 1, {date(2026, 3, 9): False}) == date(2026, 3, 10)  # Monday off
     assert workdays_after(friday, 1, {date(2026, 3, 7): True}) == date(2026, 3, 7)  # Saturday worked
-    # An override does not make the rest of an uncovered year known.
-    with pytest.raises(DanganError):
-        workdays_after(date(2026, 12, 31), 2, {date(2027, 1, 4): True})
+    # In a year the package does not know, the company's entries of the State Council's days count.
+    spring_2027 = {date(2027, 1, 1): False, date(2027, 1, 4): False}
+    assert count_workdays(date(2026, 12, 31), 1, spring_2027) == Counted(date(2027, 1, 5), estimated=True)
 
 
 def test_negative_counts_are_refused():

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from access.models import Position, User, UserPosition, UserRole
+from access.models import User, UserPosition, UserRole
 from tests.api.world import World, build_world
 
 # A plain Monday, far from any holiday, so that due dates are easy to check by hand.
@@ -17,9 +17,7 @@ TODAY = date(2026, 3, 9)
 def world(runtime) -> World:
     world = build_world(None, runtime)
     with runtime.factory() as session, session.begin():
-        # The chairman is not a shipped post (access.rules.DEFAULT_POSITIONS); a company adds it.
-        session.add(Position(code="chairman", name_zh="董事长", name_en="Chairman"))
-        session.flush()
+        # The chairman is a shipped post (access.rules.DEFAULT_POSITIONS, POL-9).
         chair = User(login="chair", name="董事长")
         chair.role_rows = [UserRole(role="manager")]
         chair.position_rows = [UserPosition(position="chairman")]

@@ -45,12 +45,15 @@ def test_a_loan_goes_out_and_comes_back_through_the_api(world):
     assert world.client("bob").get("/api/custody/loans").json() == []
 
 
-def test_calendar_route_and_its_refusal_of_unknown_years(world):
+def test_calendar_route_estimates_later_years_and_refuses_earlier_ones(world):
     alice = world.client("alice")
     answer = alice.get("/api/custody/calendar/workdays-after", params={"date": "2026-09-30", "n": 1})
     assert answer.json() == {"date": "2026-10-08"}
+    # 2027 is past chinesecalendar 1.11.0: counted on weekdays (and the company's days), and said so.
     beyond = alice.get("/api/custody/calendar/workdays-after", params={"date": "2026-12-31", "n": 5})
-    assert beyond.status_code == 400 and beyond.json()["error"] == "calendar.uncovered"
+    assert beyond.json() == {"date": "2027-01-07", "estimated": True}
+    before = alice.get("/api/custody/calendar/workdays-after", params={"date": "2003-06-02", "n": 1})
+    assert before.status_code == 400 and before.json()["error"] == "calendar.uncovered"
 
 
 def test_custody_routes_are_in_the_openapi_spec(world):

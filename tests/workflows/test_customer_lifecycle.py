@@ -4,8 +4,10 @@ which nothing is left with the disabled account."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
+import pdfplumber
 import pytest
 from sqlalchemy import select
 
@@ -354,3 +356,46 @@ def test_a_document_matched_by_a_merged_files_name_files_its_credit_code_on_the_
     with runtime.factory() as session:
         assert session.get_one(Customer, world.customers["old"]).credit_code is None
         assert session.get_one(Customer, world.customers["c1"]).credit_code == code
+
+
+def _handover(world, preparer: str, reviewer: str) -> int:
+    from custody.handovers import Line
+    from workflows.handovers import create_handover
+
+    with world.runtime.factory() as session, session.begin():
+        made = create_handover(session, title="流动资金贷款", customer_id=world.customers["c1"], reviewer=reviewer,
+                               lines=[Line("借款合同", 1, 6)], actor=_user(session, preparer),
+                               today=date(2026, 3, 2), prefix="鸿借字")  # fmt: skip
+    return made.id
+
+
+def test_offboarding_hands_the_leavers_part_in_open_handover_lists_to_the_successor(world):
+    from custody.handover_models import Handover
+
+    runtime = world.runtime
+    prepared, reviewed = _handover(world, "alice", "mgr1"), _handover(world, "mgr1", "alice")
+    with runtime.factory() as session, session.begin():
+        held = holdings(session, _user(session, "alice"))
+        assert [(h["id"], h["role"]) for h in held.handovers] == [
+            (prepared, "preparer"),
+            (reviewed, "reviewer"),
+        ]
+        with pytest.raises(DanganError) as refused:
+            disable_user(session, actor=_user(session, "admin"), login="alice")
+        assert "流动资金贷款" in refused.value.both()
+    with runtime.factory() as session, session.begin(), pytest.raises(DanganError) as same:
+        offboard(session, runtime.index, actor=_user(session, "admin"), login="alice", successor="mgr1",
+                 reason="离职")  # mgr1 would review what they prepared  # fmt: skip
+    assert same.value.code == "offboard.handover_same_party"
+    with runtime.factory() as session, session.begin():
+        report = offboard(session, runtime.index, actor=_user(session, "admin"), login="alice", successor="bob",
+                          reason="离职")  # fmt: skip
+    assert [h["id"] for h in report["handovers"]] == [prepared, reviewed]
+    with runtime.factory() as session:
+        bob = _user(session, "bob")
+        assert session.get_one(Handover, prepared).preparer_id == bob.id
+        assert session.get_one(Handover, reviewed).reviewer_id == bob.id
+        assert holdings(session, _user(session, "alice")).duties() == {}
+    with pdfplumber.open(io.BytesIO(handover_pdf(report))) as opened:
+        text = "".join(page.extract_text() or "" for page in opened.pages)
+    assert "移交清单" in text and "流动资金贷款" in text
