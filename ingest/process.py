@@ -39,6 +39,7 @@ OcrMap = Callable[[list[PageJob], Callable[[int, OcrResult], None]], None]
 TextLayerReader = Callable[..., list[TextLayerPage]]  # (path, *, settings) like extract_text_layer
 KINDS = {mime: kind for kind, mime in MIME.items()}  # a document's stored mime back to its kind
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+SEALED_TAG = "盖章"  # the tag a document with a red seal on a page carries
 
 
 @dataclass
@@ -50,6 +51,9 @@ class PageText:
     rotation: int = 0
     skew: float = 0.0
     seconds: float = 0.0
+    engine: str | None = None  # the OCR engine whose reading was kept (issue 18)
+    steps: list[str] = field(default_factory=list)  # clean-ups the page was read after
+    seals: list[dict[str, float]] = field(default_factory=list)  # red seals found on the page
 
 
 @dataclass
@@ -194,6 +198,9 @@ def _read_pages(
             result.rotation_degrees,
             result.skew_degrees,
             result.seconds,
+            result.engine,
+            list(result.steps),
+            list(result.seals),
         )
         if time.monotonic() - last > 0.5 or len(pages) == total:
             last = time.monotonic()
@@ -211,6 +218,8 @@ def _job(path: Path, kind: str, number: int, settings: Settings) -> PageJob:
         dpi=settings.ocr_dpi,
         languages=settings.ocr_languages,
         max_pixels=settings.max_image_pixels,
+        engine=settings.ocr_engine,
+        doubtful_confidence=settings.ocr_low_confidence,
     )
 
 
@@ -316,6 +325,9 @@ def _file(
                 rotation=p.rotation,
                 skew=p.skew,
                 seconds=p.seconds,
+                engine=p.engine,
+                steps=p.steps or None,
+                seals=p.seals or None,
             )
         )
     if derivative is not None:
@@ -357,6 +369,9 @@ def _file(
     doc.doc_date = _parse_date(extracted.doc_date)
     doc.title = _title(text, doc.title)[:500]
     doc.extracted = extracted.to_dict()
+    if any(p.seals for p in pages):
+        # A red seal on any page: found by `tag:盖章` and shown on the page (issue 18).
+        doc.extracted["tags"] = sorted({*doc.extracted.get("tags", []), SEALED_TAG})
     low = [p.number for p in pages if p.method == "ocr" and (p.confidence or 0) < settings.ocr_low_confidence]
     if low:
         reasons.append("low_confidence")

@@ -1,4 +1,5 @@
-"""OCR of one page in a worker process: load, orient, deskew, clear ruled lines, read at 200 dpi, re-read the hard parts."""
+"""OCR of one page in a worker process: prepare the paper, choose the engine, orient, deskew, clear ruled lines,
+read at 200 dpi, re-read the hard parts, and never keep less than plain tesseract reads."""
 
 from __future__ import annotations
 
@@ -19,9 +20,12 @@ from PIL import Image, ImageOps
 from ingest.detect import sniff
 from ingest.ocr.deskew import estimate_skew, lines_run_vertically, looks_upside_down, straighten
 from ingest.ocr.pagepdf import compose_page_pdf
+from ingest.ocr.paper import Prepared, prepare
+from ingest.ocr.rapid import read_rapidocr
 from ingest.ocr.reread import reread, split_languages
 from ingest.ocr.rulings import without_rulings
 from ingest.ocr.tesseract import OcrFailed, run_tesseract
+from ingest.ocr.textpdf import text_only_pdf
 from ingest.ocr.tsv import Line, mean_confidence, page_text, parse_tsv, without_noise
 
 # psm 6 (one uniform block) keeps large titles that psm 3's layout analysis drops, reads a form's label and
@@ -33,6 +37,7 @@ OCR_DPI = 200
 # Upright pages read at 85-90 mean confidence; upside-down or sideways ones at 15-35. Below this line the page
 # is read turned over, and only if that reads no better do we pay for orientation detection.
 DOUBTFUL_CONFIDENCE = 50.0
+ENGINE_SWITCH_MARGIN = 1.1  # x the kept reading's weight another engine's reading must exceed to replace it
 LAYOUT_WORK_SIZE = 1000  # pixels along the longer side of the copy the page's layout is judged on
 
 
@@ -47,6 +52,8 @@ class PageJob:
     languages: str = "chi_sim+eng"
     max_pixels: int = 120_000_000
     timeout: float = 600.0  # seconds per tesseract run
+    engine: str = "auto"  # tesseract | rapidocr | auto (issue 18); "plain": no clean-up, tesseract alone
+    doubtful_confidence: float = 70.0  # auto: a tesseract reading below this is read by RapidOCR too
 
 
 @dataclass(frozen=True)
@@ -59,55 +66,163 @@ class OcrResult:
     skew_degrees: float  # counter-clockwise tilt measured (corrected when above deskew.MIN_CORRECTION)
     pdf_bytes: bytes
     seconds: float
+    engine: str = "tesseract"  # the engine whose reading was kept
+    steps: tuple[
+        str, ...
+    ] = ()  # the clean-ups it read after (ingest.ocr.paper), "plain" for the untouched page
+    seals: tuple[dict[str, float], ...] = ()  # red seals found: centre and radius as shares of the page
 
 
 def ocr_page(job: PageJob) -> OcrResult:
     """OCR one page of a PDF, TIFF, PNG or JPEG (top-level so a ProcessPoolExecutor can run it)."""
     started = time.perf_counter()
-    image, dpi = load_page(job)
+    original, dpi = load_page(job)
     job = replace(job, dpi=dpi)
+    prepared = prepare(original, dpi) if job.engine != "plain" else Prepared(original, dpi)
     with tempfile.TemporaryDirectory(prefix="dangan-ocr-") as tmp:
         work = Path(tmp)
-        # Most pages are upright and read well at once: they never pay for orientation detection (~1.5 s).
-        turn = _likely_turn(image, job.dpi)
-        reading = _read(image, job, work, rotation=turn)
-        if reading.lines and reading.confidence < DOUBTFUL_CONFIDENCE:
-            # The layout guessed wrong (or could not tell): reading it turned over costs less than asking OSD.
-            reading = max(reading, _read(image, job, work, rotation=(turn + 180) % 360), key=_confidence)
-            if reading.confidence < DOUBTFUL_CONFIDENCE:
-                osd = _osd_rotation(image, job, work)
-                if osd not in (turn, (turn + 180) % 360):
-                    reading = max(reading, _read(image, job, work, rotation=osd), key=_confidence)
-        lines = without_noise(
-            reread(
-                reading.clean,
-                reading.lines,
-                dpi=reading.clean_dpi,
-                languages=job.languages,
-                work=work,
-                timeout=job.timeout,
-            )
-        )
-        pdf = compose_page_pdf(reading.image, reading.text_pdf, job.dpi)
+        readings = []
+        if job.engine == "rapidocr" or (job.engine == "auto" and prepared.photo):
+            # tesseract reads photographed pages at 27-40 confidence: RapidOCR first (issue 18).
+            readings.append(_rapid(prepared))
+        else:
+            readings.append(_tesseract(prepared, replace(job, dpi=prepared.dpi), work))
+            if job.engine == "auto" and (prepared.seals or readings[-1].confidence < settings_threshold(job)):
+                readings.append(_rapid(prepared))
+        if prepared.steps or readings[0].confidence < settings_threshold(job):
+            # No clean-up may leave a page with less text than plain tesseract reads from the untouched
+            # image: read it that way too, and keep the better reading.
+            readings.append(_plain(original, job, work))
+        best = readings[0]
+        for other in readings[1:]:
+            # Another engine must read clearly more to take over: RapidOCR believes itself more (0.99 on what
+            # tesseract reads right at 0.9), and tesseract is the better reader of clean scans.
+            margin = ENGINE_SWITCH_MARGIN if other.engine != best.engine else 1.0
+            if other.weight > best.weight * margin:
+                best = other
     return OcrResult(
-        text=page_text(lines),
-        confidence=round(mean_confidence(lines), 2),
-        rotation_degrees=reading.rotation,
-        skew_degrees=reading.skew,
-        pdf_bytes=pdf,
+        text=page_text(best.lines),
+        confidence=round(best.confidence, 2),
+        rotation_degrees=best.rotation,
+        skew_degrees=best.skew,
+        pdf_bytes=best.pdf(),
         seconds=round(time.perf_counter() - started, 3),
+        engine=best.engine,
+        steps=tuple(best.steps),
+        seals=tuple(seal.to_dict() for seal in prepared.seals),
+    )
+
+
+def settings_threshold(job: PageJob) -> float:
+    """The mean confidence below which a tesseract reading is doubted and another engine asked."""
+    return job.doubtful_confidence
+
+
+@dataclass
+class _EngineReading:
+    """One engine's reading of the page: its lines and what the page PDF is made of."""
+
+    engine: str
+    lines: list[Line]
+    image: Image.Image
+    dpi: int
+    steps: list[str]
+    text_pdf: bytes | None = None  # tesseract's own text-only page; else one is written from the lines
+    rotation: int = 0
+    skew: float = 0.0
+
+    @property
+    def confidence(self) -> float:
+        return mean_confidence(self.lines)
+
+    @property
+    def weight(self) -> float:
+        """Characters read, each counted at the engine's confidence in it: more text, better believed, wins."""
+        return sum(len(w.text) * w.confidence / 100 for line in self.lines for w in line.words)
+
+    def pdf(self) -> bytes:
+        text_pdf = self.text_pdf
+        if text_pdf is None:
+            text_pdf = text_only_pdf(
+                self.lines, width=self.image.width, height=self.image.height, dpi=self.dpi
+            )
+        return compose_page_pdf(self.image, text_pdf, self.dpi)
+
+
+def _tesseract(prepared: Prepared, job: PageJob, work: Path) -> _EngineReading:
+    """Dangan's tesseract reading: orientation, deskew, ruled lines, 200 dpi, headings and English re-read."""
+    image = prepared.image
+    # Most pages are upright and read well at once: they never pay for orientation detection (~1.5 s).
+    turn = _likely_turn(image, job.dpi)
+    reading = _read(image, job, work, rotation=turn)
+    if reading.lines and reading.confidence < DOUBTFUL_CONFIDENCE:
+        # The layout guessed wrong (or could not tell): reading it turned over costs less than asking OSD.
+        reading = max(reading, _read(image, job, work, rotation=(turn + 180) % 360), key=_confidence)
+        if reading.confidence < DOUBTFUL_CONFIDENCE:
+            osd = _osd_rotation(image, job, work)
+            if osd not in (turn, (turn + 180) % 360):
+                reading = max(reading, _read(image, job, work, rotation=osd), key=_confidence)
+    lines = without_noise(
+        reread(
+            reading.clean,
+            reading.lines,
+            dpi=reading.clean_dpi,
+            languages=job.languages,
+            work=work,
+            timeout=job.timeout,
+        )
+    )
+    shown = reading.image
+    if prepared.display is not None:
+        # The page in its colours, turned and straightened as the reading was.
+        turned = (
+            prepared.display.rotate(-reading.rotation, expand=True) if reading.rotation else prepared.display
+        )
+        shown = straighten(turned, reading.skew)
+    return _EngineReading(
+        "tesseract",
+        lines,
+        shown,
+        job.dpi,
+        list(prepared.steps),
+        reading.text_pdf,
+        reading.rotation,
+        reading.skew,
+    )
+
+
+def _plain(image: Image.Image, job: PageJob, work: Path) -> _EngineReading:
+    """Plain tesseract (psm 6) on the untouched page at OCR resolution: the floor every clean-up must beat."""
+    clean, dpi = _at_ocr_resolution(image, job.dpi)
+    lines, text_pdf = _recognise(clean, replace(job, dpi=dpi), work)
+    return _EngineReading("tesseract", without_noise(lines), image, job.dpi, ["plain"], text_pdf)
+
+
+def _rapid(prepared: Prepared) -> _EngineReading:
+    """RapidOCR's reading of the prepared page; it finds text lines itself at any angle."""
+    return _EngineReading(
+        "rapidocr",
+        read_rapidocr(prepared.image),
+        prepared.display if prepared.display is not None else prepared.image,
+        prepared.dpi,
+        list(prepared.steps),
     )
 
 
 def ocr_image_path(
-    path: str | Path, *, page_index: int = 0, dpi: int = 300, languages: str = "chi_sim+eng"
+    path: str | Path,
+    *,
+    page_index: int = 0,
+    dpi: int = 300,
+    languages: str = "chi_sim+eng",
+    engine: str = "auto",
 ) -> OcrResult:
     """OCR a page of a file in this process, its kind judged by content (tests, one-off use)."""
     with open(path, "rb") as f:
         kind = sniff(f.read(1024))
     if kind is None:
         raise OcrFailed(f"{Path(path).name}: not a PDF, PNG, JPEG or TIFF")
-    return ocr_page(PageJob(str(path), kind, page_index, dpi, languages))
+    return ocr_page(PageJob(str(path), kind, page_index, dpi, languages, engine=engine))
 
 
 @dataclass(frozen=True)
