@@ -540,3 +540,15 @@ def test_a_long_document_is_read_quickly():
     found = fields(text)
     assert time.perf_counter() - started < 5
     assert found.best_customer is not None and found.best_customer.name == CUSTOMER
+
+
+# issue 18: S for 5 and Z for 2, letters outside the code's alphabet, under seals and in photocopies
+@pytest.mark.parametrize("digit, letter", [("5", "S"), ("2", "Z")])
+def test_s_and_z_are_repaired_only_when_the_check_character_confirms(digit, letter):
+    code = "91310115MA1K4Q8X21"
+    damaged = code.replace(digit, letter)
+    assert damaged != code
+    found = fields(f"统一社会信用代码：{damaged}").credit_codes
+    assert [(c.value, c.corrected) for c in found] == [(code, True)]
+    wrong = damaged[:-1] + ALPHABET[(ALPHABET.index(damaged[-1]) + 1) % 31]
+    assert fields(f"统一社会信用代码：{wrong}").credit_codes == []
