@@ -16,5 +16,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ocr.step.seal_suppressed": {"zh-CN": "滤除印章红色", "en": "seal red filtered out"},
     "ocr.step.despeckled": {"zh-CN": "去除噪点", "en": "speckle removed"},
     "ocr.step.flattened": {"zh-CN": "光照均衡", "en": "lighting evened out"},
+    "ui.review.customer_fuzzy": {
+        "zh-CN": "客户名称按近似匹配到已有档案",
+        "en": "Customer matched to a file by a near-miss of its name",
+    },
     "ocr.step.plain": {"zh-CN": "原图直接识别", "en": "read from the untouched image"},
 }

@@ -25,6 +25,7 @@ from core.settings import Settings
 from ingest.classify import classify
 from ingest.detect import MIME
 from ingest.extract.fields import Extracted, extract_fields
+from ingest.extract.fuzzyname import closest_known_name
 from ingest.ocr.page import OcrResult, PageJob
 from ingest.ocr.searchable import build_searchable_pdf
 from ingest.textlayer import PageText as TextLayerPage
@@ -353,9 +354,15 @@ def _file(
         match = given_customer(session, customer)
     else:
         best = extracted.customer[0] if extracted.customer else None
+        read_name = best.name if best else None
+        # A near-miss of a known file's name (OCR under a seal, a photocopy) is that file, not a new one;
+        # matching by credit code still comes first inside match_customer.
+        near = closest_known_name(session, read_name)
+        if near is not None:
+            reasons.append("customer_fuzzy")
         match = match_customer(
             session,
-            name=best.name if best else None,
+            name=near or read_name,
             credit_code=(best.credit_code if best else None)
             or _only([c.value for c in extracted.credit_codes if not c.own]),
             org_name=settings.org_name,
