@@ -3,6 +3,7 @@ read at 200 dpi, re-read the hard parts, and never keep less than plain tesserac
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import tempfile
@@ -37,6 +38,7 @@ OCR_DPI = 200
 # Upright pages read at 85-90 mean confidence; upside-down or sideways ones at 15-35. Below this line the page
 # is read turned over, and only if that reads no better do we pay for orientation detection.
 DOUBTFUL_CONFIDENCE = 50.0
+TRADITIONAL_DOUBT = 88.0  # mean confidence below which a chi_sim reading may be traditional Chinese misread
 ENGINE_SWITCH_MARGIN = 1.1  # x the kept reading's weight another engine's reading must exceed to replace it
 LAYOUT_WORK_SIZE = 1000  # pixels along the longer side of the copy the page's layout is judged on
 
@@ -89,6 +91,20 @@ def ocr_page(job: PageJob) -> OcrResult:
             readings.append(_tesseract(prepared, replace(job, dpi=prepared.dpi), work))
             if job.engine == "auto" and (prepared.seals or readings[-1].confidence < settings_threshold(job)):
                 readings.append(_rapid(prepared))
+        first = readings[0]
+        if (
+            first.engine == "tesseract"
+            and first.confidence < TRADITIONAL_DOUBT
+            and traditional_languages(job)
+        ):
+            # A letter in traditional Chinese reads at 75-85 with chi_sim (關於 → 关於, 函 → 孙): read it as
+            # such with chi_tra too, and keep the better reading (search folds it to simplified).
+            traditional = _tesseract(
+                prepared, replace(job, dpi=prepared.dpi, languages=traditional_languages(job)), work
+            )
+            # The same text read by two models: the one surer of it, unless it lost text on the way.
+            if traditional.confidence > first.confidence and traditional.characters >= 0.9 * first.characters:
+                readings[0] = traditional
         if prepared.steps or readings[0].confidence < settings_threshold(job):
             # No clean-up may leave a page with less text than plain tesseract reads from the untouched
             # image: read it that way too, and keep the better reading.
@@ -113,6 +129,23 @@ def ocr_page(job: PageJob) -> OcrResult:
     )
 
 
+@functools.cache
+def _installed_languages() -> frozenset[str]:
+    try:
+        listing = run_tesseract(["--list-langs"], 30)
+    except OcrFailed:
+        return frozenset()
+    return frozenset(line.strip() for line in listing.splitlines()[1:])
+
+
+def traditional_languages(job: PageJob) -> str | None:
+    """The languages that read a page in traditional Chinese (chi_sim swapped for chi_tra), if installed."""
+    parts = job.languages.split("+")
+    if "chi_sim" not in parts or "chi_tra" not in _installed_languages():
+        return None
+    return "+".join("chi_tra" if p == "chi_sim" else p for p in parts)
+
+
 def settings_threshold(job: PageJob) -> float:
     """The mean confidence below which a tesseract reading is doubted and another engine asked."""
     return job.doubtful_confidence
@@ -134,6 +167,10 @@ class _EngineReading:
     @property
     def confidence(self) -> float:
         return mean_confidence(self.lines)
+
+    @property
+    def characters(self) -> int:
+        return sum(len(w.text) for line in self.lines for w in line.words)
 
     @property
     def weight(self) -> float:

@@ -113,3 +113,13 @@ def test_engine_setting_overrides_the_choice(contract_page: Image.Image, tmp_pat
     assert ocr_image_path(path).engine == "tesseract"  # auto: a clean scan stays with tesseract
     forced = ocr_image_path(path, engine="rapidocr")
     assert forced.engine == "rapidocr" and "北京鸿达科技有限公司" in forced.text
+
+
+TRADITIONAL = ["關於價格調整的函", "上海明遠貿易有限公司：", "貴公司與我司簽訂的供貨合同將於本月底到期。"]
+
+
+def test_traditional_chinese_page_is_read_as_such(tmp_path: Path) -> None:
+    page = samples.render_page(TRADITIONAL, title="價格調整通知")
+    result = ocr_image_path(samples.save_png(page, tmp_path / "trad.png"), engine="tesseract")
+    assert samples.char_accuracy(samples.ground_truth(TRADITIONAL, "價格調整通知"), result.text) >= 0.9
+    assert "上海明遠貿易有限公司" in result.text and "貴公司與我司簽訂的供貨合同將於本月底到期" in result.text
