@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import statistics
 import tempfile
 import time
 import warnings
@@ -27,7 +28,7 @@ from ingest.ocr.reread import reread, split_languages
 from ingest.ocr.rulings import without_rulings
 from ingest.ocr.tesseract import OcrFailed, run_tesseract
 from ingest.ocr.textpdf import text_only_pdf
-from ingest.ocr.tsv import Line, mean_confidence, page_text, parse_tsv, without_noise
+from ingest.ocr.tsv import Line, Word, mean_confidence, page_text, parse_tsv, without_noise
 
 # psm 6 (one uniform block) keeps large titles that psm 3's layout analysis drops, reads a form's label and
 # value as one line instead of as two columns, and skips the layout pass (dense page: 4.9 s vs 7.8 s).
@@ -39,6 +40,12 @@ OCR_DPI = 200
 # is read turned over, and only if that reads no better do we pay for orientation detection.
 DOUBTFUL_CONFIDENCE = 50.0
 TRADITIONAL_DOUBT = 88.0  # mean confidence below which a chi_sim reading may be traditional Chinese misread
+HEADING_LINES = 3  # the first lines of a page, where its title is
+HEADING_ZONE = 0.25  # share of the page's height from the top where its title is
+HEADING_DOUBT = 90.0  # a heading tesseract reads below this mean confidence is read again by RapidOCR (auto)
+# chi_tra must be this much surer (mean confidence): on a traditional letter it is +2.9 over chi_sim, on
+# simplified pages -2.1 to +1.0.
+TRADITIONAL_MARGIN = 2.0
 ENGINE_SWITCH_MARGIN = 1.1  # x the kept reading's weight another engine's reading must exceed to replace it
 LAYOUT_WORK_SIZE = 1000  # pixels along the longer side of the copy the page's layout is judged on
 
@@ -103,7 +110,10 @@ def ocr_page(job: PageJob) -> OcrResult:
                 prepared, replace(job, dpi=prepared.dpi, languages=traditional_languages(job)), work
             )
             # The same text read by two models: the one surer of it, unless it lost text on the way.
-            if traditional.confidence > first.confidence and traditional.characters >= 0.9 * first.characters:
+            if (
+                traditional.confidence > first.confidence + TRADITIONAL_MARGIN
+                and traditional.characters >= 0.9 * first.characters
+            ):
                 readings[0] = traditional
         if prepared.steps or readings[0].confidence < settings_threshold(job):
             # No clean-up may leave a page with less text than plain tesseract reads from the untouched
@@ -209,6 +219,8 @@ def _tesseract(prepared: Prepared, job: PageJob, work: Path) -> _EngineReading:
             timeout=job.timeout,
         )
     )
+    if job.engine == "auto":
+        lines = headings_again(reading.clean, lines)
     shown = reading.image
     if prepared.display is not None:
         # The page in its colours, turned and straightened as the reading was.
@@ -228,6 +240,33 @@ def _tesseract(prepared: Prepared, job: PageJob, work: Path) -> _EngineReading:
     )
 
 
+def headings_again(clean: Image.Image, lines: list[Line]) -> list[Line]:
+    """Doubtful lines at the head of the page (its title) read again by RapidOCR, kept where it is surer:
+    关于质量异议的函 came back as 旦马>u < from tesseract, its boxes no taller than body text."""
+    result: list[Line | None] = list(lines)
+    for i, line in enumerate(lines[:HEADING_LINES]):
+        left, top, right, bottom = line.box
+        if line.confidence >= HEADING_DOUBT or top > HEADING_ZONE * clean.height:
+            continue
+        pad = round(line.height)
+        # The whole width: a garbled heading's boxes may cover only part of it.
+        crop = clean.crop((0, max(0, top - pad), clean.width, min(clean.height, bottom + pad)))
+        words = [
+            Word(w.text, w.confidence, w.left, w.top + max(0, top - pad), w.width, w.height)
+            for row in read_rapidocr(crop)
+            for w in row.words
+        ]
+        if not words or statistics.fmean(w.confidence for w in words) <= line.confidence + 5:
+            continue
+        again = Line(tuple(words))
+        # tesseract may have read the heading right as a second line of its own: keep one.
+        duplicate = any(
+            other is not None and other.text == again.text for other in result[: HEADING_LINES + 1]
+        )
+        result[i] = None if duplicate else again
+    return [line for line in result if line is not None]
+
+
 def _plain(image: Image.Image, job: PageJob, work: Path) -> _EngineReading:
     """Plain tesseract (psm 6) on the untouched page at OCR resolution: the floor every clean-up must beat."""
     clean, dpi = _at_ocr_resolution(image, job.dpi)
@@ -236,10 +275,22 @@ def _plain(image: Image.Image, job: PageJob, work: Path) -> _EngineReading:
 
 
 def _rapid(prepared: Prepared) -> _EngineReading:
-    """RapidOCR's reading of the prepared page; it finds text lines itself at any angle."""
+    """RapidOCR's reading of the prepared page; it finds text lines itself at any angle.
+
+    What it reads wholly inside a seal is the seal's own ring text (贸易有 / 限公司 / 合同专用章), not the page's:
+    it is left out of the page text (a line running under the seal reaches outside it and stays)."""
+    lines = read_rapidocr(prepared.image)
+    width, height = prepared.image.size
+    circles = [(s.x * width, s.y * height, s.radius * width) for s in prepared.seals]
+
+    def inside_a_seal(word: Word) -> bool:
+        corners = [(word.left, word.top), (word.left + word.width, word.top + word.height)]
+        return any(all(math.hypot(x - cx, y - cy) <= r * 1.05 for x, y in corners) for cx, cy, r in circles)
+
+    kept = [Line(words) for line in lines if (words := tuple(w for w in line.words if not inside_a_seal(w)))]
     return _EngineReading(
         "rapidocr",
-        read_rapidocr(prepared.image),
+        kept,
         prepared.display if prepared.display is not None else prepared.image,
         prepared.dpi,
         list(prepared.steps),

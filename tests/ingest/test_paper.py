@@ -123,3 +123,11 @@ def test_traditional_chinese_page_is_read_as_such(tmp_path: Path) -> None:
     result = ocr_image_path(samples.save_png(page, tmp_path / "trad.png"), engine="tesseract")
     assert samples.char_accuracy(samples.ground_truth(TRADITIONAL, "價格調整通知"), result.text) >= 0.9
     assert "上海明遠貿易有限公司" in result.text and "貴公司與我司簽訂的供貨合同將於本月底到期" in result.text
+
+
+@pytest.mark.parametrize("title", ["催款函", "关于延期交货的函"])
+def test_a_heading_tesseract_garbles_is_read_again(title: str, tmp_path: Path) -> None:
+    # Three body lines: tesseract read these headings as 吱三 and 1巧<, with boxes no taller than the body.
+    page = samples.render_page(samples.LINES[:3], title=title)
+    result = ocr_image_path(samples.save_png(page, tmp_path / "title.png"))
+    assert result.text.splitlines()[0] == title
