@@ -4,12 +4,14 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 HTMX := api/static/vendor/htmx.min.js
-APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-osd poppler-utils fonts-noto-cjk
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng tesseract-ocr-osd poppler-utils fonts-noto-cjk
 # Tests render pages with Noto CJK and write text PDFs with WenQuanYi, and drive the web UI in Debian's
 # headless Chromium (tests/e2e); the benchmark compares with ocrmypdf.
 TEST_APT_PACKAGES := fonts-wqy-zenhei chromium
 BENCH_APT_PACKAGES := fonts-wqy-zenhei ocrmypdf
 PG_TEST_URL ?= postgresql://127.0.0.1:5432/test
+# The second OCR engine (issue 18): exactly this version, its PP-OCR models inside the wheel (see pyproject.toml).
+RAPIDOCR_VERSION := 1.4.4
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install install-system install-test-system install-bench-system run test test-sqlite test-postgres bench lint clean
@@ -43,6 +45,7 @@ $(VENV)/.installed: pyproject.toml
 	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --no-deps 'rapidocr-onnxruntime==$(RAPIDOCR_VERSION)'
 	@touch $@
 
 run: install

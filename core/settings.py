@@ -78,6 +78,13 @@ class Settings(BaseSettings):
     ocr_low_confidence: float = Field(
         70.0, description="Pages whose mean OCR confidence is below this are flagged for review."
     )
+    ocr_engine: Literal["tesseract", "rapidocr", "auto"] = Field(
+        "auto",
+        description=(
+            "OCR engine: `auto` reads photos with RapidOCR and other pages with tesseract, asking RapidOCR too "
+            "where tesseract's confidence is low or a seal covers text, and keeps the better reading."
+        ),
+    )
     text_layer_min_chars: int = Field(
         20, description="A PDF page with at least this many characters of text layer is not OCRed."
     )

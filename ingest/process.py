@@ -25,6 +25,7 @@ from core.settings import Settings
 from ingest.classify import classify
 from ingest.detect import MIME
 from ingest.extract.fields import Extracted, extract_fields
+from ingest.extract.fuzzyname import closest_known_name
 from ingest.ocr.page import OcrResult, PageJob
 from ingest.ocr.searchable import build_searchable_pdf
 from ingest.textlayer import PageText as TextLayerPage
@@ -39,6 +40,7 @@ OcrMap = Callable[[list[PageJob], Callable[[int, OcrResult], None]], None]
 TextLayerReader = Callable[..., list[TextLayerPage]]  # (path, *, settings) like extract_text_layer
 KINDS = {mime: kind for kind, mime in MIME.items()}  # a document's stored mime back to its kind
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+SEALED_TAG = "盖章"  # the tag a document with a red seal on a page carries
 
 
 @dataclass
@@ -50,6 +52,9 @@ class PageText:
     rotation: int = 0
     skew: float = 0.0
     seconds: float = 0.0
+    engine: str | None = None  # the OCR engine whose reading was kept (issue 18)
+    steps: list[str] = field(default_factory=list)  # clean-ups the page was read after
+    seals: list[dict[str, float]] = field(default_factory=list)  # red seals found on the page
 
 
 @dataclass
@@ -194,6 +199,9 @@ def _read_pages(
             result.rotation_degrees,
             result.skew_degrees,
             result.seconds,
+            result.engine,
+            list(result.steps),
+            list(result.seals),
         )
         if time.monotonic() - last > 0.5 or len(pages) == total:
             last = time.monotonic()
@@ -211,6 +219,8 @@ def _job(path: Path, kind: str, number: int, settings: Settings) -> PageJob:
         dpi=settings.ocr_dpi,
         languages=settings.ocr_languages,
         max_pixels=settings.max_image_pixels,
+        engine=settings.ocr_engine,
+        doubtful_confidence=settings.ocr_low_confidence,
     )
 
 
@@ -316,6 +326,9 @@ def _file(
                 rotation=p.rotation,
                 skew=p.skew,
                 seconds=p.seconds,
+                engine=p.engine,
+                steps=p.steps or None,
+                seals=p.seals or None,
             )
         )
     if derivative is not None:
@@ -341,9 +354,15 @@ def _file(
         match = given_customer(session, customer)
     else:
         best = extracted.customer[0] if extracted.customer else None
+        read_name = best.name if best else None
+        # A near-miss of a known file's name (OCR under a seal, a photocopy) is that file, not a new one;
+        # matching by credit code still comes first inside match_customer.
+        near = closest_known_name(session, read_name)
+        if near is not None:
+            reasons.append("customer_fuzzy")
         match = match_customer(
             session,
-            name=best.name if best else None,
+            name=near or read_name,
             credit_code=(best.credit_code if best else None)
             or _only([c.value for c in extracted.credit_codes if not c.own]),
             org_name=settings.org_name,
@@ -357,6 +376,9 @@ def _file(
     doc.doc_date = _parse_date(extracted.doc_date)
     doc.title = _title(text, doc.title)[:500]
     doc.extracted = extracted.to_dict()
+    if any(p.seals for p in pages):
+        # A red seal on any page: found by `tag:盖章` and shown on the page (issue 18).
+        doc.extracted["tags"] = sorted({*doc.extracted.get("tags", []), SEALED_TAG})
     low = [p.number for p in pages if p.method == "ocr" and (p.confidence or 0) < settings.ocr_low_confidence]
     if low:
         reasons.append("low_confidence")

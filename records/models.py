@@ -244,6 +244,10 @@ class Page(Base):
     rotation: Mapped[int] = mapped_column(default=0)
     skew: Mapped[float] = mapped_column(Float, default=0.0)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    # issue 18: which OCR engine's reading was kept, the clean-ups it read after, the red seals found
+    engine: Mapped[str | None] = mapped_column(String(20))  # tesseract | rapidocr; None: text layer
+    steps: Mapped[list | None] = mapped_column(JSON)
+    seals: Mapped[list | None] = mapped_column(JSON)  # [{"x", "y", "radius"}] as shares of the page
 
     document: Mapped[Document] = relationship(back_populates="pages")
 

@@ -48,6 +48,7 @@ from search.schema import (
     tag_keys,
 )
 from search.scope import Scope, readable_query, scope_filter
+from search.typed import typed
 
 if TYPE_CHECKING:
     from search.engine import SearchEngine
@@ -294,7 +295,24 @@ def _term(term: Term) -> wq.Query | None:
     if term.field == "archive":
         compact = code_key(text) or text
         return wq.Or([wq.Term(ARCHIVE_CODES, compact), wq.Term(ARCHIVE_NO, keyword(term.text))])
-    return _text_match(text, term.quoted, BIGRAM_FIELDS, WORD_FIELDS, CODE_FIELDS)
+    match = _text_match(text, term.quoted, BIGRAM_FIELDS, WORD_FIELDS, CODE_FIELDS)
+    meant = None if term.quoted else typed(text)
+    if meant is None:
+        return match
+    # A month, an amount or a credit code as people type it also finds the form the record holds it in.
+    options = [] if match is None else [match]
+    if meant.dates is not None:
+        options.append(wq.NumericRange(DOC_DATE, *meant.dates))
+    if meant.fen is not None:
+        options.append(wq.NumericRange(AMOUNTS, meant.fen, meant.fen))
+    if meant.code is not None:
+        key = code_key(normalize(meant.code)) or meant.code
+        options += [wq.Term(name, key, boost=boost) for name, boost in CODE_FIELDS]
+    for form in meant.texts:
+        again = _text_match(normalize(form), False, BIGRAM_FIELDS, (), CODE_FIELDS)
+        if again is not None:
+            options.append(again)
+    return options[0] if len(options) == 1 else wq.Or(options)
 
 
 def _text_match(

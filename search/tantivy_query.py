@@ -42,6 +42,7 @@ from search.schema import (
     tag_keys,
 )
 from search.scope import Scope
+from search.typed import typed
 
 _ID_RANGE = range(0, 2**63)
 if TYPE_CHECKING:
@@ -170,7 +171,24 @@ class _Compiler:
         if term.field == "archive":
             compact = code_key(text) or text
             return self.either([self.term(ARCHIVE_CODES, compact), self.term(ARCHIVE_NO, keyword(term.text))])
-        return self._text_match(text, term.quoted, BIGRAM_FIELDS, WORD_FIELDS, CODE_FIELDS)
+        match = self._text_match(text, term.quoted, BIGRAM_FIELDS, WORD_FIELDS, CODE_FIELDS)
+        meant = None if term.quoted else typed(text)
+        if meant is None:
+            return match
+        # As search.query: a month, an amount or a credit code as typed also finds the form the record holds.
+        options = [] if match is None else [match]
+        if meant.dates is not None:
+            options.append(self.range(DOC_DATE, *meant.dates))
+        if meant.fen is not None:
+            options.append(self.range(AMOUNTS, meant.fen, meant.fen))
+        if meant.code is not None:
+            key = code_key(normalize(meant.code)) or meant.code
+            options += [self.term(name, key, boost) for name, boost in CODE_FIELDS]
+        for form in meant.texts:
+            again = self._text_match(normalize(form), False, BIGRAM_FIELDS, (), CODE_FIELDS)
+            if again is not None:
+                options.append(again)
+        return self.either(options)
 
     def _text_match(
         self,

@@ -152,6 +152,9 @@ def detail_view(session: Session, doc: Document, decision: Decision) -> dict[str
                 "method": p.method,
                 "confidence": p.confidence,
                 "rotation": p.rotation,
+                "engine": p.engine,  # issue 18: the OCR engine kept, its clean-ups, the seals found
+                "steps": p.steps or [],
+                "seals": p.seals or [],
             }
             for p in doc.pages
         ],

@@ -255,7 +255,9 @@ def show(
         return
     print(f"{detail['archive_no']}  {detail['title']}  [{detail['doc_type']}]  {detail['customer']}")
     for page in detail["pages"]:
-        print(f"--- page {page['number']} ({page['method']}, {page['confidence']})")
+        engine = f", {bilingual('ocr.engine.' + page['engine'])}" if page.get("engine") else ""
+        sealed = f", {bilingual('ocr.sealed')}" if page.get("seals") else ""
+        print(f"--- page {page['number']} ({page['method']}{engine}, {page['confidence']}{sealed})")
         print(page["text"])
 
 

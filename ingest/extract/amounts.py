@@ -34,6 +34,7 @@ _CAPITAL = re.compile(
     rf"(?P<body>[{_CAP_D}拾佰仟万亿十百千萬億]+[元圆](?:[零〇]?[{_CAP_N}]角)?(?:[零〇]?[{_CAP_N}]分)?"
     rf"|[{_CAP_N}]角(?:[零〇]?[{_CAP_N}]分)?|[{_CAP_N}]分)(?P<zheng>[整正])?"
 )
+_AFTER_CAPITAL = re.compile(r"[元圆整正角分]\s*\(\s*$")
 _PAIR_GAP = re.compile(r"^[\s()\[\]【】:,;。、]*(?:\(?(?:大写|小写)\)?)?[\s()\[\]【】:,;]*$")
 
 
@@ -174,9 +175,13 @@ def find_amounts(norm: Normalised) -> list[Amount]:
         multiplier = match["mul"]
         if not (match["cur"] or match["unit"]):
             unit_label = _UNIT_LABEL.search(line_prefix(text, match.start(), 30))
-            if not unit_label:
+            if unit_label:
+                multiplier = multiplier or unit_label["mul"]
+            elif not _AFTER_CAPITAL.search(text[max(0, match.start() - 6) : match.start()]) or not text[
+                match.end() : match.end() + 2
+            ].lstrip().startswith(")"):
                 continue
-            multiplier = multiplier or unit_label["mul"]
+            # else: the figure in brackets after a 大写 amount (…元整(152,500.00)), its ¥ lost to OCR (issue 18)
         if "." in match["num"] and not multiplier and len(match["num"].rpartition(".")[2]) > 2:
             continue  # 1.234元 is not money we can read safely
         fen = _numeric_fen(match["num"], multiplier)

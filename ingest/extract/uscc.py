@@ -32,7 +32,20 @@ __all__ = [
 # 18 code characters, OCR spaces allowed between them; O/I/l are look-alikes repaired below.
 # Lookahead capture so that overlapping windows are all tried (a wrong window must not hide a right one).
 _CANDIDATE = re.compile(r"(?<![0-9A-Za-z|])(?=([0-9A-Za-z|](?:[ \t]?[0-9A-Za-z|]){17})(?![0-9A-Za-z|]))")
-_LOOKALIKE = {"O": "0", "o": "0", "I": "1", "l": "1", "i": "1", "|": "1"}
+# S and Z are outside the code's alphabet too: tesseract and RapidOCR read 5 and 2 as them under a seal or in
+# a photocopy (issue 18). Each repair still stands only when the check character confirms it.
+_LOOKALIKE = {
+    "O": "0",
+    "o": "0",
+    "I": "1",
+    "l": "1",
+    "i": "1",
+    "|": "1",
+    "S": "5",
+    "s": "5",
+    "Z": "2",
+    "z": "2",
+}
 _LABEL = re.compile(r"(?:统一社会信用代码|社会信用代码|信用代码|注册号|税号|纳税人识别号)\s*[:]?\s*$")
 # An 18-digit identity card number can pass the check by chance (1 in 31): its label rules it out.
 _ID_CARD = re.compile(r"(?:身份证|证件号|公民身份号码)[^\n]{0,6}$")

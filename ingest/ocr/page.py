@@ -1,9 +1,12 @@
-"""OCR of one page in a worker process: load, orient, deskew, clear ruled lines, read at 200 dpi, re-read the hard parts."""
+"""OCR of one page in a worker process: prepare the paper, choose the engine, orient, deskew, clear ruled lines,
+read at 200 dpi, re-read the hard parts, and never keep less than plain tesseract reads."""
 
 from __future__ import annotations
 
+import functools
 import math
 import os
+import statistics
 import tempfile
 import time
 import warnings
@@ -19,10 +22,13 @@ from PIL import Image, ImageOps
 from ingest.detect import sniff
 from ingest.ocr.deskew import estimate_skew, lines_run_vertically, looks_upside_down, straighten
 from ingest.ocr.pagepdf import compose_page_pdf
+from ingest.ocr.paper import Prepared, prepare
+from ingest.ocr.rapid import read_rapidocr
 from ingest.ocr.reread import reread, split_languages
 from ingest.ocr.rulings import without_rulings
 from ingest.ocr.tesseract import OcrFailed, run_tesseract
-from ingest.ocr.tsv import Line, mean_confidence, page_text, parse_tsv, without_noise
+from ingest.ocr.textpdf import text_only_pdf
+from ingest.ocr.tsv import Line, Word, mean_confidence, page_text, parse_tsv, without_noise
 
 # psm 6 (one uniform block) keeps large titles that psm 3's layout analysis drops, reads a form's label and
 # value as one line instead of as two columns, and skips the layout pass (dense page: 4.9 s vs 7.8 s).
@@ -33,6 +39,14 @@ OCR_DPI = 200
 # Upright pages read at 85-90 mean confidence; upside-down or sideways ones at 15-35. Below this line the page
 # is read turned over, and only if that reads no better do we pay for orientation detection.
 DOUBTFUL_CONFIDENCE = 50.0
+TRADITIONAL_DOUBT = 88.0  # mean confidence below which a chi_sim reading may be traditional Chinese misread
+HEADING_LINES = 3  # the first lines of a page, where its title is
+HEADING_ZONE = 0.25  # share of the page's height from the top where its title is
+HEADING_DOUBT = 90.0  # a heading tesseract reads below this mean confidence is read again by RapidOCR (auto)
+# chi_tra must be this much surer (mean confidence): on a traditional letter it is +2.9 over chi_sim, on
+# simplified pages -2.1 to +1.0.
+TRADITIONAL_MARGIN = 2.0
+ENGINE_SWITCH_MARGIN = 1.1  # x the kept reading's weight another engine's reading must exceed to replace it
 LAYOUT_WORK_SIZE = 1000  # pixels along the longer side of the copy the page's layout is judged on
 
 
@@ -47,6 +61,8 @@ class PageJob:
     languages: str = "chi_sim+eng"
     max_pixels: int = 120_000_000
     timeout: float = 600.0  # seconds per tesseract run
+    engine: str = "auto"  # tesseract | rapidocr | auto (issue 18); "plain": no clean-up, tesseract alone
+    doubtful_confidence: float = 70.0  # auto: a tesseract reading below this is read by RapidOCR too
 
 
 @dataclass(frozen=True)
@@ -59,55 +75,242 @@ class OcrResult:
     skew_degrees: float  # counter-clockwise tilt measured (corrected when above deskew.MIN_CORRECTION)
     pdf_bytes: bytes
     seconds: float
+    engine: str = "tesseract"  # the engine whose reading was kept
+    steps: tuple[
+        str, ...
+    ] = ()  # the clean-ups it read after (ingest.ocr.paper), "plain" for the untouched page
+    seals: tuple[dict[str, float], ...] = ()  # red seals found: centre and radius as shares of the page
 
 
 def ocr_page(job: PageJob) -> OcrResult:
     """OCR one page of a PDF, TIFF, PNG or JPEG (top-level so a ProcessPoolExecutor can run it)."""
     started = time.perf_counter()
-    image, dpi = load_page(job)
+    original, dpi = load_page(job)
     job = replace(job, dpi=dpi)
+    prepared = prepare(original, dpi) if job.engine != "plain" else Prepared(original, dpi)
     with tempfile.TemporaryDirectory(prefix="dangan-ocr-") as tmp:
         work = Path(tmp)
-        # Most pages are upright and read well at once: they never pay for orientation detection (~1.5 s).
-        turn = _likely_turn(image, job.dpi)
-        reading = _read(image, job, work, rotation=turn)
-        if reading.lines and reading.confidence < DOUBTFUL_CONFIDENCE:
-            # The layout guessed wrong (or could not tell): reading it turned over costs less than asking OSD.
-            reading = max(reading, _read(image, job, work, rotation=(turn + 180) % 360), key=_confidence)
-            if reading.confidence < DOUBTFUL_CONFIDENCE:
-                osd = _osd_rotation(image, job, work)
-                if osd not in (turn, (turn + 180) % 360):
-                    reading = max(reading, _read(image, job, work, rotation=osd), key=_confidence)
-        lines = without_noise(
-            reread(
-                reading.clean,
-                reading.lines,
-                dpi=reading.clean_dpi,
-                languages=job.languages,
-                work=work,
-                timeout=job.timeout,
+        readings = []
+        if job.engine == "rapidocr" or (job.engine == "auto" and prepared.photo):
+            # tesseract reads photographed pages at 27-40 confidence: RapidOCR first (issue 18).
+            readings.append(_rapid(prepared))
+        else:
+            readings.append(_tesseract(prepared, replace(job, dpi=prepared.dpi), work))
+            if job.engine == "auto" and (prepared.seals or readings[-1].confidence < settings_threshold(job)):
+                readings.append(_rapid(prepared))
+        first = readings[0]
+        if (
+            first.engine == "tesseract"
+            and first.confidence < TRADITIONAL_DOUBT
+            and traditional_languages(job)
+        ):
+            # A letter in traditional Chinese reads at 75-85 with chi_sim (關於 → 关於, 函 → 孙): read it as
+            # such with chi_tra too, and keep the better reading (search folds it to simplified).
+            traditional = _tesseract(
+                prepared, replace(job, dpi=prepared.dpi, languages=traditional_languages(job)), work
             )
-        )
-        pdf = compose_page_pdf(reading.image, reading.text_pdf, job.dpi)
+            # The same text read by two models: the one surer of it, unless it lost text on the way.
+            if (
+                traditional.confidence > first.confidence + TRADITIONAL_MARGIN
+                and traditional.characters >= 0.9 * first.characters
+            ):
+                readings[0] = traditional
+        if prepared.steps or readings[0].confidence < settings_threshold(job):
+            # No clean-up may leave a page with less text than plain tesseract reads from the untouched
+            # image: read it that way too, and keep the better reading.
+            readings.append(_plain(original, job, work))
+        best = readings[0]
+        for other in readings[1:]:
+            # Another engine must read clearly more to take over: RapidOCR believes itself more (0.99 on what
+            # tesseract reads right at 0.9), and tesseract is the better reader of clean scans.
+            margin = ENGINE_SWITCH_MARGIN if other.engine != best.engine else 1.0
+            if other.weight > best.weight * margin:
+                best = other
     return OcrResult(
-        text=page_text(lines),
-        confidence=round(mean_confidence(lines), 2),
-        rotation_degrees=reading.rotation,
-        skew_degrees=reading.skew,
-        pdf_bytes=pdf,
+        text=page_text(best.lines),
+        confidence=round(best.confidence, 2),
+        rotation_degrees=best.rotation,
+        skew_degrees=best.skew,
+        pdf_bytes=best.pdf(),
         seconds=round(time.perf_counter() - started, 3),
+        engine=best.engine,
+        steps=tuple(best.steps),
+        seals=tuple(seal.to_dict() for seal in prepared.seals),
+    )
+
+
+@functools.cache
+def _installed_languages() -> frozenset[str]:
+    try:
+        listing = run_tesseract(["--list-langs"], 30)
+    except OcrFailed:
+        return frozenset()
+    return frozenset(line.strip() for line in listing.splitlines()[1:])
+
+
+def traditional_languages(job: PageJob) -> str | None:
+    """The languages that read a page in traditional Chinese (chi_sim swapped for chi_tra), if installed."""
+    parts = job.languages.split("+")
+    if "chi_sim" not in parts or "chi_tra" not in _installed_languages():
+        return None
+    return "+".join("chi_tra" if p == "chi_sim" else p for p in parts)
+
+
+def settings_threshold(job: PageJob) -> float:
+    """The mean confidence below which a tesseract reading is doubted and another engine asked."""
+    return job.doubtful_confidence
+
+
+@dataclass
+class _EngineReading:
+    """One engine's reading of the page: its lines and what the page PDF is made of."""
+
+    engine: str
+    lines: list[Line]
+    image: Image.Image
+    dpi: int
+    steps: list[str]
+    text_pdf: bytes | None = None  # tesseract's own text-only page; else one is written from the lines
+    rotation: int = 0
+    skew: float = 0.0
+
+    @property
+    def confidence(self) -> float:
+        return mean_confidence(self.lines)
+
+    @property
+    def characters(self) -> int:
+        return sum(len(w.text) for line in self.lines for w in line.words)
+
+    @property
+    def weight(self) -> float:
+        """Characters read, each counted at the engine's confidence in it: more text, better believed, wins."""
+        return sum(len(w.text) * w.confidence / 100 for line in self.lines for w in line.words)
+
+    def pdf(self) -> bytes:
+        text_pdf = self.text_pdf
+        if text_pdf is None:
+            text_pdf = text_only_pdf(
+                self.lines, width=self.image.width, height=self.image.height, dpi=self.dpi
+            )
+        return compose_page_pdf(self.image, text_pdf, self.dpi)
+
+
+def _tesseract(prepared: Prepared, job: PageJob, work: Path) -> _EngineReading:
+    """Dangan's tesseract reading: orientation, deskew, ruled lines, 200 dpi, headings and English re-read."""
+    image = prepared.image
+    # Most pages are upright and read well at once: they never pay for orientation detection (~1.5 s).
+    turn = _likely_turn(image, job.dpi)
+    reading = _read(image, job, work, rotation=turn)
+    if reading.lines and reading.confidence < DOUBTFUL_CONFIDENCE:
+        # The layout guessed wrong (or could not tell): reading it turned over costs less than asking OSD.
+        reading = max(reading, _read(image, job, work, rotation=(turn + 180) % 360), key=_confidence)
+        if reading.confidence < DOUBTFUL_CONFIDENCE:
+            osd = _osd_rotation(image, job, work)
+            if osd not in (turn, (turn + 180) % 360):
+                reading = max(reading, _read(image, job, work, rotation=osd), key=_confidence)
+    lines = without_noise(
+        reread(
+            reading.clean,
+            reading.lines,
+            dpi=reading.clean_dpi,
+            languages=job.languages,
+            work=work,
+            timeout=job.timeout,
+        )
+    )
+    if job.engine == "auto":
+        lines = headings_again(reading.clean, lines)
+    shown = reading.image
+    if prepared.display is not None:
+        # The page in its colours, turned and straightened as the reading was.
+        turned = (
+            prepared.display.rotate(-reading.rotation, expand=True) if reading.rotation else prepared.display
+        )
+        shown = straighten(turned, reading.skew)
+    return _EngineReading(
+        "tesseract",
+        lines,
+        shown,
+        job.dpi,
+        list(prepared.steps),
+        reading.text_pdf,
+        reading.rotation,
+        reading.skew,
+    )
+
+
+def headings_again(clean: Image.Image, lines: list[Line]) -> list[Line]:
+    """Doubtful lines at the head of the page (its title) read again by RapidOCR, kept where it is surer:
+    关于质量异议的函 came back as 旦马>u < from tesseract, its boxes no taller than body text."""
+    result: list[Line | None] = list(lines)
+    for i, line in enumerate(lines[:HEADING_LINES]):
+        left, top, right, bottom = line.box
+        if line.confidence >= HEADING_DOUBT or top > HEADING_ZONE * clean.height:
+            continue
+        pad = round(line.height)
+        # The whole width: a garbled heading's boxes may cover only part of it.
+        crop = clean.crop((0, max(0, top - pad), clean.width, min(clean.height, bottom + pad)))
+        words = [
+            Word(w.text, w.confidence, w.left, w.top + max(0, top - pad), w.width, w.height)
+            for row in read_rapidocr(crop)
+            for w in row.words
+        ]
+        if not words or statistics.fmean(w.confidence for w in words) <= line.confidence + 5:
+            continue
+        again = Line(tuple(words))
+        # tesseract may have read the heading right as a second line of its own: keep one.
+        duplicate = any(
+            other is not None and other.text == again.text for other in result[: HEADING_LINES + 1]
+        )
+        result[i] = None if duplicate else again
+    return [line for line in result if line is not None]
+
+
+def _plain(image: Image.Image, job: PageJob, work: Path) -> _EngineReading:
+    """Plain tesseract (psm 6) on the untouched page at OCR resolution: the floor every clean-up must beat."""
+    clean, dpi = _at_ocr_resolution(image, job.dpi)
+    lines, text_pdf = _recognise(clean, replace(job, dpi=dpi), work)
+    return _EngineReading("tesseract", without_noise(lines), image, job.dpi, ["plain"], text_pdf)
+
+
+def _rapid(prepared: Prepared) -> _EngineReading:
+    """RapidOCR's reading of the prepared page; it finds text lines itself at any angle.
+
+    What it reads wholly inside a seal is the seal's own ring text (贸易有 / 限公司 / 合同专用章), not the page's:
+    it is left out of the page text (a line running under the seal reaches outside it and stays)."""
+    lines = read_rapidocr(prepared.image)
+    width, height = prepared.image.size
+    circles = [(s.x * width, s.y * height, s.radius * width) for s in prepared.seals]
+
+    def inside_a_seal(word: Word) -> bool:
+        corners = [(word.left, word.top), (word.left + word.width, word.top + word.height)]
+        return any(all(math.hypot(x - cx, y - cy) <= r * 1.05 for x, y in corners) for cx, cy, r in circles)
+
+    kept = [Line(words) for line in lines if (words := tuple(w for w in line.words if not inside_a_seal(w)))]
+    return _EngineReading(
+        "rapidocr",
+        kept,
+        prepared.display if prepared.display is not None else prepared.image,
+        prepared.dpi,
+        list(prepared.steps),
     )
 
 
 def ocr_image_path(
-    path: str | Path, *, page_index: int = 0, dpi: int = 300, languages: str = "chi_sim+eng"
+    path: str | Path,
+    *,
+    page_index: int = 0,
+    dpi: int = 300,
+    languages: str = "chi_sim+eng",
+    engine: str = "auto",
 ) -> OcrResult:
     """OCR a page of a file in this process, its kind judged by content (tests, one-off use)."""
     with open(path, "rb") as f:
         kind = sniff(f.read(1024))
     if kind is None:
         raise OcrFailed(f"{Path(path).name}: not a PDF, PNG, JPEG or TIFF")
-    return ocr_page(PageJob(str(path), kind, page_index, dpi, languages))
+    return ocr_page(PageJob(str(path), kind, page_index, dpi, languages, engine=engine))
 
 
 @dataclass(frozen=True)

@@ -215,3 +215,29 @@ def test_invalid_rules_are_refused_with_a_translated_error(data):
 def test_unknown_type_code_has_no_rule():
     with pytest.raises(KeyError):
         rule_for("memo")
+
+
+# issue 18: English documents are classified by English rules too
+@pytest.mark.parametrize(
+    "code, text",
+    [
+        (
+            "contract",
+            "LOAN AGREEMENT\nThis Agreement is made between the parties below.\nLender: Beijing Hongda Technology "
+            "Co., Ltd.\nBorrower: Shanghai Mingyuan Trading Co., Ltd.\nGoverning law: the laws of the PRC.\n"
+            "IN WITNESS WHEREOF the parties have signed this Agreement.",
+        ),
+        (
+            "correspondence",
+            "Letter on the price adjustment\nDear Sirs,\nWe write to inform you that our prices change from "
+            "1 June 2023.\nYours faithfully,\nShanghai Mingyuan Trading Co., Ltd.",
+        ),
+        (
+            "licence",
+            "BUSINESS LICENSE\nName: Shanghai Mingyuan Trading Co., Ltd.\nLegal representative: Zhang Wei\n"
+            "Registered capital: RMB 5,000,000\nDate of establishment: 12 March 2015\nBusiness scope: trading",
+        ),
+    ],
+)
+def test_english_documents_are_classified_by_english_rules(code, text):
+    assert classify(text).code == code

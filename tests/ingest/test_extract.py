@@ -540,3 +540,22 @@ def test_a_long_document_is_read_quickly():
     found = fields(text)
     assert time.perf_counter() - started < 5
     assert found.best_customer is not None and found.best_customer.name == CUSTOMER
+
+
+# issue 18: S for 5 and Z for 2, letters outside the code's alphabet, under seals and in photocopies
+@pytest.mark.parametrize("digit, letter", [("5", "S"), ("2", "Z")])
+def test_s_and_z_are_repaired_only_when_the_check_character_confirms(digit, letter):
+    code = "91310115MA1K4Q8X21"
+    damaged = code.replace(digit, letter)
+    assert damaged != code
+    found = fields(f"统一社会信用代码：{damaged}").credit_codes
+    assert [(c.value, c.corrected) for c in found] == [(code, True)]
+    wrong = damaged[:-1] + ALPHABET[(ALPHABET.index(damaged[-1]) + 1) % 31]
+    assert fields(f"统一社会信用代码：{wrong}").credit_codes == []
+
+
+def test_figure_in_brackets_after_a_capital_amount_is_read_when_ocr_lost_its_yuan_sign():
+    # issue 18: the 大写 misread (贰仟 → 直件) and the ¥ lost; the figure still gives the amount
+    found = fields("合同金额：人民币壹拾伍万直件伍佰元整（152,500.00）").amounts
+    assert 15_250_000 in [a.fen for a in found]
+    assert fields("合同编号（2023）第7号").amounts == []
