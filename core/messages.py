@@ -369,6 +369,11 @@ from core.messages_web import MESSAGES as _WEB  # noqa: E402
 for _part in (_SEARCH, _WEB, _RETENTION, _CUSTODY, _CUSTOMERS):
     _merge(_part)
 
+# custody: ledgers, labels, inspections, reminders, pages (issue 13)
+from core.messages_custody_records import MESSAGES as _CUSTODY_RECORDS  # noqa: E402
+
+_merge(_CUSTODY_RECORDS)
+
 
 def translate(code: str, language: str = "zh-CN", /, **params: object) -> str:
     """The message for code in language, with params filled in."""

@@ -179,6 +179,13 @@ class Settings(BaseSettings):
         "借字〔{year}〕第{seq:03d}号",
         description="Loan slip (出借单) number; fields: year, seq (gapless within the year, CLS-4).",
     )
+    inspection_days: int = Field(
+        90,
+        ge=1,
+        le=3660,
+        description="Inspection cycle of the archive rooms and safes, in days (POL-12): a room or safe whose "
+        "last inspection (of it or a place around it) is older is listed as overdue.",
+    )
     cookie_secure: Literal["auto", "always", "never"] = Field(
         "auto",
         description=(

@@ -251,3 +251,9 @@ def calendar_workdays_after(
     with command(user) as (runtime, _who), runtime.factory() as session, session.begin():
         result = custody.workdays_after(session, day=start, n=n)
     emit({"date": result.isoformat()}) if as_json else print(result.isoformat())
+
+
+# --- ledgers, labels, inspections, reminders (api/cli/custody_records.py, issue 13) ---------------------
+from api.cli import custody_records  # noqa: E402
+
+custody_records.register(app)
