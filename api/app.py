@@ -89,6 +89,9 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
 
     for module in (session, tokens, documents, customers, access, users, audit, retention, custody):
         app.include_router(module.router)
+    from api.rest import custody_records  # issue 13: ledgers, labels, inspections
+
+    app.include_router(custody_records.router)
     install_web(app)  # the HTML pages (api/web), /static and HTML error pages outside /api
     return app
 

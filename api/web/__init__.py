@@ -83,6 +83,7 @@ NAV: list[NavItem] = [
     NavItem("ui.nav.access", "/access"),
     NavItem("ui.nav.approvals", "/access/inbox", _roles("manager", "records_officer", "admin")),
     NavItem("ui.nav.retention", "/retention", _roles("records_officer", "manager", "auditor")),
+    NavItem("ui.nav.custody", "/custody"),  # issue 13: paper originals, loans, ledgers
     NavItem("ui.nav.admin", "/admin", _roles("admin")),
     NavItem("ui.nav.audit", "/audit", _roles("auditor", "admin")),
 ]
@@ -111,6 +112,8 @@ AREAS = (
     "admin",
     "audit",
     "retention",
+    "custody",  # issue 13
+    "custody_loans",  # issue 13
 )
 
 

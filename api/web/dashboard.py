@@ -18,6 +18,7 @@ from api.web import render
 from api.web.session import RuntimeDep, Viewer
 from core.audit_search import find_events
 from records.models import Document
+from workflows import custody_records, custody_reminders
 
 router = APIRouter(include_in_schema=False)
 RECENT = 10
@@ -43,6 +44,19 @@ def dashboard(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
         held = [g for g in grants.list_grants(session, viewer=user, live_only=True, client=me.client)]
         count = find_events(session, actor=user.login, limit=1).total
         recent = find_events(session, actor=user.login, limit=RECENT, offset=max(0, count - RECENT)).events
+        # issue 13: overdue loans (all for keepers and approvers, else one's own), overdue inspections
+        overdue_loans = custody_reminders.overdue_loans(session, today=rt.today(), viewer=user)
+        overdue_inspections = (
+            custody_records.overdue_inspections(
+                session,
+                today=rt.today(),
+                cycle_days=rt.settings.inspection_days,
+                actor=user,
+                client=me.client,
+            )  # fmt: skip
+            if me.has("archivist")
+            else None
+        )
     return render(
         request,
         "dashboard/index.html",
@@ -52,4 +66,6 @@ def dashboard(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
         grants=held,
         unread=unread,
         recent=list(reversed(recent)),
+        overdue_loans=overdue_loans,
+        overdue_inspections=overdue_inspections,
     )
