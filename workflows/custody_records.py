@@ -239,7 +239,8 @@ def location_detail(
 def inspect(
     session: Session,
     *,
-    path: str,
+    path: str | None = None,
+    location_id: int | None = None,
     findings: str,
     issues: Sequence[str] = (),
     on: date | None = None,
@@ -250,8 +251,13 @@ def inspect(
     """Record an inspection of a location and what was found (archivist, POL-12)."""
     if not actor.active or ARCHIVIST not in actor.roles:
         raise denied(actor, "permission.role_required", action="custody.inspect", object_type="location",
-                     object_id=path, client=client, role=ARCHIVIST)  # fmt: skip
-    place = custody_locations.find(session, path)
+                     object_id=path or location_id, client=client, role=ARCHIVIST)  # fmt: skip
+    if location_id is not None:
+        place = session.get(Location, location_id)
+        if place is None:
+            raise NotFound("custody.location.not_found", path=str(location_id))
+    else:
+        place = custody_locations.find(session, path or "")
     made = custody_inspections.record(session, location=place, inspector=actor.login, findings=findings,
                                       issues=issues, on=on or today, today=today)  # fmt: skip
     shown = custody_inspections.info(session, made)

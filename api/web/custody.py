@@ -17,9 +17,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.params import PathId, form_id
 from api.web import render
 from api.web.session import RuntimeDep, Viewer
-from core.errors import DanganError, NotFound
+from core.errors import DanganError
 from custody.ledgers import item_code, parse_code
-from custody.models import INSPECTION_ISSUES, LOCATION_KINDS, Loan, Location
+from custody.models import INSPECTION_ISSUES, LOCATION_KINDS, Loan
 from workflows import custody, custody_records, custody_reminders
 
 router = APIRouter(include_in_schema=False)
@@ -97,10 +97,7 @@ def inspect(
     except ValueError as err:
         raise DanganError("request.invalid", detail=f"not a date (YYYY-MM-DD): {on}") from err
     with rt.factory() as session, session.begin():
-        place = session.get(Location, location_id)
-        if place is None:
-            raise NotFound("custody.location.not_found", path=str(location_id))
-        custody_records.inspect(session, path=place.path, findings=findings, issues=issue or [], on=day,
+        custody_records.inspect(session, location_id=location_id, findings=findings, issues=issue or [], on=day,
                                 today=rt.today(), actor=me.user(session), client=me.client)  # fmt: skip
     return RedirectResponse(f"/custody/locations/{location_id}", status_code=303)
 
