@@ -8,11 +8,11 @@ grouping all movements, so that a filtered page reads the rows it shows and not 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from access.models import User
@@ -23,6 +23,8 @@ from records.models import Customer, Document
 LEDGERS = ("archive", "certificates", "loans")
 ITEM_STATES = ("in_store", "out", "destroyed", "unplaced")
 PAGE_SIZE = 50
+COUNT_CAP = 1_000  # a broad filter counts this many rows at most ("1,000+")
+FEW_MOVEMENTS = 50_000  # up to this many movements into the filtered places, start from them
 EXPORT_LIMIT = 200_000  # rows in one export: the whole ledger of a large archive, not an unbounded one
 
 
@@ -91,6 +93,7 @@ class Page:
     total: int = 0
     page: int = 1
     size: int = PAGE_SIZE
+    more: bool = False  # the total is a floor: more rows match than were counted (COUNT_CAP)
 
 
 def item_code(item_id: int) -> str:
@@ -106,10 +109,23 @@ def parse_code(code: str) -> tuple[str, int] | None:
     return None
 
 
-def latest_movement() -> tuple[type[Movement], ColumnElement[bool]]:
-    """An alias of Movement and the condition that no later movement of the same item exists."""
-    latest, later = aliased(Movement), aliased(Movement)
-    return latest, ~exists().where(later.item_id == latest.item_id, later.id > latest.id)
+def latest_id(item_id: ColumnElement[int]) -> ColumnElement[int]:
+    """The id of the item's latest movement: one probe of the (item_id, id) index per item."""
+    other = aliased(Movement)
+    return select(func.max(other.id)).where(other.item_id == item_id).scalar_subquery()
+
+
+def is_latest(movement: type[Movement]) -> ColumnElement[bool]:
+    """The movement is its item's latest: no later one exists (an anti-join on the (item_id, id) index)."""
+    later = aliased(Movement)
+    return ~exists().where(later.item_id == movement.item_id, later.id > movement.id)
+
+
+def _latest_items(*conditions: Callable[[type[Movement]], ColumnElement[bool]]) -> Select:
+    """The ids of items whose latest movement meets the conditions, found from the movements that do (an
+    index on to_location_id or kind narrows them) and kept when no later movement exists."""
+    m = aliased(Movement)
+    return select(m.item_id).where(*[condition(m) for condition in conditions], is_latest(m))
 
 
 def subtree_ids(session: Session, path: str) -> list[int]:
@@ -128,49 +144,85 @@ def _bounds(f: LedgerFilter, tz: str) -> tuple[datetime | None, datetime | None]
     zone = ZoneInfo(tz)
     start = datetime.combine(f.date_from, time.min, zone).astimezone(UTC) if f.date_from else None
     end = (
-        datetime.combine(f.date_to + timedelta(days=1), time.min, zone).astimezone(UTC)
-        if f.date_to
-        else None
+        datetime.combine(f.date_to + timedelta(days=1), time.min, zone).astimezone(UTC) if f.date_to else None
     )
     return start, end
 
 
-def _item_query(session: Session, ledger: str, f: LedgerFilter, tz: str) -> tuple[Select, type[Movement]]:
-    latest, is_latest = latest_movement()
+def _few_movements_into(session: Session, places: list[int]) -> bool:
+    """Whether at most FEW_MOVEMENTS movements ever went into these places (read from the index, capped)."""
+    probe = select(Movement.id).where(Movement.to_location_id.in_(places)).limit(FEW_MOVEMENTS + 1).subquery()
+    return (session.scalar(select(func.count()).select_from(probe)) or 0) <= FEW_MOVEMENTS
+
+
+def _item_query(session: Session, ledger: str, f: LedgerFilter, tz: str) -> tuple[Select, Select, bool]:
+    """The ledger's rows (items with their latest movement) and the query that counts them: the items alone
+    when no condition needs the latest movement, at most COUNT_CAP + 1 of them for a broad filter."""
+    latest = aliased(Movement)
+    where: list[ColumnElement[bool]] = []
+    if ledger == "certificates":
+        where.append(Item.kind == "certificate")
+    else:
+        where.append(Item.kind != "certificate")
+        if f.kind:
+            where.append(Item.kind == f.kind)
+    if f.customer_id:
+        where.append(Item.customer_id == f.customer_id)
+    if f.number:
+        like = f"%{f.number.strip()}%"
+        where.append(
+            Item.document_id.in_(
+                select(Document.id).where(or_(Document.archive_no.like(like), Document.title.like(like)))
+            )
+        )
+    # A filter on the place either starts from the few movements that could be an item's latest one (into a
+    # small part of the tree, a destruction, the items of open loans) and keeps those with no later movement,
+    # or — for a large part of the tree or "in store" — walks the items newest first, probing each one's
+    # latest movement, and counts at most COUNT_CAP of them (the page says "more than …").
+    broad = False
+    if f.location:
+        places = subtree_ids(session, f.location) or [-1]
+        if _few_movements_into(session, places):
+            where.append(Item.id.in_(_latest_items(lambda m: m.to_location_id.in_(places))))
+        else:
+            where.append(latest.to_location_id.in_(places))
+            broad = True
+    if f.status == "in_store":
+        where.append(latest.to_location_id.is_not(None))
+        broad = True
+    elif f.status == "out":  # out on loan: the items of open loans whose latest movement lent them
+        on_loan = (
+            select(LoanItem.item_id)
+            .join(Loan, Loan.id == LoanItem.loan_id)
+            .where(Loan.status.in_(("out", "renewal_requested")))
+        )
+        where.append(Item.id.in_(on_loan))
+        where.append(latest.to_location_id.is_(None))
+        where.append(latest.kind != "destroy")
+    elif f.status == "destroyed":
+        where.append(Item.id.in_(_latest_items(lambda m: m.kind == "destroy")))
+    elif f.status == "unplaced":
+        where.append(~exists().where(Movement.item_id == Item.id))
+    start, end = _bounds(f, tz)
+    if start:
+        where.append(Item.created_at >= start)
+    if end:
+        where.append(Item.created_at < end)
     query = (
         select(Item, latest, Document.archive_no, Document.title, Customer.name)
         .select_from(Item)
-        .outerjoin(latest, and_(latest.item_id == Item.id, is_latest))
+        .outerjoin(latest, latest.id == latest_id(Item.id))
         .outerjoin(Document, Document.id == Item.document_id)
         .outerjoin(Customer, Customer.id == Item.customer_id)
+        .where(*where)
     )
-    if ledger == "certificates":
-        query = query.where(Item.kind == "certificate")
-    else:
-        query = query.where(Item.kind != "certificate")
-        if f.kind:
-            query = query.where(Item.kind == f.kind)
-    if f.customer_id:
-        query = query.where(Item.customer_id == f.customer_id)
-    if f.number:
-        like = f"%{f.number.strip()}%"
-        query = query.where(or_(Document.archive_no.like(like), Document.title.like(like)))
-    if f.location:
-        query = query.where(latest.to_location_id.in_(subtree_ids(session, f.location) or [-1]))
-    if f.status == "in_store":
-        query = query.where(latest.to_location_id.is_not(None))
+    if broad:
+        counted = query.with_only_columns(Item.id).order_by(Item.id.desc()).limit(COUNT_CAP + 1)
     elif f.status == "out":
-        query = query.where(latest.id.is_not(None), latest.to_location_id.is_(None), latest.kind != "destroy")
-    elif f.status == "destroyed":
-        query = query.where(latest.kind == "destroy")
-    elif f.status == "unplaced":
-        query = query.where(latest.id.is_(None))
-    start, end = _bounds(f, tz)
-    if start:
-        query = query.where(Item.created_at >= start)
-    if end:
-        query = query.where(Item.created_at < end)
-    return query, latest
+        counted = query.with_only_columns(Item.id)
+    else:
+        counted = select(Item.id).where(*where)
+    return query, select(func.count()).select_from(counted.subquery()), broad
 
 
 def _status(movement: Movement | None) -> str:
@@ -213,15 +265,23 @@ def item_page(
     session: Session, *, ledger: str, filters: LedgerFilter, page: int = 1, size: int = PAGE_SIZE, tz: str
 ) -> Page:
     """One page of the archive or certificate ledger, newest entries first, with the filtered total."""
-    query, _ = _item_query(session, ledger, filters, tz)
-    total = session.scalar(select(func.count()).select_from(query.with_only_columns(Item.id).subquery())) or 0
-    rows = session.execute(query.order_by(Item.id.desc()).limit(size).offset((page - 1) * size))
-    return Page(_item_rows(session, rows), total, page, size)
+    query, count, broad = _item_query(session, ledger, filters, tz)
+    total = session.scalar(count) or 0
+    # The page's ids first (the database drops the joins no condition needs), then their rows: a deep page
+    # does not look up the latest movement of every row it skips.
+    ids = list(
+        session.scalars(
+            query.with_only_columns(Item.id).order_by(Item.id.desc()).limit(size).offset((page - 1) * size)
+        )
+    )
+    rows = session.execute(query.where(Item.id.in_(ids or [-1])).order_by(Item.id.desc()))
+    more = broad and total > COUNT_CAP
+    return Page(_item_rows(session, rows), min(total, COUNT_CAP) if more else total, page, size, more)
 
 
 def item_rows(session: Session, *, ledger: str, filters: LedgerFilter, tz: str) -> Iterator[ItemRow]:
     """Every line of the archive or certificate ledger (oldest first), streamed in chunks for exports."""
-    query, _ = _item_query(session, ledger, filters, tz)
+    query, _, _ = _item_query(session, ledger, filters, tz)
     last, chunk, sent = 0, 2000, 0
     while sent < EXPORT_LIMIT:
         rows = _item_rows(

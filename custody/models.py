@@ -77,7 +77,8 @@ class Movement(Base):
     # "no later movement" anti-joins of the ledgers scale to millions of movements (bench/custody.py).
     __table_args__ = (
         Index("ix_custody_movement_item_latest", "item_id", "id"),
-        Index("ix_custody_movement_to_location_id", "to_location_id"),
+        Index("ix_custody_movement_to_location", "to_location_id", "item_id", "id"),
+        Index("ix_custody_movement_kind", "kind"),  # the rare kinds (destroy) are found without a scan
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,13 +12,13 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from core.db import utcnow
 from core.errors import DanganError
 from custody.items import add_movement
-from custody.ledgers import latest_movement
-from custody.models import DESTROYED, Item, PaperOriginal
+from custody.ledgers import latest_id
+from custody.models import DESTROYED, Item, Movement, PaperOriginal
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,11 @@ def check_paper(paper: PaperDestruction, *, executor: str) -> None:
 
 def _custody_items(session: Session, document_ids: list[int]) -> list[Item]:
     """The custody items of these documents that are not destroyed yet (their last movement is no `destroy`)."""
-    latest, is_latest = latest_movement()
+    latest = aliased(Movement)
     return list(
         session.scalars(
             select(Item)
-            .outerjoin(latest, (latest.item_id == Item.id) & is_latest)
+            .outerjoin(latest, latest.id == latest_id(Item.id))
             .where(Item.document_id.in_(document_ids), (latest.kind.is_(None)) | (latest.kind != "destroy"))
             .order_by(Item.id)
         )

@@ -43,12 +43,14 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_custody_inspection_location_id"), ["location_id"], unique=False)
     with op.batch_alter_table("custody_movement", schema=None) as batch_op:
         batch_op.create_index("ix_custody_movement_item_latest", ["item_id", "id"], unique=False)
-        batch_op.create_index("ix_custody_movement_to_location_id", ["to_location_id"], unique=False)
+        batch_op.create_index("ix_custody_movement_to_location", ["to_location_id", "item_id", "id"], unique=False)
+        batch_op.create_index("ix_custody_movement_kind", ["kind"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("custody_movement", schema=None) as batch_op:
-        batch_op.drop_index("ix_custody_movement_to_location_id")
+        batch_op.drop_index("ix_custody_movement_kind")
+        batch_op.drop_index("ix_custody_movement_to_location")
         batch_op.drop_index("ix_custody_movement_item_latest")
     with op.batch_alter_table("custody_inspection", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_custody_inspection_location_id"))
