@@ -186,6 +186,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ui.custody.download_xlsx": _m("导出 Excel", "Download XLSX"),
     "ui.custody.download_pdf": _m("导出 PDF", "Download PDF"),
     "ui.custody.total": _m("共 {n} 条", "{n} rows"),
+    "ui.custody.total_more": _m("超过 {n} 条", "More than {n} rows"),
     "ui.custody.prev": _m("上一页", "Previous"),
     "ui.custody.next": _m("下一页", "Next"),
     "ui.custody.labels_for": _m(
