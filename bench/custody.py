@@ -117,10 +117,23 @@ def build(runtime: Runtime, items: int, movements: int, seed: int = 13) -> dict:
     rows = []
     made = 0
 
+    columns = ("item_id", "kind", "from_location_id", "to_location_id", "holder", "actor", "reason", "at")
+
     def flush() -> None:
         nonlocal rows
-        with runtime.factory() as session, session.begin():
-            session.execute(insert(Movement), rows)
+        if runtime.engine.dialect.name == "postgresql":  # COPY: a million rows in seconds, not minutes
+            raw = runtime.engine.raw_connection()
+            try:
+                sql = f"COPY custody_movement ({', '.join(columns)}) FROM STDIN"
+                with raw.driver_connection.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[union-attr]
+                    for row in rows:
+                        copy.write_row(tuple(row[c] for c in columns))
+                raw.driver_connection.commit()  # type: ignore[union-attr]
+            finally:
+                raw.close()
+        else:
+            with runtime.factory() as session, session.begin():
+                session.execute(insert(Movement), rows)
         rows = []
 
     for n, item_id in enumerate(order):
@@ -263,7 +276,7 @@ def measure(runtime: Runtime, runs: int) -> tuple[list[list[object]], dict]:
 def run(args: argparse.Namespace) -> str:
     parts = []
     for label, pg in (("SQLite", None), ("PostgreSQL", args.pg)):
-        if label == "PostgreSQL" and not pg:
+        if (label == "PostgreSQL" and not pg) or (label == "SQLite" and args.no_sqlite):
             continue
         with tempfile.TemporaryDirectory() as tmp:
             drop = None
@@ -309,6 +322,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--pg", default=None, help="PostgreSQL URL (a schema is made and dropped)")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = parser.parse_args()
     body = run(args)
     print(body)
