@@ -261,3 +261,20 @@ def test_destruction_records_a_destroy_movement_and_ends_the_items_custody(world
         custody.move_item(
             session, item_id=archive["letter"], to=BOX, reason="x", actor=user(session, world, "archivist")
         )
+
+
+def test_the_worker_reminds_of_overdue_loans_daily_at_half_past_eight_beijing_time(world, archive):
+    from datetime import datetime
+
+    from workflows.jobs import build_queue
+
+    queue = build_queue(world.runtime)
+    due = {task.name for task in queue.read_periodic(datetime(2026, 3, 9, 0, 30))}  # UTC
+    assert "remind_overdue_loans" in due
+    assert "remind_overdue_loans" not in {
+        task.name for task in queue.read_periodic(datetime(2026, 3, 9, 1, 30))
+    }
+    _lend(world, archive["loan"], today=date(2026, 2, 2))
+    from workflows.jobs import remind_overdue
+
+    assert remind_overdue(world.runtime) == 2  # today (the real one) is past the due date of 2026-02-11
