@@ -24,7 +24,7 @@ LEDGERS = ("archive", "certificates", "loans")
 ITEM_STATES = ("in_store", "out", "destroyed", "unplaced")
 PAGE_SIZE = 50
 COUNT_CAP = 1_000  # a broad filter counts this many rows at most ("1,000+")
-FEW_MOVEMENTS = 50_000  # up to this many movements into the filtered places, start from them
+FEW_MOVEMENTS = 10_000  # up to this many movements into the filtered places, start from them
 EXPORT_LIMIT = 200_000  # rows in one export: the whole ledger of a large archive, not an unbounded one
 
 
