@@ -378,6 +378,10 @@ _merge(_LIFECYCLE)
 from core.messages_handover import MESSAGES as _HANDOVER  # noqa: E402
 
 _merge(_HANDOVER)
+# custody: ledgers, labels, inspections, reminders, pages (issue 13)
+from core.messages_custody_records import MESSAGES as _CUSTODY_RECORDS  # noqa: E402
+
+_merge(_CUSTODY_RECORDS)
 
 
 def translate(code: str, language: str = "zh-CN", /, **params: object) -> str:

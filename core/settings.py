@@ -212,6 +212,13 @@ class Settings(BaseSettings):
             raise ValueError("the pattern must hold {n} (the number in the series)")
         return value
 
+    inspection_days: int = Field(
+        90,
+        ge=1,
+        le=3660,
+        description="Inspection cycle of the archive rooms and safes, in days (POL-12): a room or safe whose "
+        "last inspection (of it or a place around it) is older is listed as overdue.",
+    )
     cookie_secure: Literal["auto", "always", "never"] = Field(
         "auto",
         description=(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, Timestamp, UTCDateTime
@@ -18,6 +18,7 @@ DESTROYED = "destroyed"
 LOCATION_KINDS = ("building", "room", "cabinet", "shelf", "box", "folder", "safe", "other")
 ITEM_KINDS = ("original", "certificate", "other")
 MOVEMENT_KINDS = ("put_away", "move", "hand_over", "lend", "return", "transfer", "destroy")
+INSPECTION_ISSUES = ("damp", "pests", "damage")
 LOAN_STATES = ("requested", "approved", "refused", "out", "renewal_requested", "returned")
 OPEN_LOAN_STATES = ("requested", "approved", "out", "renewal_requested")
 
@@ -72,6 +73,13 @@ class Movement(Base):
     """One move of an item: from where to where (None: with a person, or gone), who, when, why."""
 
     __tablename__ = "custody_movement"
+    # The latest movement of an item is its place: (item_id, id) finds it with one index probe, and lets
+    # "no later movement" anti-joins of the ledgers scale to millions of movements (bench/custody.py).
+    __table_args__ = (
+        Index("ix_custody_movement_item_latest", "item_id", "id"),
+        Index("ix_custody_movement_to_location", "to_location_id", "item_id", "id"),
+        Index("ix_custody_movement_kind", "kind"),  # the rare kinds (destroy) are found without a scan
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("custody_item.id"), index=True)
@@ -146,4 +154,22 @@ class Incident(Base):
     counted_pages: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(20), default="open")
     reported_by: Mapped[str] = mapped_column(String(100))
+    at: Mapped[Timestamp]
+
+
+class Inspection(Base):
+    """A periodic inspection of a location (POL-12): when, by whom, what was found (damp, pests, damage).
+
+    An inspection covers the location and everything under it; a room or safe not covered within the cycle
+    (DANGAN_INSPECTION_DAYS) is overdue.
+    """
+
+    __tablename__ = "custody_inspection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("custody_location.id"), index=True)
+    inspected_on: Mapped[date] = mapped_column(Date, index=True)
+    inspector: Mapped[str] = mapped_column(String(100))
+    issues: Mapped[list] = mapped_column(JSON, default=list)  # of INSPECTION_ISSUES; empty: all well
+    findings: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[Timestamp]

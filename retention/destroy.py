@@ -313,7 +313,8 @@ def _finish(
         batch.state = state
         if state == "destroyed":
             batch.finished_at = utcnow()
-            destroy_paper_originals(session, [i.document_id for i in batch.items])
+            destroy_paper_originals(session, [i.document_id for i in batch.items], actor=actor.login,
+                                    reason=f"destruction batch {batch.id}")  # fmt: skip
         audit.record(session, actor=actor.login, role=actor.role_label, action=f"retention.batch.{state}",
                      object_type="destruction_batch", object_id=batch.id, client=client,
                      result="ok" if state == "destroyed" else "failed",

@@ -132,6 +132,9 @@ def move_item(
     loan = custody_loans.out_loan_of(session, item.id)
     if loan is not None:
         raise Conflict("custody.item.on_loan", id=item.id, slip=loan.slip_no)
+    last = custody_items.last_movement(session, item.id)
+    if last is not None and last.kind == "destroy":  # destruction is final (retention.paper)
+        raise Conflict("custody.item.destroyed", id=item.id)
     place = custody_locations.find(session, to)
     before = custody_items.current_location(session, item.id)
     custody_items.add_movement(session, item, kind="move" if before else "put_away", to=place,

@@ -13,6 +13,15 @@ from workflows.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
+
+def remind_overdue(runtime: Runtime) -> int:
+    """Remind borrowers and archivists of the loans overdue today (workflows.custody_reminders)."""
+    from workflows.custody_reminders import remind_overdue_loans
+
+    with runtime.factory() as session, session.begin():
+        return remind_overdue_loans(session, today=runtime.today())
+
+
 # The runtime a worker process uses; set by `build_queue` (each process builds its own).
 _runtime: Runtime | None = None
 
@@ -49,6 +58,13 @@ def build_queue(runtime: Runtime) -> Huey:
     def resume_task() -> int:
         assert _runtime is not None
         return len(resume_interrupted(_runtime))
+
+    # --- custody: overdue loans reminded daily (ACC-2) -------------------------------------------------
+    # Huey's crontab runs in UTC: 00:30 UTC is 08:30 in Asia/Shanghai, when the archive room opens.
+    @huey.periodic_task(crontab(minute="30", hour="0"), name="remind_overdue_loans")
+    def remind_overdue_task() -> int:
+        assert _runtime is not None
+        return remind_overdue(_runtime)
 
     huey.dangan_process = process_task  # type: ignore[attr-defined]
     return huey

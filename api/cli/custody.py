@@ -257,3 +257,9 @@ def calendar_workdays_after(
         typer.echo(bilingual("calendar.estimated", year=result.date.year, last=last_covered_year()), err=True)
     answer = {"date": result.date.isoformat()} | ({"estimated": True} if result.estimated else {})
     emit(answer) if as_json else print(result.date.isoformat())
+
+
+# --- ledgers, labels, inspections, reminders (api/cli/custody_records.py, issue 13) ---------------------
+from api.cli import custody_records  # noqa: E402
+
+custody_records.register(app)

@@ -84,6 +84,7 @@ NAV: list[NavItem] = [
     NavItem("ui.nav.approvals", "/access/inbox", _roles("manager", "records_officer", "admin")),
     NavItem("ui.nav.retention", "/retention", _roles("records_officer", "manager", "auditor")),
     NavItem("ui.nav.handovers", "/custody/handovers", _roles("staff", "manager", "archivist", "auditor")),
+    NavItem("ui.nav.custody", "/custody"),  # issue 13: paper originals, loans, ledgers
     NavItem("ui.nav.admin", "/admin", _roles("admin")),
     NavItem("ui.nav.audit", "/audit", _roles("auditor", "admin")),
 ]
@@ -115,6 +116,8 @@ AREAS = (
     "audit",
     "retention",
     "handovers",  # issue 13
+    "custody",  # issue 13
+    "custody_loans",  # issue 13
 )
 
 

@@ -23,6 +23,7 @@ from core.errors import DanganError
 from core.messages import translate
 from records.customer_profile import DATE_FIELDS, EDITABLE, MONEY_FIELDS, yuan_to_fen
 from records.models import CUSTOMER_GRADES, CUSTOMER_KINDS, CUSTOMER_STATUSES, ENTRY_KINDS
+from workflows import custody_records
 from workflows.corrections import edit_customer_file
 from workflows.customer_files import LIST_LIMIT, customer_detail, customer_list, similar_to
 from workflows.customer_records import (
@@ -167,10 +168,12 @@ def _show(request: Request, me: WebUser, rt: RuntimeDep, customer_id: int, **ext
     with rt.factory() as session, session.begin():
         file = customer_detail(session, viewer=me.user(session), customer_id=customer_id, client=me.client)
         similar = similar_to(session, customer_id=customer_id) if extra.pop("opened", False) else []
-    if file.get("merged_into") and status_code == 200:  # a merged file points to the one it went into
-        return RedirectResponse(
-            f"/customers/{file['merged_into']}?merged_from={customer_id}", status_code=303
-        )  # type: ignore[return-value]
+        if file.get("merged_into") and status_code == 200:  # a merged file points to the one it went into
+            return RedirectResponse(
+                f"/customers/{file['merged_into']}?merged_from={customer_id}", status_code=303
+            )  # type: ignore[return-value]
+        originals = custody_records.originals_of(session, customer_id=customer_id, actor=me.user(session),
+                                                 client=me.client)  # fmt: skip
     groups: dict[str | None, list[dict]] = {}
     for doc in file["documents"]:  # newest first already
         groups.setdefault(doc["doc_type"], []).append(doc)
@@ -181,6 +184,7 @@ def _show(request: Request, me: WebUser, rt: RuntimeDep, customer_id: int, **ext
         file=file,
         groups=groups,
         similar=similar,
+        originals=originals,
         entry_kinds=ENTRY_KINDS,
         today=date.today().isoformat(),
         yuan=_yuan,

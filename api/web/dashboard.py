@@ -18,6 +18,7 @@ from api.web import render
 from api.web.session import RuntimeDep, Viewer
 from core.audit_search import find_events
 from records.models import Document
+from workflows import custody_records, custody_reminders
 from workflows.customer_lifecycle import followups_for, stale_files
 from workflows.handovers import late_steps_owed
 
@@ -49,6 +50,19 @@ def dashboard(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
         followups = followups_for(session, viewer=user, as_of=rt.today(), due_only=True, client=me.client)
         stale = stale_files(session, viewer=user)
         late_handovers = late_steps_owed(session, actor=user, today=rt.today())  # HND-1: steps I owe, late
+        # issue 13: overdue loans (all for keepers and approvers, else one's own), overdue inspections
+        overdue_loans = custody_reminders.overdue_loans(session, today=rt.today(), viewer=user)
+        overdue_inspections = (
+            custody_records.overdue_inspections(
+                session,
+                today=rt.today(),
+                cycle_days=rt.settings.inspection_days,
+                actor=user,
+                client=me.client,
+            )  # fmt: skip
+            if me.has("archivist")
+            else None
+        )
     return render(
         request,
         "dashboard/index.html",
@@ -61,4 +75,6 @@ def dashboard(request: Request, me: Viewer, rt: RuntimeDep) -> HTMLResponse:
         followups=followups,
         stale=stale,
         late_handovers=late_handovers,
+        overdue_loans=overdue_loans,
+        overdue_inspections=overdue_inspections,
     )

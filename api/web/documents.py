@@ -27,7 +27,7 @@ from api.web.metadata_form import MetadataFormDep, field_of
 from api.web.session import RuntimeDep, Viewer, WebUser, keep_refusal
 from core.errors import DanganError, NotFound
 from records.models import Customer, Document, DocumentType
-from workflows import reading, recovery
+from workflows import custody_records, reading, recovery
 from workflows.corrections import correct_metadata
 from workflows.page_images import page_image
 from workflows.uploads import CHUNK
@@ -88,6 +88,9 @@ def _show(request: Request, me: WebUser, rt: RuntimeDep, document_id: int, **ext
         return _denied(request, document_id, error)
     can_edit = me.has(*EDITORS) and doc["access"]["grant_id"] is None
     status = 400 if extra.get("errors") else 200
+    with rt.factory() as session, session.begin():  # issue 13: where the paper original is, and if it is out
+        originals = custody_records.originals_of(session, document_id=document_id, actor=me.user(session),
+                                                 client=me.client)  # fmt: skip
     return render(
         request,
         "documents/show.html",
@@ -100,6 +103,7 @@ def _show(request: Request, me: WebUser, rt: RuntimeDep, document_id: int, **ext
         saved=request.query_params.get("saved") == "1",
         retried=request.query_params.get("retried") == "1",
         can_retry=me.has(*CAPTURE_ROLES),
+        originals=originals,
     )
 
 

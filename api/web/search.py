@@ -10,13 +10,14 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api.web import language, render
 from api.web.session import RuntimeDep, Viewer
-from core.errors import DanganError
+from core.errors import DanganError, NotFound
+from custody.ledgers import parse_code
 from search import FIELD_ALIASES
-from workflows import searching
+from workflows import custody_records, searching
 from workflows.searching import SearchPage
 
 router = APIRouter(include_in_schema=False)
@@ -53,6 +54,14 @@ def search_page(
     page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
 ) -> HTMLResponse:
     q, sort = q.strip(), sort if sort in SORTS else "relevance"
+    if parse_code(q) is not None:  # issue 13: a scanned label typed into the search box opens its item
+        try:
+            with rt.factory() as session, session.begin():
+                found = custody_records.scan(session, code=q, actor=me.user(session), client=me.client)
+            kind = "items" if found.kind == "item" else "locations"
+            return RedirectResponse(f"/custody/{kind}/{found.id}", status_code=303)  # type: ignore[return-value]
+        except NotFound:
+            pass  # not a label after all: search for the text
     result: SearchPage | None = None
     error: DanganError | None = None
     if q:

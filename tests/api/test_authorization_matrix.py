@@ -635,6 +635,59 @@ HANDOVER_RULES: dict[tuple[str, str], Rule] = {
     ),
 }
 
+# Custody's registers and checks (issue 13: api/rest/custody_records.py, api/web/custody*.py): ledgers for
+# the archivist and the auditor (the loan ledger also for the approving posts, which no matrix user holds);
+# labels, locations, inspections, moves, hand-outs for the archivist; scanning a code, the hub and loans for
+# everyone signed in. Probes name objects that do not exist (404) or refused input (400), so nothing changes.
+KEEPERS = roles("archivist", "auditor")
+CUSTODY_RECORDS_RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/api/custody/ledgers/{ledger}"): Rule.of(
+        KEEPERS, 200, url("/api/custody/ledgers/archive?status=in_store")
+    ),
+    ("GET", "/api/custody/ledgers/{ledger}/export"): Rule.of(
+        KEEPERS, 200, url("/api/custody/ledgers/loans/export?format=xlsx")
+    ),
+    ("POST", "/api/custody/labels"): Rule.of(
+        ARCHIVIST, 404, lambda w, c: ("/api/custody/labels", {"json": {"item_ids": [NONE]}})
+    ),
+    ("GET", "/api/custody/scan/{code}"): Rule.of(signed_in, 404, url("/api/custody/scan/I999999")),
+    ("POST", "/api/custody/inspections"): Rule.of(
+        ARCHIVIST,
+        404,
+        lambda w, c: ("/api/custody/inspections", {"json": {"path": "无此处", "findings": "probe"}}),
+    ),
+    ("GET", "/api/custody/inspections/overdue"): Rule.of(
+        KEEPERS, 200, url("/api/custody/inspections/overdue")
+    ),
+    ("GET", "/custody"): page(signed_in, 200, url("/custody")),
+    ("GET", "/custody/scan"): page(signed_in, 404, url("/custody/scan?code=I999999")),
+    ("GET", "/custody/locations"): page(ARCHIVIST, 200, url("/custody/locations")),
+    ("POST", "/custody/locations"): page(
+        ARCHIVIST, 400, lambda w, c: ("/custody/locations", {"data": {"path": "总部//x", "kind": "box"}})
+    ),
+    ("GET", "/custody/locations/{location_id}"): page(ARCHIVIST, 404, url(f"/custody/locations/{NONE}")),
+    ("POST", "/custody/locations/{location_id}/inspect"): page(
+        ARCHIVIST, 404, form(f"/custody/locations/{NONE}/inspect", findings="probe")
+    ),
+    ("GET", "/custody/items/{item_id}"): page(signed_in, 404, url(f"/custody/items/{NONE}")),
+    ("POST", "/custody/items/{item_id}/move"): page(
+        ARCHIVIST, 404, form(f"/custody/items/{NONE}/move", to="总部", reason="probe")
+    ),
+    ("GET", "/custody/labels"): page(signed_in, 200, url("/custody/labels")),
+    ("GET", "/custody/labels.pdf"): page(ARCHIVIST, 404, url("/custody/labels.pdf?codes=I999999")),
+    ("GET", "/custody/loans"): page(signed_in, 200, url("/custody/loans")),
+    ("POST", "/custody/loans"): page(
+        signed_in, 404, form("/custody/loans", items="I999999", purpose="probe")
+    ),
+    ("GET", "/custody/loans/{loan_id}"): page(signed_in, 404, url(f"/custody/loans/{NONE}")),
+    ("POST", "/custody/loans/{loan_id}/{step}"): page(ARCHIVIST, 404, form(f"/custody/loans/{NONE}/out")),
+    ("GET", "/custody/ledgers"): page(signed_in, 303, url("/custody/ledgers")),
+    ("GET", "/custody/ledgers/{ledger}"): page(KEEPERS, 200, url("/custody/ledgers/loans?status=overdue")),
+    ("GET", "/custody/ledgers/{ledger}/export.{fmt}"): page(
+        KEEPERS, 200, url("/custody/ledgers/archive/export.pdf?location=总部")
+    ),
+}
+
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/favicon.ico"): Rule.of(anyone, 200, url("/favicon.ico")),
     ("GET", "/openapi.json"): Rule.of(anyone, 200, url("/openapi.json")),
@@ -798,6 +851,7 @@ RULES: dict[tuple[str, str], Rule] = {
     **CUSTODY_RULES,
     **LIFECYCLE_RULES,
     **HANDOVER_RULES,
+    **CUSTODY_RECORDS_RULES,
 }
 
 
