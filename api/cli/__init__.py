@@ -19,6 +19,7 @@ from api.cli import access as cli_access
 from api.cli import audit as cli_audit
 from api.cli import custody as cli_custody
 from api.cli import customers as cli_customers
+from api.cli import customers_io as cli_customers_io
 from api.cli import documents as cli_documents
 from api.cli import index as cli_index
 from api.cli import retention as cli_retention
@@ -62,6 +63,7 @@ err_console = Console(stderr=True)
 for sub in (cli_users, cli_customers, cli_documents, cli_access, cli_audit, cli_retention, cli_custody):
     app.add_typer(sub.app, name=sub.NAME)
 app.add_typer(cli_index.app, name=cli_index.NAME)
+cli_customers_io.register(cli_customers.app)  # issue 12: analysis, import, export, catalogues
 app.command("check")(cli_index.check)
 
 
