@@ -85,9 +85,10 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
         return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
     from api.rest import access, audit, custody, customers, documents, retention, session, tokens, users
+    from api.rest import customers_io as cio  # issue 12: before customers, whose /{id} takes any path
     from api.web import install as install_web
 
-    for module in (session, tokens, documents, customers, access, users, audit, retention, custody):
+    for module in (session, tokens, documents, cio, customers, access, users, audit, retention, custody):
         app.include_router(module.router)
     install_web(app)  # the HTML pages (api/web), /static and HTML error pages outside /api
     return app

@@ -123,4 +123,41 @@ MESSAGES: dict[str, dict[str, str]] = {
         "序号|案卷号|客户名称|状态|所属部门|文件数|页数|起止日期|备注",
         "No.|File no.|Customer|Status|Department|Documents|Pages|Dates|Remarks",
     ),
+    # the pages
+    "ui.customers_io.analysis": _m("客户构成分析", "Customer composition"),
+    "ui.customers_io.analysis_rule": _m(
+        "状态和每月新建数包括所有符合条件的档案；等级、行业、地区和类别只统计您可查看资料的档案，其余计为“无权查看”；"
+        "文件类型只统计您可查阅的文件。",
+        "Status and new files per month count every matching file; grade, industry, region and kind count only "
+        'files open to you, the others as "not open to you"; document types count only documents you may read.',
+    ),
+    "ui.customers_io.back_to_list": _m("返回客户一览表", "Back to the list"),
+    "ui.customers_io.download_csv": _m("下载 CSV", "Download CSV"),
+    "ui.customers_io.download_xlsx": _m("下载 Excel", "Download Excel"),
+    "ui.customers_io.value": _m("取值", "Value"),
+    "ui.customers_io.count": _m("数量", "Count"),
+    "ui.customers_io.share": _m("占比", "Share"),
+    "ui.customers_io.nothing": _m("没有数据", "Nothing to count"),
+    "ui.customers_io.import": _m("导入客户档案", "Import customer files"),
+    "ui.customers_io.import_hint": _m(
+        "上传 XLSX 或 CSV 文件（第一行为标题，可用导入模板）。先检查每一行，确认后一次全部导入；有任何错误行则全部不导入。",
+        "Upload an XLSX or CSV file (headings in the first row, as in the template). Every row is checked first; "
+        "on confirmation all are imported at once, and none if any row has an error.",
+    ),
+    "ui.customers_io.template": _m("下载导入模板", "Download the template"),
+    "ui.customers_io.file": _m("表格文件", "Spreadsheet"),
+    "ui.customers_io.check": _m("检查", "Check"),
+    "ui.customers_io.row": _m("行号", "Row"),
+    "ui.customers_io.status": _m("结果", "Result"),
+    "ui.customers_io.reason": _m("原因", "Reason"),
+    "ui.customers_io.ready": _m("共 {count} 行，全部可以导入", "{count} rows, all ready to import"),
+    "ui.customers_io.has_errors": _m(
+        "{count} 行有错误：请改正后重新上传", "{count} rows have errors: correct them and upload again"
+    ),
+    "ui.customers_io.imported": _m("已导入 {count} 份客户档案", "{count} customer files imported"),
+    "ui.customers_io.confirm": _m("确认导入 {count} 份", "Import all {count}"),
+    "ui.customers_io.export": _m("导出 Excel", "Export to Excel"),
+    "ui.customers_io.files_catalogue": _m("打印案卷目录", "Print the catalogue of files"),
+    "ui.customers_io.catalogue_pdf": _m("打印卷内目录（PDF）", "Print the file's catalogue (PDF)"),
+    "ui.customers_io.catalogue_xlsx": _m("卷内目录（Excel）", "File catalogue (Excel)"),
 }

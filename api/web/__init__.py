@@ -106,6 +106,7 @@ AREAS = (
     "review",
     "search",
     "documents",
+    "customers_io",  # issue 12: before customers, whose /customers/{id} would take its paths
     "customers",
     "access",
     "admin",
