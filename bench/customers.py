@@ -64,7 +64,9 @@ def build(runtime, customers: int, documents: int) -> None:  # type: ignore[no-u
             name = "".join(rng.choice(SYLLABLES) for _ in range(4)) + f"{n}有限公司"
             province = rng.choice(list(PROVINCES))
             status = rng.choice(STATUSES)
-            created = now.replace(year=now.year - rng.randint(0, 4), month=rng.randint(1, 12), day=rng.randint(1, 28))
+            created = now.replace(
+                year=now.year - rng.randint(0, 4), month=rng.randint(1, 12), day=rng.randint(1, 28)
+            )
             rows.append({
                 "name": name, "name_key": name_sort_key(name), "status": status,
                 "ended": status in ("former", "lost"), "level": rng.choice(LEVELS),
