@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_, select, true
 from sqlalchemy.orm import Session
 
 from core.errors import DanganError
@@ -117,7 +117,7 @@ def list_query(
     if sort not in SORTS:
         raise DanganError("customer.sort_unknown", sort=sort, known=", ".join(SORTS))
     query = select(Customer).where(*matching(filters, openable=openable, now=now))
-    by_name = (Customer.name_key, Customer.name, Customer.id)
+    by_name = (Customer.name_key, Customer.id)  # the list indexes' order (SQLite appends the rowid itself)
     seen_all = openable is None or filters.on_profile  # every row here may be opened
     if sort == "name":
         return query.order_by(Customer.ended, *by_name)
@@ -126,6 +126,50 @@ def list_query(
     if sort == "grade":
         return query.order_by(Customer.ended, shown.is_(None), shown, *by_name)
     return query.order_by(Customer.ended, shown.is_(None), shown.desc(), *by_name)
+
+
+def fetch_page(
+    session: Session,
+    filters: CustomerFilter,
+    *,
+    sort: str,
+    openable: ColumnElement[bool] | None,
+    now: datetime,
+    limit: int | None,
+    offset: int = 0,
+) -> list[Customer]:
+    """One page of list_query's order, read as index walks.
+
+    For a reader who may not open every file, a sort by grade or last contact is not one column's order; it
+    is read as four consecutive segments — current files whose value the reader sees (by value, then name),
+    the other current files (by name), then the same two for former and lost files — each an index walk that
+    stops at the page's end, so the database never sorts the whole list."""
+    if sort == "name" or openable is None or filters.on_profile or limit is None:
+        query = list_query(filters, sort=sort, openable=openable, now=now).offset(offset)
+        return list(session.scalars(query if limit is None else query.limit(limit)))
+    column = Customer.grade if sort == "grade" else Customer.last_contact
+    value = column if sort == "grade" else column.desc()
+    base = matching(filters, openable=openable, now=now)
+    shown = and_(openable, column.is_not(None))
+    hidden = or_(column.is_(None), not_(func.coalesce(openable, false())))
+    segments = []
+    for ended in (false(), true()):
+        segments.append(([Customer.ended == ended, shown], (value, Customer.name_key, Customer.id)))
+        segments.append(([Customer.ended == ended, hidden], (Customer.name_key, Customer.id)))
+    page: list[Customer] = []
+    for terms, order in segments:
+        if len(page) >= limit:
+            break
+        where = [*base, *terms]
+        if offset:
+            size = session.scalar(select(func.count()).select_from(Customer).where(*where)) or 0
+            if offset >= size:
+                offset -= size
+                continue
+        query = select(Customer).where(*where).order_by(*order).offset(offset).limit(limit - len(page))
+        page.extend(session.scalars(query))
+        offset = 0
+    return page
 
 
 def count_matching(

@@ -186,6 +186,8 @@ class ArchiveSeries(Base):
 
 class Document(Base):
     __tablename__ = "document"
+    # Counting documents per type within a reader's scope (the customer analysis) reads this index only.
+    __table_args__ = (Index("ix_document_type_scope", "doc_type", "level", "customer_id", "state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)

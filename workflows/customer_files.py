@@ -27,7 +27,7 @@ from core import audit
 from core.db import utcnow
 from records.customer_files import get_customer, info, is_stale
 from records.customer_profile import profile, revisions, similar_files
-from records.customer_query import CustomerFilter, count_matching, list_query
+from records.customer_query import CustomerFilter, count_matching, fetch_page
 from records.customer_timeline import contacts, entries
 from records.models import ENDED_STATUSES, Customer, Document
 
@@ -55,8 +55,7 @@ def customer_list(
     scope = read_scope(session, viewer)
     openable = openable_filter(scope)
     now = utcnow()
-    query = list_query(chosen, sort=sort, openable=openable, now=now).offset(offset)
-    page = list(session.scalars(query.limit(limit) if limit is not None else query))
+    page = fetch_page(session, chosen, sort=sort, openable=openable, now=now, limit=limit, offset=offset)
     total = count_matching(session, chosen, openable=openable, now=now)
     audit.record(
         session,

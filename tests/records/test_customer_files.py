@@ -214,3 +214,19 @@ def test_a_file_not_updated_for_a_month_is_stale(factory, profiles):
     with factory() as session:
         stale = {c.name for c in list_customers(session) if is_stale(c)}
     assert stale == {"北京远景"}
+
+
+@pytest.mark.parametrize("sort", ["name", "grade", "last_contact"])
+@pytest.mark.parametrize("size", [1, 2, 3, 10])
+def test_pages_read_as_segments_follow_the_one_order(factory, profiles, sort, size):
+    from records.customer_query import CustomerFilter, fetch_page
+
+    hidden = Customer.name != "北京远景"  # a reader who may open every file but this one
+    with factory() as session:
+        whole = [c.name for c in list_customers(session, sort=sort, openable=hidden)]
+        paged: list[str] = []
+        for offset in range(0, len(whole) + size, size):
+            page = fetch_page(session, CustomerFilter(), sort=sort, openable=hidden, now=utcnow(), limit=size,
+                              offset=offset)  # fmt: skip
+            paged += [c.name for c in page]
+    assert paged == whole and len(whole) == 5

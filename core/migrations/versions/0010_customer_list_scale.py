@@ -67,9 +67,15 @@ def upgrade() -> None:
             batch_op.create_index(batch_op.f(f"ix_customer_{column}"), [column], unique=False)
         for name, columns in _COMPOSITE:
             batch_op.create_index(name, columns, unique=False)
+    with op.batch_alter_table("document", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_document_type_scope", ["doc_type", "level", "customer_id", "state"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("document", schema=None) as batch_op:
+        batch_op.drop_index("ix_document_type_scope")
     with op.batch_alter_table("customer", schema=None) as batch_op:
         for name, _columns in reversed(_COMPOSITE):
             batch_op.drop_index(name)
