@@ -144,6 +144,8 @@ def fetch_page(
     is read as four consecutive segments — current files whose value the reader sees (by value, then name),
     the other current files (by name), then the same two for former and lost files — each an index walk that
     stops at the page's end, so the database never sorts the whole list."""
+    if sort not in SORTS:
+        raise DanganError("customer.sort_unknown", sort=sort, known=", ".join(SORTS))
     if sort == "name" or openable is None or filters.on_profile or limit is None:
         query = list_query(filters, sort=sort, openable=openable, now=now).offset(offset)
         return list(session.scalars(query if limit is None else query.limit(limit)))

@@ -230,3 +230,5 @@ def test_pages_read_as_segments_follow_the_one_order(factory, profiles, sort, si
                               offset=offset)  # fmt: skip
             paged += [c.name for c in page]
     assert paged == whole and len(whole) == 5
+    with factory() as session, pytest.raises(DanganError):
+        fetch_page(session, CustomerFilter(), sort="size", openable=hidden, now=utcnow(), limit=size)
