@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, false, or_
 
 from access.policy import ReadScope
-from records.models import LEVELS, Customer
+from records.models import LEVELS, Customer, Document
 
 
 def openable_filter(scope: ReadScope) -> ColumnElement[bool] | None:
@@ -29,4 +29,24 @@ def openable_filter(scope: ReadScope) -> ColumnElement[bool] | None:
         terms.append(and_(Customer.level == level, Customer.owner.in_(sorted(owners))))
     if scope.customers:
         terms.append(Customer.id.in_(sorted(scope.customers)))
+    return or_(*terms) if terms else false()
+
+
+def joined_document_filter(scope: ReadScope) -> ColumnElement[bool]:
+    """access.policy.scope_filter for a query that joins each Document to its Customer (outer join): the
+    same rule on the joined file's department and owner instead of a subquery per level, so that counting a
+    million documents is one pass."""
+    if not scope.active:
+        return false()
+    terms: list[ColumnElement[bool]] = []
+    if scope.everywhere:
+        terms.append(Document.level.in_(sorted(scope.everywhere)))
+    for level, departments in scope.departments.items():
+        terms.append(and_(Document.level == level, Customer.department.in_(sorted(departments))))
+    for level, owners in scope.owners.items():
+        terms.append(and_(Document.level == level, Customer.owner.in_(sorted(owners))))
+    if scope.documents:
+        terms.append(Document.id.in_(sorted(scope.documents)))
+    if scope.customers:
+        terms.append(Document.customer_id.in_(sorted(scope.customers)))
     return or_(*terms) if terms else false()

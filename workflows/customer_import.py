@@ -14,7 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from access.customer_files import may_open
@@ -24,7 +24,7 @@ from core import audit
 from core.db import utcnow
 from core.errors import DanganError
 from records.customer_import import CheckedRow, check_row, read_table
-from records.models import Customer, CustomerContact
+from records.models import ENDED_STATUSES, Customer, CustomerContact, name_sort_key
 
 _CHUNK = 500
 
@@ -162,24 +162,26 @@ def _refuse_unknown_assignees(session: Session, rows: list[CheckedRow]) -> None:
 
 
 def _create(session: Session, rows: list[CheckedRow], *, actor: User) -> dict[int, int]:
+    """Insert every file and contact in bulk (INSERT … RETURNING, in row order): 10k rows in seconds. The
+    sort key and the ended flag are set here as the model would set them (records.models.Customer)."""
     today = utcnow().date()
-    made: list[tuple[CheckedRow, Customer]] = []
+    keys = sorted({k for row in rows for k in row.values} | {"status"})
+    files = []
     for row in rows:
-        values = {k: v for k, v in row.values.items() if v is not None}
-        customer = Customer(**values)
-        customer.status = values.get("status") or "potential"
-        customer.status_on = today
-        session.add(customer)
-        made.append((row, customer))
-        if len(made) % _CHUNK == 0:
-            session.flush()
-    session.flush()
-    # One event for the whole file (below, with every new id and the file's SHA-256) instead of one per row:
-    # 10k rows stay well under half a minute; the contacts were checked with their rows.
-    session.add_all(
-        CustomerContact(customer_id=customer.id, created_by=actor.login, **row.contact)
-        for row, customer in made
+        values = dict.fromkeys(keys) | row.values
+        values["status"] = values["status"] or "potential"
+        values |= {"status_on": today, "name_key": name_sort_key(values["name"]),
+                   "ended": values["status"] in ENDED_STATUSES}  # fmt: skip
+        files.append(values)
+    ids: list[int] = []
+    for start in range(0, len(files), _CHUNK):
+        query = insert(Customer).returning(Customer.id, sort_by_parameter_order=True)
+        ids += session.scalars(query, files[start : start + _CHUNK]).all()
+    contacts = [
+        {"customer_id": cid, "created_by": actor.login, "preferences": None, "notes": None, **row.contact}
+        for row, cid in zip(rows, ids, strict=True)
         if row.contact is not None
-    )
-    session.flush()
-    return {row.row: customer.id for row, customer in made}
+    ]
+    for start in range(0, len(contacts), _CHUNK):
+        session.execute(insert(CustomerContact), contacts[start : start + _CHUNK])
+    return {row.row: cid for row, cid in zip(rows, ids, strict=True)}

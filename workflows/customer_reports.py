@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
-from access.customer_scope import openable_filter
+from access.customer_scope import joined_document_filter, openable_filter
 from access.models import User
-from access.policy import read_scope, scope_filter
+from access.policy import read_scope
 from core import audit
 from core.db import utcnow
 from core.messages import translate
@@ -99,7 +99,7 @@ def customer_analysis(
         _dimension("region", _grouped(session, Customer.province, opened), total, hidden, _plain),
         _dimension("kind", _grouped(session, Customer.kind, opened), total, hidden, _kind_label),
     ]
-    types = _documents_by_type(session, scope_filter(scope), chosen, where)
+    types = _documents_by_type(session, joined_document_filter(scope), where)
     documents = sum(types.values())
     dimensions.append(_dimension("doc_type", types, documents, 0, _type_labels(session)))
     months = _grouped(session, _month(session, timezone, now), where)
@@ -121,12 +121,16 @@ def _grouped(session: Session, column: ColumnElement, where: list[ColumnElement[
 
 
 def _documents_by_type(
-    session: Session, readable: ColumnElement[bool], chosen: CustomerFilter, where: list[ColumnElement[bool]]
+    session: Session, readable: ColumnElement[bool], where: list[ColumnElement[bool]]
 ) -> dict:
     kept = Document.state != "destroyed"  # a destroyed document leaves a residual record, not a document
-    query = select(Document.doc_type, func.count()).where(readable, kept).group_by(Document.doc_type)
-    if where:  # only the documents of the matching files
-        query = query.where(Document.customer_id.in_(select(Customer.id).where(*where)))
+    query = (
+        select(Document.doc_type, func.count())
+        .select_from(Document)
+        .outerjoin(Customer, Customer.id == Document.customer_id)
+        .where(readable, kept, *where)  # the file's filters on the joined file: its documents only
+        .group_by(Document.doc_type)
+    )
     return dict(session.execute(query).all())
 
 

@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from access.customer_scope import openable_filter
+from access.customer_scope import joined_document_filter, openable_filter
 from access.models import Grant
-from access.policy import decide_customer, read_scope
+from access.policy import decide_customer, read_scope, scope_filter
 from core.db import utcnow
-from records.models import LEVELS, Customer
+from records.models import LEVELS, Customer, Document
+from tests.access.conftest import add_document
 
 USERS = ("admin", "auditor", "gm", "deputy", "md", "mgr1", "mgr2", "alice", "bob", "carol", "archivist")
 
@@ -21,9 +22,12 @@ def test_the_database_filter_agrees_with_the_one_file_decision(factory, company)
     rng = random.Random(7)
     with factory() as session, session.begin():
         for n in range(60):
-            session.add(Customer(name=f"随机客户{n}", level=rng.choice(LEVELS),
-                                 department=rng.choice(("sales1", "sales2", None)),
-                                 owner=rng.choice(("alice", "bob", "carol", None))))  # fmt: skip
+            customer = Customer(name=f"随机客户{n}", level=rng.choice(LEVELS),
+                                department=rng.choice(("sales1", "sales2", None)),
+                                owner=rng.choice(("alice", "bob", "carol", None)))  # fmt: skip
+            session.add(customer)
+            for level in rng.sample(LEVELS, 2):
+                add_document(session, customer if rng.random() < 0.9 else None, level)
         session.flush()
         granted = session.scalars(select(Customer).where(Customer.level == "company")).first()
         now = utcnow()
@@ -37,5 +41,8 @@ def test_the_database_filter_agrees_with_the_one_file_decision(factory, company)
             condition = openable_filter(scope)
             query = select(Customer.id) if condition is None else select(Customer.id).where(condition)
             assert set(session.scalars(query)) == expected, login
+            readable = set(session.scalars(select(Document.id).where(scope_filter(scope))))
+            joined = select(Document.id).outerjoin(Customer, Customer.id == Document.customer_id)
+            assert set(session.scalars(joined.where(joined_document_filter(scope)))) == readable, login
             if login == "carol":
                 assert granted.id in expected  # by her grant for the whole file
