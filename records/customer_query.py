@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, false, func, not_, or_
 from sqlalchemy.orm import Session
 
 from core.errors import DanganError
+from records.customer_profile import field_names
 from records.models import CUSTOMER_GRADES, CUSTOMER_KINDS, CUSTOMER_STATUSES, Customer
 
 SORTS = ("name", "grade", "last_contact")
@@ -59,11 +60,7 @@ class CustomerFilter:
             value = getattr(self, name)
             if value is not None and value not in known:
                 raise DanganError(
-                    "customer.choice_unknown",
-                    field_zh=name,
-                    field_en=name,
-                    value=value,
-                    known=", ".join(known),
+                    "customer.choice_unknown", **field_names(name), value=value, known=", ".join(known)
                 )
         if self.stale_days is not None and not 0 <= self.stale_days <= MAX_STALE_DAYS:
             raise DanganError("customer.stale_days_invalid", days=self.stale_days)
