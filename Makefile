@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 HTMX := api/static/vendor/htmx.min.js
+# Apache ECharts for the customer analysis charts (issue 12), vendored like htmx.
+ECHARTS := api/static/vendor/echarts.min.js
 APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng tesseract-ocr-osd poppler-utils fonts-noto-cjk
 # Tests render pages with Noto CJK and write text PDFs with WenQuanYi, and drive the web UI in Debian's
 # headless Chromium (tests/e2e); the benchmark compares with ocrmypdf.
@@ -16,7 +18,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install install-system install-test-system install-bench-system run test test-sqlite test-postgres bench lint clean
 
-install: install-system $(VENV)/.installed $(HTMX)
+install: install-system $(VENV)/.installed $(HTMX) $(ECHARTS)
 
 # Debian packages: only the missing ones, so a second run costs one dpkg query.
 install-system:
@@ -39,6 +41,10 @@ $(HTMX): package-lock.json
 	npm ci --no-audit --no-fund --silent
 	@mkdir -p $(@D)
 	cp node_modules/htmx.org/dist/htmx.min.js $@
+
+$(ECHARTS): package-lock.json $(HTMX)
+	@mkdir -p $(@D)
+	cp node_modules/echarts/dist/echarts.min.js $@
 
 # The venv is rebuilt only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml

@@ -84,7 +84,7 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
             body = error_body(request, "request.invalid", detail=str(exc.detail))
         return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
-    from api.rest import (  # issue 12's lifecycle: before /{id} routes
+    from api.rest import (  # issue 12's lifecycle and lists: before /{id} routes
         access,
         audit,
         custody,
@@ -97,10 +97,11 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
         tokens,
         users,
     )
+    from api.rest import customers_io as cio  # issue 12: before customers, whose /{id} takes any path
     from api.web import install as install_web
 
-    for module in (session, tokens, documents, customer_lifecycle, customers, access, offboarding, users, audit,
-                   retention, custody):  # fmt: skip
+    for module in (session, tokens, documents, customer_lifecycle, cio, customers, access, offboarding, users,
+                   audit, retention, custody):  # fmt: skip
         app.include_router(module.router)
     from api.rest import handovers  # issue 13: handover lists under /api/custody/handovers
 

@@ -361,13 +361,14 @@ def _merge(part: dict[str, dict[str, str]]) -> None:
 
 # Each area keeps its own part of the one catalogue, so that they can grow side by side.
 from core.messages_custody import MESSAGES as _CUSTODY  # noqa: E402
+from core.messages_customer_io import MESSAGES as _CUSTOMER_IO  # noqa: E402  (issue 12: list, import, export)
 from core.messages_customers import MESSAGES as _CUSTOMERS  # noqa: E402
 from core.messages_ocr import MESSAGES as _OCR  # noqa: E402 - issue 18
 from core.messages_retention import MESSAGES as _RETENTION  # noqa: E402
 from core.messages_search import MESSAGES as _SEARCH  # noqa: E402
 from core.messages_web import MESSAGES as _WEB  # noqa: E402
 
-for _part in (_SEARCH, _WEB, _RETENTION, _CUSTODY, _CUSTOMERS, _OCR):
+for _part in (_SEARCH, _WEB, _RETENTION, _CUSTODY, _CUSTOMERS, _OCR, _CUSTOMER_IO):
     _merge(_part)
 
 # --- customer lifecycle (issue 12: follow-ups, grades, merge, offboarding) ---

@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from core.db import utcnow
 from core.errors import DanganError, NotFound
 from records.customer_profile import revise
-from records.models import CUSTOMER_STATUSES, ENDED_STATUSES, Customer, Document
+from records.customer_query import CustomerFilter, list_query
+from records.models import CUSTOMER_STATUSES, Customer, Document
 
 # The fields a change may set, in the order they are reported.
 FIELDS = ("department", "owner", "status")
@@ -26,8 +27,6 @@ FIELDS = ("department", "owner", "status")
 ACCESS_FIELDS = frozenset({"department", "owner"})
 # A file not updated for this many days is flagged (policy 3 asks for monthly upkeep).
 STALE_DAYS = 30
-SORTS = ("name", "grade", "last_contact")
-MAX_STALE_DAYS = 36_500  # a century: further back than any file, and still a date
 
 
 @dataclass(frozen=True)
@@ -79,69 +78,19 @@ def get_customer(session: Session, customer_id: int) -> Customer:
 def list_customers(
     session: Session,
     *,
-    status: str | None = None,
-    department: str | None = None,
-    owner: str | None = None,
-    grade: str | None = None,
-    kind: str | None = None,
-    industry: str | None = None,
-    region: str | None = None,
-    stale_days: int | None = None,
+    sort: str = "name",
+    openable: ColumnElement[bool] | None = None,
+    **filters: str | int | None,
 ) -> list[Customer]:
-    """Customer files by name, filtered by status, department, owner and profile values (POL-2).
-
-    region matches the province or the city; stale_days keeps files not updated for that many days.
-    """
-    # A merged file is a pointer to the file it went into, not a customer of its own (records.customer_merge).
-    query = select(Customer).where(Customer.merged_into.is_(None)).order_by(Customer.name, Customer.id)
-    if status is not None:
-        query = query.where(Customer.status == check_status(status))
-    if department is not None:
-        query = query.where(Customer.department == department)
-    if owner is not None:
-        query = query.where(Customer.owner == owner)
-    if grade is not None:
-        query = query.where(Customer.grade == grade)
-    if kind is not None:
-        query = query.where(Customer.kind == kind)
-    if industry is not None:
-        query = query.where(Customer.industry == industry)
-    if region is not None:
-        query = query.where(or_(Customer.province == region, Customer.city == region))
-    if stale_days is not None:
-        if not 0 <= stale_days <= MAX_STALE_DAYS:
-            raise DanganError("customer.stale_days_invalid", days=stale_days)
-        query = query.where(Customer.updated_at < utcnow() - timedelta(days=stale_days))
-    return list(session.scalars(query))
+    """Every customer file matching POL-2's filters (records.customer_query.CustomerFilter), current before
+    former and lost, in the sort's order; openable: the files the reader may open (None: all)."""
+    chosen = CustomerFilter(**filters).checked()
+    return list(session.scalars(list_query(chosen, sort=sort, openable=openable, now=utcnow())))
 
 
 def is_stale(customer: Customer, *, now: datetime | None = None) -> bool:
     """Whether the file has not been updated for STALE_DAYS (policy 3: files are kept up to date monthly)."""
     return customer.updated_at < (now or utcnow()) - timedelta(days=STALE_DAYS)
-
-
-def pinyin_key(name: str) -> tuple[str, str]:
-    """A sort key putting Chinese names in pinyin order (pypinyin), Latin names among them by letter."""
-    from pypinyin import lazy_pinyin  # its dictionaries take a quarter of a second to load: only when sorting
-
-    return ("".join(lazy_pinyin(name)).lower(), name)
-
-
-def sort_customers(customers: list[Customer], sort: str, *, hidden: set[int] | None = None) -> list[Customer]:
-    """Current files before former and lost ones (POL-11), each group by name (pinyin), grade or last
-    contact; the grade and last contact of `hidden` files (ids) sort as unknown."""
-    if sort not in SORTS:
-        raise DanganError("customer.sort_unknown", sort=sort, known=", ".join(SORTS))
-    hidden = hidden or set()
-    by_name = sorted(customers, key=lambda c: pinyin_key(c.name))
-    if sort == "grade":  # stable: by name within a grade; ungraded last
-        by_name.sort(key=lambda c: (c.grade if c.id not in hidden else None) or "~")
-    elif sort == "last_contact":  # most recent first; never contacted last
-        by_name.sort(
-            key=lambda c: -(c.last_contact.toordinal() if c.last_contact and c.id not in hidden else 0)
-        )
-    by_name.sort(key=lambda c: c.status in ENDED_STATUSES)
-    return by_name
 
 
 def check_status(status: str) -> str:

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, BigInteger, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from core.db import Base, Timestamp, UTCDateTime, utcnow
 
@@ -25,37 +37,58 @@ ENTRY_KINDS = ("visit", "call", "complaint", "repair", "survey", "change", "sale
 MERGED = "merged"
 
 
+def name_sort_key(name: str) -> str:
+    """A customer name's sort key: its pinyin, lower case, so that Chinese names list in pinyin order and
+    Latin names among them by letter (pypinyin keeps what is not Chinese as it is)."""
+    from pypinyin import lazy_pinyin  # its dictionaries take a quarter of a second: loaded when first needed
+
+    return "".join(lazy_pinyin(name or "")).lower()[:NAME_KEY_LENGTH]
+
+
+NAME_KEY_LENGTH = 300
+
+
 class Customer(Base):
     __tablename__ = "customer"
+    # The customer list at 100k files (issue 12): each sort is an index walk within current / ended files
+    # (POL-11 lists them apart), and each filter of POL-2 has its own index.
+    __table_args__ = (
+        Index("ix_customer_list_name", "ended", "name_key", "id"),
+        Index("ix_customer_list_grade", "ended", "grade", "name_key"),
+        Index("ix_customer_list_contact", "ended", "last_contact", "name_key"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
-    status: Mapped[str] = mapped_column(String(20), default="active")
-    level: Mapped[str] = mapped_column(String(20), default="internal")
-    department: Mapped[str | None] = mapped_column(String(100))
-    owner: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(20), default="active", index=True)
+    level: Mapped[str] = mapped_column(String(20), default="internal", index=True)
+    department: Mapped[str | None] = mapped_column(String(100), index=True)
+    owner: Mapped[str | None] = mapped_column(String(100), index=True)
     needs_review: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[Timestamp]
-    updated_at: Mapped[Timestamp]
+    created_at: Mapped[Timestamp] = mapped_column(index=True)
+    updated_at: Mapped[Timestamp] = mapped_column(index=True)
+    # Kept by the model on every write of name and status: the list sorts and groups in the database.
+    name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH), default="", server_default="")
+    ended: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The profile (POL-1). Money in integer fen, dates as dates; None: not known yet.
     former_names: Mapped[list] = mapped_column(JSON, default=list)  # [{"name": ..., "until": "YYYY-MM-DD"}]
     legal_rep: Mapped[str | None] = mapped_column(String(100))
     registered_address: Mapped[str | None] = mapped_column(String(300))
     business_address: Mapped[str | None] = mapped_column(String(300))
-    province: Mapped[str | None] = mapped_column(String(40))
-    city: Mapped[str | None] = mapped_column(String(40))
+    province: Mapped[str | None] = mapped_column(String(40), index=True)
+    city: Mapped[str | None] = mapped_column(String(40), index=True)
     phone: Mapped[str | None] = mapped_column(String(60))
     fax: Mapped[str | None] = mapped_column(String(60))
     email: Mapped[str | None] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(200))
-    industry: Mapped[str | None] = mapped_column(String(100))
+    industry: Mapped[str | None] = mapped_column(String(100), index=True)
     nature: Mapped[str | None] = mapped_column(String(60))  # 企业性质
     registered_capital: Mapped[int | None] = mapped_column(BigInteger)  # fen
     founded_on: Mapped[date | None] = mapped_column(Date)
     business_scope: Mapped[str | None] = mapped_column(Text)
-    kind: Mapped[str | None] = mapped_column(String(20))
-    grade: Mapped[str | None] = mapped_column(String(1))
+    kind: Mapped[str | None] = mapped_column(String(20), index=True)
+    grade: Mapped[str | None] = mapped_column(String(1), index=True)
     credit_standing: Mapped[str | None] = mapped_column(String(100))
     credit_limit: Mapped[int | None] = mapped_column(BigInteger)  # fen
     status_on: Mapped[date | None] = mapped_column(Date)
@@ -71,6 +104,16 @@ class Customer(Base):
     merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     documents: Mapped[list[Document]] = relationship(back_populates="customer")
+
+    @validates("name")
+    def _keep_name_key(self, _key: str, name: str) -> str:
+        self.name_key = name_sort_key(name)
+        return name
+
+    @validates("status")
+    def _keep_ended(self, _key: str, status: str) -> str:
+        self.ended = status in ENDED_STATUSES
+        return status
 
 
 class CustomerContact(Base):
@@ -180,6 +223,8 @@ class ArchiveSeries(Base):
 
 class Document(Base):
     __tablename__ = "document"
+    # Counting documents per type within a reader's scope (the customer analysis) reads this index only.
+    __table_args__ = (Index("ix_document_type_scope", "doc_type", "level", "customer_id", "state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True)

@@ -20,12 +20,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.customer_files import may_approve, may_edit_profile
+from access.customer_scope import joined_document_filter, openable_filter
 from access.models import User
-from access.policy import decide_customer, read_scope, scope_filter
+from access.policy import ReadScope, decide_customer, read_scope, scope_filter
 from core import audit
 from core.db import utcnow
-from records.customer_files import get_customer, info, is_stale, list_customers, sort_customers
+from records.customer_files import get_customer, info, is_stale
 from records.customer_profile import profile, revisions, similar_files
+from records.customer_query import CustomerFilter, count_matching, fetch_page
 from records.customer_timeline import contacts, entries
 from records.models import ENDED_STATUSES, Customer, Document
 
@@ -38,46 +40,23 @@ def customer_list(
     session: Session,
     *,
     viewer: User,
-    status: str | None = None,
-    department: str | None = None,
-    owner: str | None = None,
-    grade: str | None = None,
-    kind: str | None = None,
-    industry: str | None = None,
-    region: str | None = None,
-    stale_days: int | None = None,
+    filters: CustomerFilter | None = None,
     sort: str = "name",
     limit: int | None = LIST_LIMIT,
     offset: int = 0,
     client: str = "",
 ) -> list[dict[str, Any]]:
     """One page of customer files, current before former and lost (POL-11), sorted by name in pinyin order,
-    grade or last contact; each with whether the viewer may open it and how many of its documents they read."""
-    customers = list_customers(
-        session,
-        status=status,
-        department=department,
-        owner=owner,
-        grade=grade,
-        kind=kind,
-        industry=industry,
-        region=region,
-        stale_days=stale_days,
-    )
+    grade or last contact; each with whether the viewer may open it and how many of its documents they read.
+
+    Filtered, sorted and paged in the database (records.customer_query); profile filters match, and profile
+    sorts use, only files the viewer may open."""
+    chosen = (filters or CustomerFilter()).checked()
     scope = read_scope(session, viewer)
-    may_open = {c.id: decide_customer(scope, c).allowed for c in customers}
-    if grade or kind or industry or region:
-        customers = [c for c in customers if may_open[c.id]]
-    # Sorting by profile values uses only what the viewer may see: hidden values sort as empty.
-    ordered = sort_customers(customers, sort, hidden={c.id for c in customers if not may_open[c.id]})
-    page = ordered[offset : offset + limit if limit is not None else None]
-    readable = dict(
-        session.execute(
-            select(Document.customer_id, func.count())
-            .where(scope_filter(scope), Document.customer_id.in_([c.id for c in page]))
-            .group_by(Document.customer_id)
-        ).all()
-    )
+    openable = openable_filter(scope)
+    now = utcnow()
+    page = fetch_page(session, chosen, sort=sort, openable=openable, now=now, limit=limit, offset=offset)
+    total = count_matching(session, chosen, openable=openable, now=now)
     audit.record(
         session,
         actor=viewer.login,
@@ -85,28 +64,31 @@ def customer_list(
         action="customer.list",
         client=client,
         details={
-            "filters": {
-                k: v
-                for k, v in {
-                    "status": status,
-                    "department": department,
-                    "owner": owner,
-                    "grade": grade,
-                    "kind": kind,
-                    "industry": industry,
-                    "region": region,
-                    "stale_days": stale_days,
-                }.items()
-                if v is not None
-            },
+            "filters": chosen.given(),
             "sort": sort,
             "offset": offset,
             "count": len(page),
-            "total": len(ordered),
+            "total": total,
         },
     )
-    now = utcnow()
-    return [_row(c, may_open[c.id], readable.get(c.id, 0), now) for c in page]
+    return rows_for(session, scope, page, now=now)
+
+
+def rows_for(
+    session: Session, scope: ReadScope, page: list[Customer], *, now: datetime
+) -> list[dict[str, Any]]:
+    """List rows for these files: profile values only where the scope may open the file, and how many of
+    each file's documents the scope reads."""
+    # Joined to the page's files (not a subquery over every file of a department): constant at any scale.
+    readable = dict(
+        session.execute(
+            select(Document.customer_id, func.count())
+            .join(Customer, Customer.id == Document.customer_id)
+            .where(joined_document_filter(scope), Document.customer_id.in_([c.id for c in page]))
+            .group_by(Document.customer_id)
+        ).all()
+    )
+    return [_row(c, decide_customer(scope, c).allowed, readable.get(c.id, 0), now) for c in page]
 
 
 def _row(customer: Customer, may_open: bool, readable: int, now: datetime) -> dict[str, Any]:

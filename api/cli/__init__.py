@@ -20,6 +20,7 @@ from api.cli import audit as cli_audit
 from api.cli import custody as cli_custody
 from api.cli import custody_handover as cli_custody_handover
 from api.cli import customers as cli_customers
+from api.cli import customers_io as cli_customers_io
 from api.cli import customers_lifecycle as cli_customers_lifecycle
 from api.cli import documents as cli_documents
 from api.cli import index as cli_index
@@ -70,6 +71,7 @@ cli_customers_lifecycle.register(cli_customers.app)
 cli_offboarding.register(cli_users.app)
 # handovers and the company's calendar days (issue 13)
 cli_custody_handover.register(cli_custody.app, cli_custody.calendar_app)
+cli_customers_io.register(cli_customers.app)  # issue 12: analysis, import, export, catalogues
 app.command("check")(cli_index.check)
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from api.cli import customer_filters as filt
 from api.cli.support import DEFAULT_USER, JsonOpt, UserOpt, command, emit, fail
 from api.limits import CLI_ID
 from core.errors import DanganError
@@ -112,15 +113,15 @@ def add(
 
 @app.command("list")
 def list_customers(
-    status: Annotated[str | None, typer.Option(help="active, potential, former or lost.")] = None,
-    grade: Annotated[str | None, typer.Option(help="A, B, C or D.")] = None,
-    kind: Annotated[str | None, typer.Option(help="distributor or end_customer.")] = None,
-    industry: Annotated[str | None, typer.Option(help="Only files in this industry.")] = None,
-    region: Annotated[str | None, typer.Option(help="Only files in this province or city.")] = None,
-    department: Annotated[str | None, typer.Option(help="Only files kept by this department code.")] = None,
-    owner: Annotated[str | None, typer.Option(help="Only files owned by this login.")] = None,
-    stale_days: Annotated[int | None, typer.Option(help="Only files not updated for N days.")] = None,
-    sort: Annotated[str, typer.Option(help="name (pinyin order), grade or last_contact.")] = "name",
+    status: filt.Status = None,
+    grade: filt.Grade = None,
+    kind: filt.Kind = None,
+    industry: filt.Industry = None,
+    region: filt.Region = None,
+    department: filt.Department = None,
+    owner: filt.Owner = None,
+    stale_days: filt.StaleDays = None,
+    sort: filt.Sort = "name",
     limit: Annotated[int, typer.Option(min=1, max=10_000, help="Files per page.")] = LIST_LIMIT,
     offset: Annotated[int, typer.Option(min=0, help="Files to skip (paging).")] = 0,
     as_json: JsonOpt = False,
@@ -128,18 +129,13 @@ def list_customers(
 ) -> None:
     """Customer files, current before former and lost; each says whether the user may open it and how many
     of its documents they may read (audited). Profile filters match only files the user may open."""
+    filters = filt.customer_filter(status=status, grade=grade, kind=kind, industry=industry, region=region,
+                                   department=department, owner=owner, stale_days=stale_days)  # fmt: skip
     with command(user) as (runtime, who), runtime.factory() as session, session.begin():
         rows = customer_list(
             session,
             viewer=who.user(session),
-            status=status,
-            department=department,
-            owner=owner,
-            grade=grade,
-            kind=kind,
-            industry=industry,
-            region=region,
-            stale_days=stale_days,
+            filters=filters,
             sort=sort,
             limit=limit,
             offset=offset,

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from api.auth import CurrentUser, RuntimeDep
 from api.openapi import SIGNED_IN, answers
 from api.params import PathId
+from api.rest.customer_filters import Filters
 from workflows.corrections import change_customer_file, edit_customer_file
 from workflows.customer_files import LIST_LIMIT, customer_detail, customer_list
 from workflows.customer_records import (
@@ -107,14 +108,7 @@ class EntryBody(BaseModel):
 def list_all(
     caller: CurrentUser,
     rt: RuntimeDep,
-    status: Annotated[str | None, Query(description="active, potential, former or lost.")] = None,
-    department: Annotated[str | None, Query(max_length=100)] = None,
-    owner: Annotated[str | None, Query(max_length=100)] = None,
-    grade: Annotated[str | None, Query(max_length=1, description="A, B, C or D.")] = None,
-    kind: Annotated[str | None, Query(max_length=20, description="distributor or end_customer.")] = None,
-    industry: Annotated[str | None, Query(max_length=100)] = None,
-    region: Annotated[str | None, Query(max_length=40, description="A province or a city.")] = None,
-    stale_days: Annotated[int | None, Query(ge=0, le=36_500, description="Not updated for N days.")] = None,
+    filters: Filters,
     sort: Annotated[
         Literal["name", "grade", "last_contact"], Query(description="name: pinyin order.")
     ] = "name",
@@ -127,14 +121,7 @@ def list_all(
         return customer_list(
             session,
             viewer=caller.user(session),
-            status=status,
-            department=department,
-            owner=owner,
-            grade=grade,
-            kind=kind,
-            industry=industry,
-            region=region,
-            stale_days=stale_days,
+            filters=filters,
             sort=sort,
             limit=limit,
             offset=offset,

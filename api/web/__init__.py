@@ -109,6 +109,7 @@ AREAS = (
     "search",
     "documents",
     "customer_lifecycle",  # issue 12: before customers, whose /customers/{id} would take /customers/grades
+    "customers_io",  # issue 12: before customers, whose /customers/{id} would take its paths
     "customers",
     "access",
     "admin",

@@ -22,6 +22,7 @@ from api.web.session import RuntimeDep, Viewer, WebUser, keep_refusal
 from core.errors import DanganError
 from core.messages import translate
 from records.customer_profile import DATE_FIELDS, EDITABLE, MONEY_FIELDS, yuan_to_fen
+from records.customer_query import CustomerFilter
 from records.models import CUSTOMER_GRADES, CUSTOMER_KINDS, CUSTOMER_STATUSES, ENTRY_KINDS
 from workflows import custody_records
 from workflows.corrections import edit_customer_file
@@ -77,11 +78,11 @@ def customers(
         rows = customer_list(
             session,
             viewer=me.user(session),
+            filters=CustomerFilter(**chosen),
             sort=order,
             limit=LIST_LIMIT + 1,  # one more than shown: is there a next page?
             offset=(page - 1) * LIST_LIMIT,
             client=me.client,
-            **chosen,
         )
     more, rows = len(rows) > LIST_LIMIT, rows[:LIST_LIMIT]
     query = {k: v for k, v in chosen.items() if v is not None} | {"sort": order}

@@ -299,6 +299,16 @@ WEB_RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/customers/entries/{entry_id}/approve"): page(
         logins("gm"), 303, fresh(_complaint, "/customers/entries/{}/approve", data={})
     ),
+    # issue 12: the analysis and import pages; an empty upload is refused as a file (422) to those who may
+    # import and as a right (403) to the others; a confirmation of nothing waiting is a 400 to anyone.
+    ("GET", "/customers/analysis"): page(signed_in, 200, url("/customers/analysis")),
+    ("GET", "/customers/import"): page(signed_in, 200, url("/customers/import")),
+    ("POST", "/customers/import"): page(
+        OPENS, 422, lambda w, c: ("/customers/import", {"files": {"file": ("e.csv", b"", "text/csv")}})
+    ),
+    ("POST", "/customers/import/confirm"): page(
+        signed_in, 400, form("/customers/import/confirm", token="x" * 32)
+    ),
     ("GET", "/access"): page(signed_in, 200, url("/access")),
     ("GET", "/access/request"): page(signed_in, 200, url("/access/request")),
     ("POST", "/access/request"): page(signed_in, 400, form("/access/request", reason="", days="3")),
@@ -780,6 +790,17 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/api/customers/entries/{entry_id}/approve"): Rule.of(
         logins("gm"), 200, fresh(_complaint, "/api/customers/entries/{}/approve")
+    ),
+    # issue 12: analysis, export and catalogues show what the caller may see; import: those who open files.
+    ("GET", "/api/customers/analysis"): Rule.of(signed_in, 200, url("/api/customers/analysis")),
+    ("GET", "/api/customers/export"): Rule.of(signed_in, 200, url("/api/customers/export")),
+    ("GET", "/api/customers/import/template"): Rule.of(signed_in, 200, url("/api/customers/import/template")),
+    ("POST", "/api/customers/import"): Rule.of(
+        OPENS, 422, lambda w, c: ("/api/customers/import", {"files": {"file": ("e.csv", b"", "text/csv")}})
+    ),
+    ("GET", "/api/customers/catalogue"): Rule.of(signed_in, 200, url("/api/customers/catalogue")),
+    ("GET", "/api/customers/{customer_id}/catalogue"): Rule.of(
+        signed_in, 200, lambda w, c: (f"/api/customers/{w.customers['c1']}/catalogue", {})
     ),
     ("POST", "/api/access-requests"): Rule.of(
         signed_in,

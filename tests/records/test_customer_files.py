@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.audit import AuditEvent
 from core.db import utcnow
 from core.errors import DanganError, NotFound
-from records.customer_files import change_customer, is_stale, list_customers, sort_customers
+from records.customer_files import change_customer, is_stale, list_customers
 from records.models import Customer, CustomerRevision, Document
 
 
@@ -193,19 +193,18 @@ def test_list_filters_by_profile(factory, profiles, kw, names):
 )
 def test_list_sorts_current_files_first(factory, profiles, sort, names):
     with factory() as session:
-        assert [c.name for c in sort_customers(list_customers(session), sort)] == names
+        assert [c.name for c in list_customers(session, sort=sort)] == names
 
 
 def test_hidden_values_do_not_order_the_list(factory, profiles):
     with factory() as session:
-        files = list_customers(session)
-        hidden = {c.id for c in files if c.name == "北京远景"}
-        assert [c.name for c in sort_customers(files, "grade", hidden=hidden)][:2] == [
+        hidden = Customer.name != "北京远景"  # the reader may open every file but this one
+        assert [c.name for c in list_customers(session, sort="grade", openable=hidden)][:2] == [
             "Zeta Trading",
             "杭州鸿达",
         ]
         with pytest.raises(DanganError):
-            sort_customers(files, "size")
+            list_customers(session, sort="size")
         for days in (-1, 36_501, 10**9):  # a date before year 1 would be a crash, not a refusal
             with pytest.raises(DanganError):
                 list_customers(session, stale_days=days)
@@ -215,3 +214,21 @@ def test_a_file_not_updated_for_a_month_is_stale(factory, profiles):
     with factory() as session:
         stale = {c.name for c in list_customers(session) if is_stale(c)}
     assert stale == {"北京远景"}
+
+
+@pytest.mark.parametrize("sort", ["name", "grade", "last_contact"])
+@pytest.mark.parametrize("size", [1, 2, 3, 10])
+def test_pages_read_as_segments_follow_the_one_order(factory, profiles, sort, size):
+    from records.customer_query import CustomerFilter, fetch_page
+
+    hidden = Customer.name != "北京远景"  # a reader who may open every file but this one
+    with factory() as session:
+        whole = [c.name for c in list_customers(session, sort=sort, openable=hidden)]
+        paged: list[str] = []
+        for offset in range(0, len(whole) + size, size):
+            page = fetch_page(session, CustomerFilter(), sort=sort, openable=hidden, now=utcnow(), limit=size,
+                              offset=offset)  # fmt: skip
+            paged += [c.name for c in page]
+    assert paged == whole and len(whole) == 5
+    with factory() as session, pytest.raises(DanganError):
+        fetch_page(session, CustomerFilter(), sort="size", openable=hidden, now=utcnow(), limit=size)

@@ -14,6 +14,7 @@ from access.models import User
 from core.audit import AuditEvent
 from core.errors import DanganError
 from records.customer_files import list_customers
+from records.customer_query import CustomerFilter
 from records.models import Customer, CustomerEntry
 from retention.models import RelationshipEnd
 from tests.api.world import add_document, add_grant, build_world
@@ -60,9 +61,16 @@ def _detail(world, login: str) -> dict:
         return customer_detail(session, viewer=_user(session, login), customer_id=world.customers["c1"])
 
 
-def _list(world, login: str, **kw) -> dict[str, dict]:
+def _list(world, login: str, limit: int | None = None, offset: int = 0, **kw) -> dict[str, dict]:
     with world.runtime.factory() as session, session.begin():
-        return {r["name"]: r for r in customer_list(session, viewer=_user(session, login), **kw)}
+        rows = customer_list(
+            session,
+            viewer=_user(session, login),
+            filters=CustomerFilter(**kw),
+            limit=limit,
+            offset=offset,
+        )
+        return {r["name"]: r for r in rows}
 
 
 def test_only_readers_of_the_file_see_its_profile_contacts_and_timeline(world):

@@ -1,0 +1,193 @@
+"""Composition analysis of the customer files (客户构成分析: policy 9 §4.3, POL-2): counts and shares by
+status, grade, industry, region and kind, documents per type and new files per month, for the list's filters.
+
+What a reader is told follows the list's rule (POL-2, access.policy): every signed-in user sees that a file
+exists and its status, so the status and month counts cover every matching file; the profile dimensions
+(grade, industry, region, kind) count only files the reader may open, and the files they may not open are one
+`hidden` number per dimension (never split by value, so no count reveals a value the row hides); documents
+per type count only documents the reader may read. The analysis is audited like a list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, func, literal_column, select
+from sqlalchemy.orm import Session
+
+from access.customer_scope import joined_document_filter, openable_filter
+from access.models import User
+from access.policy import read_scope
+from core import audit
+from core.db import utcnow
+from core.messages import translate
+from records.customer_query import CustomerFilter, count_matching, matching
+from records.models import Customer, Document, DocumentType
+
+# The dimensions, in the order reports show them; True: a profile value only the file's readers see.
+DIMENSIONS: dict[str, bool] = {
+    "status": False,
+    "grade": True,
+    "industry": True,
+    "region": True,
+    "kind": True,
+    "doc_type": False,
+    "month": False,
+}
+
+
+@dataclass(frozen=True)
+class Bucket:
+    """One value of a dimension: its labels, how many, and its share of the dimension's total (0–1)."""
+
+    value: str | None
+    label_zh: str
+    label_en: str
+    count: int
+    share: float
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A dimension's buckets (largest first; months in order); hidden: files the reader may not open."""
+
+    name: str
+    label_zh: str
+    label_en: str
+    total: int
+    hidden: int
+    buckets: list[Bucket] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The composition of the files matching the filters, as far as the reader may know it."""
+
+    total: int
+    openable: int
+    documents: int
+    filters: dict[str, str | int]
+    generated_at: str
+    dimensions: list[Dimension]
+
+
+def customer_analysis(
+    session: Session,
+    *,
+    viewer: User,
+    filters: CustomerFilter | None = None,
+    timezone: str = "Asia/Shanghai",
+    client: str = "",
+) -> Analysis:
+    """Counts and shares of the matching files by status, grade, industry, region and kind, the readable
+    documents of those files per type, and new files per month (in the reader's zone); audited."""
+    chosen = (filters or CustomerFilter()).checked()
+    scope = read_scope(session, viewer)
+    openable = openable_filter(scope)
+    now = utcnow()
+    where = matching(chosen, openable=openable, now=now)
+    total = count_matching(session, chosen, openable=openable, now=now)
+    opened = where + ([openable] if openable is not None else [])
+    seen = session.scalar(select(func.count()).select_from(Customer).where(*opened)) or 0
+    hidden = total - seen
+    dimensions = [
+        _dimension("status", _grouped(session, Customer.status, where), total, 0, _status_label),
+        _dimension("grade", _grouped(session, Customer.grade, opened), total, hidden, _grade_label),
+        _dimension("industry", _grouped(session, Customer.industry, opened), total, hidden, _plain),
+        _dimension("region", _grouped(session, Customer.province, opened), total, hidden, _plain),
+        _dimension("kind", _grouped(session, Customer.kind, opened), total, hidden, _kind_label),
+    ]
+    types = _documents_by_type(session, joined_document_filter(scope), where)
+    documents = sum(types.values())
+    dimensions.append(_dimension("doc_type", types, documents, 0, _type_labels(session)))
+    months = _grouped(session, _month(session, timezone, now), where)
+    dimensions.append(_dimension("month", months, total, 0, _plain, by_value=True))
+    audit.record(
+        session,
+        actor=viewer.login,
+        role=viewer.role_label,
+        action="customer.analysis",
+        client=client,
+        details={"filters": chosen.given(), "total": total, "openable": seen, "documents": documents},
+    )
+    return Analysis(total, seen, documents, chosen.given(), now.isoformat(), dimensions)
+
+
+def _grouped(session: Session, column: ColumnElement, where: list[ColumnElement[bool]]) -> dict:
+    query: Select = select(column, func.count()).select_from(Customer).where(*where).group_by(column)
+    return dict(session.execute(query).all())
+
+
+def _documents_by_type(
+    session: Session, readable: ColumnElement[bool], where: list[ColumnElement[bool]]
+) -> dict:
+    kept = Document.state != "destroyed"  # a destroyed document leaves a residual record, not a document
+    query = (
+        select(Document.doc_type, func.count())
+        .select_from(Document)
+        .outerjoin(Customer, Customer.id == Document.customer_id)
+        .where(readable, kept, *where)  # the file's filters on the joined file: its documents only
+        .group_by(Document.doc_type)
+    )
+    return dict(session.execute(query).all())
+
+
+def _month(session: Session, timezone: str, now: datetime) -> ColumnElement:
+    """A file's month of opening (YYYY-MM) in the reader's zone."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone(timezone, Customer.created_at), "YYYY-MM")
+    offset = ZoneInfo(timezone).utcoffset(now.replace(tzinfo=None))
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    return func.strftime("%Y-%m", Customer.created_at, literal_column(f"'{minutes:+d} minutes'"))
+
+
+def _dimension(name, counts: dict, total: int, hidden: int, label, *, by_value: bool = False) -> Dimension:  # type: ignore[no-untyped-def]
+    whole = total or 1
+    items = sorted(counts.items(), key=lambda kv: kv[0] or "") if by_value else _largest_first(counts)
+    buckets = [Bucket(value, *label(value), count, round(count / whole, 4)) for value, count in items]
+    code = f"customer_report.dimension.{name}"
+    return Dimension(name, translate(code, "zh-CN"), translate(code, "en"), total, hidden, buckets)
+
+
+def _largest_first(counts: dict) -> list[tuple]:
+    # Not recorded (None) last; ties by value so that the order is stable across databases.
+    return sorted(counts.items(), key=lambda kv: (kv[0] is None, -kv[1], kv[0] or ""))
+
+
+def _both(code: str) -> tuple[str, str]:
+    return translate(code, "zh-CN"), translate(code, "en")
+
+
+def _unset() -> tuple[str, str]:
+    return _both("customer_report.unset")
+
+
+def _plain(value: str | None) -> tuple[str, str]:
+    return (value, value) if value else _unset()
+
+
+def _status_label(value: str | None) -> tuple[str, str]:
+    return _both(f"ui.customer_status.{value}") if value else _unset()
+
+
+def _kind_label(value: str | None) -> tuple[str, str]:
+    return _both(f"ui.customer_kind.{value}") if value else _unset()
+
+
+def _grade_label(value: str | None) -> tuple[str, str]:
+    if not value:
+        return _unset()
+    return translate("customer_report.grade", "zh-CN", grade=value), translate(
+        "customer_report.grade", "en", grade=value
+    )
+
+
+def _type_labels(session: Session):  # type: ignore[no-untyped-def]
+    names = {t.code: (t.name_zh, t.name_en) for t in session.scalars(select(DocumentType))}
+
+    def label(value: str | None) -> tuple[str, str]:
+        return names.get(value, (value, value)) if value else _both("customer_report.untyped")
+
+    return label
