@@ -374,6 +374,11 @@ from core.messages_lifecycle import MESSAGES as _LIFECYCLE  # noqa: E402
 
 _merge(_LIFECYCLE)
 
+# --- operations (issue 14: scheduled jobs, notifications by channel, health) ---
+from core.messages_ops import MESSAGES as _OPS  # noqa: E402
+
+_merge(_OPS)
+
 
 def translate(code: str, language: str = "zh-CN", /, **params: object) -> str:
     """The message for code in language, with params filled in."""

@@ -85,6 +85,7 @@ NAV: list[NavItem] = [
     NavItem("ui.nav.retention", "/retention", _roles("records_officer", "manager", "auditor")),
     NavItem("ui.nav.admin", "/admin", _roles("admin")),
     NavItem("ui.nav.audit", "/audit", _roles("auditor", "admin")),
+    NavItem("ui.nav.notify", "/settings/notifications"),  # issue 14
 ]
 
 # Pages load nothing from elsewhere and run no inline script: a stray tag in a snippet or a title could
@@ -113,6 +114,7 @@ AREAS = (
     "offboarding",  # issue 12
     "audit",
     "retention",
+    "ops",  # issue 14: notification settings, scheduled jobs
 )
 
 
