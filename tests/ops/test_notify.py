@@ -52,18 +52,24 @@ def _secret(value: str):  # type: ignore[no-untyped-def]
     return SecretStr(value)
 
 
-def _choose(runtime, login: str, channels: list[str], *, email: str | None = None, language: str | None = None):  # type: ignore[no-untyped-def]
+def _choose(
+    runtime, login: str, channels: list[str], *, email: str | None = None, language: str | None = None
+):  # type: ignore[no-untyped-def]
     with runtime.factory() as session, session.begin():
         me = session.scalar(select(User).where(User.login == login))
         set_channels(session, runtime.settings, actor=me, login=login, channels=channels, email=email,
                      language=language)  # fmt: skip
 
 
-def test_access_request_and_decision_go_out_by_each_recipients_channels_in_their_language(runtime, company, outlets):
+def test_access_request_and_decision_go_out_by_each_recipients_channels_in_their_language(
+    runtime, company, outlets
+):
     mailbox, hook = outlets
     _choose(runtime, "mgr2", ["inapp", "email"], email="mgr2@example.cn", language="zh-CN")
     _choose(runtime, "bob", ["inapp", "email", "dingtalk"], email="bob@example.cn", language="en")
-    doc = add_document(company, "c2", "department", title="抵押合同-机密标题", text="借款人抵押物清单 机密正文")
+    doc = add_document(
+        company, "c2", "department", title="抵押合同-机密标题", text="借款人抵押物清单 机密正文"
+    )
     with runtime.factory() as session, session.begin():
         bob = session.scalar(select(User).where(User.login == "bob"))
         asked = request_access(session, requester=bob, document_ids=[doc], reason=SECRET_REASON, days=5)
@@ -101,7 +107,9 @@ def test_a_failing_robot_is_tried_again_then_given_up_while_email_is_not_repeate
     first = deliver_pending(runtime)
     assert first.failed == 1 and first.channels == {"email": 1}
     with runtime.factory() as session:
-        note = session.scalars(select(Notification).where(Notification.user_id == company.users["carol"])).one()
+        note = session.scalars(
+            select(Notification).where(Notification.user_id == company.users["carol"])
+        ).one()
         assert note.delivered_at is None and note.delivery["wecom"]["attempts"] == 1
     second = deliver_pending(runtime)
     assert second.given_up == 1 and second.channels == {}
@@ -172,9 +180,14 @@ def test_only_an_admin_sets_someone_elses_channels(runtime, company):
         set_channels(session, runtime.settings, actor=bob, login="alice", channels=["inapp"])
     with runtime.factory() as session, session.begin():
         admin = session.scalar(select(User).where(User.login == "admin"))
-        assert set_channels(session, runtime.settings, actor=admin, login="alice", channels=["inapp"]).login == "alice"
+        assert (
+            set_channels(session, runtime.settings, actor=admin, login="alice", channels=["inapp"]).login
+            == "alice"
+        )
 
 
-@pytest.mark.parametrize("url", ["dingtalk://abcdef0123456789/", "wecombot://a1b2c3d4-e5f6", "feishu://abcdef0123456789"])
+@pytest.mark.parametrize(
+    "url", ["dingtalk://abcdef0123456789/", "wecombot://a1b2c3d4-e5f6", "feishu://abcdef0123456789"]
+)
 def test_the_vendor_robot_urls_are_accepted_by_apprise(url):
     assert apprise.Apprise().add(url)

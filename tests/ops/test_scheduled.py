@@ -25,7 +25,9 @@ def test_each_job_runs_and_keeps_its_last_run_and_result(runtime, name):
     assert outcome.state == "ok", outcome.error
     with runtime.factory() as session:
         last = last_runs(session)[name]
-        events = [e for e in session.scalars(select(audit.AuditEvent).where(audit.AuditEvent.action == "job.run"))]
+        events = [
+            e for e in session.scalars(select(audit.AuditEvent).where(audit.AuditEvent.action == "job.run"))
+        ]
     assert (last.state, last.attempt, last.failures) == ("ok", 0, 0)
     assert last.last_ok_at is not None and "seconds" in last.result
     assert events[-1].actor == "system" and events[-1].object_id == name
@@ -42,7 +44,9 @@ def test_checkpoint_job_writes_a_checkpoint_the_verifier_counts(runtime):
 def test_a_slot_fired_by_several_processes_runs_once(runtime):
     outcomes: list[str] = []
     threads = [
-        threading.Thread(target=lambda: outcomes.append(run_job(runtime, "due_dates", slot="2026-03-10T17:30Z").state))
+        threading.Thread(
+            target=lambda: outcomes.append(run_job(runtime, "due_dates", slot="2026-03-10T17:30Z").state)
+        )
         for _ in range(4)
     ]
     for thread in threads:
@@ -74,7 +78,9 @@ def test_a_failing_job_is_retried_with_backoff_then_reported_to_admins(tmp_path,
             last = run_job(runtime, "audit_checkpoint", slot="s", attempt=2)
             with runtime.factory() as session:
                 shown = last_runs(session)["audit_checkpoint"]
-                told = list(session.scalars(select(Notification).where(Notification.code == "notify.job.failed")))
+                told = list(
+                    session.scalars(select(Notification).where(Notification.code == "notify.job.failed"))
+                )
         finally:
             runtime.close()
     assert (first.state, first.retry_in) == ("failed", 10)
