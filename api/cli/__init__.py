@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -288,6 +289,8 @@ def worker() -> None:
     from core.logs import configure_logging
     from workflows.jobs import build_queue, start_resuming
 
+    if os.environ.get(cli_serving.MULTIPROC_ENV):  # counted with the web processes of this machine
+        cli_serving.metrics_dir()
     runtime = make_runtime()
     configure_logging(json_lines=runtime.settings.log_format == "json", level=runtime.settings.log_level)
     huey = build_queue(runtime)

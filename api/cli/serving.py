@@ -23,16 +23,19 @@ import uvicorn
 
 from core.logs import configure_logging
 from core.settings import Settings
-from workflows.metrics import MULTIPROC_ENV
+
+# Not imported from workflows.metrics: importing prometheus_client fixes the mode of this process's metrics,
+# which must wait until the folder is settled.
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
-def _metrics_dir() -> tuple[Path, bool]:
+def metrics_dir() -> tuple[Path, bool]:
+    """The folder every process of this machine counts into: PROMETHEUS_MULTIPROC_DIR (created when missing;
+    its operator empties it before the processes start), or a new one for this run (True: ours to remove)."""
     given = os.environ.get(MULTIPROC_ENV)
     if given:
         path = Path(given)
         path.mkdir(parents=True, exist_ok=True)
-        for stale in path.glob("*.db"):  # values of a previous run's processes
-            stale.unlink()
         return path, False
     path = Path(tempfile.mkdtemp(prefix="dangan-metrics-"))
     os.environ[MULTIPROC_ENV] = str(path)
@@ -47,7 +50,7 @@ def serve_processes(settings: Settings, *, host: str, port: int, workers: int) -
 
         uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
         return
-    metrics_dir, made = _metrics_dir()  # before anything imports prometheus_client in a child
+    folder, made = metrics_dir()  # before anything imports prometheus_client in a child
     from workflows.runtime import Runtime
     from workflows.setup import initialise
 
@@ -74,7 +77,7 @@ def serve_processes(settings: Settings, *, host: str, port: int, workers: int) -
                 worker.kill()
                 worker.wait()
         if made:
-            shutil.rmtree(metrics_dir, ignore_errors=True)
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def serve(
