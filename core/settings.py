@@ -189,7 +189,8 @@ class Settings(BaseSettings):
 
     # --- operations (issue 14): scheduled jobs, notifications, logs, metrics ---
     schedule_due_dates: str = Field(
-        "01:30", description="Daily time (HH:MM, DANGAN_TIMEZONE) of the due-date recompute job; `off` stops it."
+        "01:30",
+        description="Daily time (HH:MM, DANGAN_TIMEZONE) of the due-date recompute job; `off` stops it.",
     )
     schedule_retention_lock: str = Field(
         "02:00",
@@ -197,7 +198,8 @@ class Settings(BaseSettings):
         "holds); `off` stops it.",
     )
     schedule_audit_checkpoint: str = Field(
-        "02:30", description="Daily time of the audit-trail checkpoint job (`audit checkpoint`); `off` stops it."
+        "02:30",
+        description="Daily time of the audit-trail checkpoint job (`audit checkpoint`); `off` stops it.",
     )
     schedule_reminders: str = Field(
         "08:30",
@@ -206,13 +208,15 @@ class Settings(BaseSettings):
     )
     job_retries: int = Field(3, description="Retries of a scheduled job that failed, before it is reported.")
     job_retry_delay: int = Field(
-        60, description="Seconds before a failed scheduled job's first retry; each next one waits four times longer."
+        60,
+        description="Seconds before a failed scheduled job's first retry; each next one waits four times longer.",
     )
     reminder_grant_days: int = Field(
         3, description="A grant that ends within this many days is reminded to its holder by the daily job."
     )
     notify_interval: int = Field(
-        60, description="Seconds between sendings of new notifications by e-mail and group robots (the outbox)."
+        60,
+        description="Seconds between sendings of new notifications by e-mail and group robots (the outbox).",
     )
     notify_attempts: int = Field(
         5, description="Attempts at sending one notification by one channel before it is given up and logged."
@@ -227,7 +231,9 @@ class Settings(BaseSettings):
         "starttls", description="SMTP connection security: `starttls`, `ssl` (implicit TLS) or `none`."
     )
     smtp_user: str | None = Field(None, description="SMTP login, if the server wants one.")
-    smtp_password: SecretStr | None = Field(None, description="SMTP password (use the environment; never logged).")
+    smtp_password: SecretStr | None = Field(
+        None, description="SMTP password (use the environment; never logged)."
+    )
     smtp_from: str = Field("dangan@localhost", description="Sender address of e-mail notifications.")
     notify_dingtalk_url: SecretStr | None = Field(
         None,
@@ -235,7 +241,8 @@ class Settings(BaseSettings):
         "unset: no DingTalk channel. Holds the robot's token: use the environment.",
     )
     notify_wecom_url: SecretStr | None = Field(
-        None, description="WeCom (企业微信) group robot as an Apprise URL (`wecombot://key`); unset: no WeCom channel."
+        None,
+        description="WeCom (企业微信) group robot as an Apprise URL (`wecombot://key`); unset: no WeCom channel.",
     )
     notify_feishu_url: SecretStr | None = Field(
         None, description="Feishu group robot as an Apprise URL (`feishu://token`); unset: no Feishu channel."

@@ -60,8 +60,9 @@ class Summary:
 
     def add(self, result: FileResult) -> None:
         setattr(self, result.status, getattr(self, result.status) + 1)
-        metrics.record_file(result.status, result.pages, result.pages if result.ocr_seconds else 0,
-                            result.ocr_seconds)  # issue 14: /metrics
+        metrics.record_file(
+            result.status, result.pages, result.pages if result.ocr_seconds else 0, result.ocr_seconds
+        )  # issue 14: /metrics
         self.pages += result.pages
         self.ocr_seconds += result.ocr_seconds
         if result.reason and result.status in ("rejected", "failed"):

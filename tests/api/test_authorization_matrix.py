@@ -578,7 +578,9 @@ OPS_RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/api/jobs"): Rule.of(roles("admin"), 200, url("/api/jobs")),
     ("GET", "/admin/jobs"): page(roles("admin"), 200, url("/admin/jobs")),
     ("GET", "/settings/notifications"): page(signed_in, 200, url("/settings/notifications")),
-    ("POST", "/settings/notifications"): page(signed_in, 422, form("/settings/notifications", channel="pager")),
+    ("POST", "/settings/notifications"): page(
+        signed_in, 422, form("/settings/notifications", channel="pager")
+    ),
 }
 
 RULES: dict[tuple[str, str], Rule] = {
