@@ -64,6 +64,10 @@ class User(Base):
     # Moves on at every password change, reset and disabling; a token made under an older one is refused.
     credentials_epoch: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[Timestamp]
+    # --- notifications (issue 14): where this person's messages also go out, and in which language ---
+    email: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(10))  # None: the archive's default language
+    notify_channels: Mapped[list | None] = mapped_column(JSON)  # None: in-app only
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
@@ -245,6 +249,10 @@ class Notification(Base):
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     read: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[Timestamp]
+    # The outbox of the other channels (workflows.notify): sent when delivered_at is set, each channel's outcome.
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    delivery: Mapped[dict | None] = mapped_column(JSON)
 
 
 class Offboarding(Base):

@@ -110,7 +110,22 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
 
     app.include_router(custody_records.router)
     install_web(app)  # the HTML pages (api/web), /static and HTML error pages outside /api
+    # --- operations (issue 14): /healthz, /metrics, /api/jobs; request ids and JSON request logs ---
+    from api.observe import RequestLog
+    from api.rest import ops
+
+    app.include_router(ops.router)
+    app.add_middleware(RequestLog)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for DANGAN_* settings: what each web process of `dangan serve --workers N` builds."""
+    settings = Settings()
+    from core.logs import configure_logging
+
+    configure_logging(json_lines=settings.log_format == "json", level=settings.log_level)
+    return create_app(settings)
 
 
 def allowed_methods(request: Request) -> str:

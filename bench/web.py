@@ -259,7 +259,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--home", type=Path, default=Path("bench/out/web"))
     parser.add_argument("--reuse", action="store_true", help="measure the archive already in --home")
     parser.add_argument("--write", action="store_true", help="write the figures into BENCHMARKS.md")
+    # issue 14: users searching at once over HTTP against `dangan serve --workers N` for each N given
+    parser.add_argument("--processes", help="e.g. 1,2: measure concurrent users against N web processes")
+    parser.add_argument("--users", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=30.0)
     args = parser.parse_args(argv)
+    if args.processes:
+        return _concurrent(args, parser)
     if not args.reuse:
         if (args.home / "dangan.db").exists():
             parser.error(f"{args.home} holds an archive: remove it or pass --reuse")
@@ -281,6 +287,33 @@ def main(argv: list[str] | None = None) -> int:
             f"wall time after warm-up. Target: p95 < 150 ms.\n\n{rendered}\n\n{machine()}\n"
         )
         write_section("web", body)
+    return 0
+
+
+def _concurrent(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from bench.web_concurrent import run_load
+
+    if not (args.home / "dangan.db").exists():
+        build(args.home, args.docs)
+    elif not args.reuse:
+        parser.error(f"{args.home} holds an archive: remove it or pass --reuse")
+    rows = [run_load(args.home, int(n), args.users, args.seconds, QUERIES) for n in args.processes.split(",")]
+    reference = rows[0][3]
+    rendered = table(
+        ["web processes", "requests", "p50 ms", "p95 ms", "max ms", "requests/s", "p95 vs first"],
+        [(n, c, f"{p50:.1f}", f"{p95:.1f}", f"{mx:.1f}", f"{rps:.1f}", f"{p95 / reference:.2f}×")
+         for n, c, p50, p95, mx, rps in rows],
+    )  # fmt: skip
+    print(rendered)
+    if args.write:
+        body = (
+            f"## Concurrent search over HTTP, 1 vs N web processes\n\n`python -m bench.web --docs {args.docs} "
+            f"--processes {args.processes} --users {args.users}`: {args.users} users (threads, one connection "
+            f"each, signed in as bob) searching back to back for {args.seconds:g} s against `dangan serve "
+            "--workers N` (SQLite, Whoosh; each search permission-filtered, with facets, audited). Target: p95 < "
+            f"100 ms at 100k documents.\n\n{rendered}\n\n{machine()}\n"
+        )
+        write_section("web-processes", body)
     return 0
 
 

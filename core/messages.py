@@ -384,6 +384,11 @@ from core.messages_custody_records import MESSAGES as _CUSTODY_RECORDS  # noqa: 
 
 _merge(_CUSTODY_RECORDS)
 
+# --- operations (issue 14: scheduled jobs, notifications by channel, health) ---
+from core.messages_ops import MESSAGES as _OPS  # noqa: E402
+
+_merge(_OPS)
+
 
 def translate(code: str, language: str = "zh-CN", /, **params: object) -> str:
     """The message for code in language, with params filled in."""

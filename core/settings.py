@@ -227,6 +227,72 @@ class Settings(BaseSettings):
         ),
     )
 
+    # --- operations (issue 14): scheduled jobs, notifications, logs, metrics ---
+    schedule_due_dates: str = Field(
+        "01:30",
+        description="Daily time (HH:MM, DANGAN_TIMEZONE) of the due-date recompute job; `off` stops it.",
+    )
+    schedule_retention_lock: str = Field(
+        "02:00",
+        description="Daily time of the `retention lock` job (recompute, renew S3 retain-until dates, sync legal "
+        "holds); `off` stops it.",
+    )
+    schedule_audit_checkpoint: str = Field(
+        "02:30",
+        description="Daily time of the audit-trail checkpoint job (`audit checkpoint`); `off` stops it.",
+    )
+    schedule_reminders: str = Field(
+        "08:30",
+        description="Daily time of the reminders job (grants expiring, access requests and destruction batches "
+        "waiting for approval, loans overdue); `off` stops it.",
+    )
+    job_retries: int = Field(3, description="Retries of a scheduled job that failed, before it is reported.")
+    job_retry_delay: int = Field(
+        60,
+        description="Seconds before a failed scheduled job's first retry; each next one waits four times longer.",
+    )
+    reminder_grant_days: int = Field(
+        3, description="A grant that ends within this many days is reminded to its holder by the daily job."
+    )
+    notify_interval: int = Field(
+        60,
+        description="Seconds between sendings of new notifications by e-mail and group robots (the outbox).",
+    )
+    notify_attempts: int = Field(
+        5, description="Attempts at sending one notification by one channel before it is given up and logged."
+    )
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="The address people open Dangan at; notifications carry links under it.",
+    )
+    smtp_host: str | None = Field(None, description="SMTP server for e-mail notifications; unset: no e-mail.")
+    smtp_port: int = Field(25, description="SMTP port.")
+    smtp_security: Literal["none", "starttls", "ssl"] = Field(
+        "starttls", description="SMTP connection security: `starttls`, `ssl` (implicit TLS) or `none`."
+    )
+    smtp_user: str | None = Field(None, description="SMTP login, if the server wants one.")
+    smtp_password: SecretStr | None = Field(
+        None, description="SMTP password (use the environment; never logged)."
+    )
+    smtp_from: str = Field("dangan@localhost", description="Sender address of e-mail notifications.")
+    notify_dingtalk_url: SecretStr | None = Field(
+        None,
+        description="DingTalk group robot as an Apprise URL (`dingtalk://token/` or `dingtalk://secret@token/`); "
+        "unset: no DingTalk channel. Holds the robot's token: use the environment.",
+    )
+    notify_wecom_url: SecretStr | None = Field(
+        None,
+        description="WeCom (企业微信) group robot as an Apprise URL (`wecombot://key`); unset: no WeCom channel.",
+    )
+    notify_feishu_url: SecretStr | None = Field(
+        None, description="Feishu group robot as an Apprise URL (`feishu://token`); unset: no Feishu channel."
+    )
+    log_format: Literal["json", "text"] = Field(
+        "json", description="Server and worker logs: JSON lines with a request id (`json`) or plain text."
+    )
+    log_level: str = Field("INFO", description="Lowest level logged by `serve` and `worker`.")
+    web_workers: int = Field(1, description="Web processes of `dangan serve` (its --workers default).")
+
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the SQLite file under home."""
         if self.database_url:

@@ -14,6 +14,7 @@ from core.messages import bilingual
 from ingest.process import Processed, process_document
 from ingest.receive import Received, receive
 from ingest.textlayer import extract_text_layer
+from workflows import metrics
 from workflows.born_digital import file_born_digital
 from workflows.filing import file_and_index
 from workflows.indexer import OWN_PROCESS_MIN_FILES, Indexer
@@ -59,6 +60,9 @@ class Summary:
 
     def add(self, result: FileResult) -> None:
         setattr(self, result.status, getattr(self, result.status) + 1)
+        metrics.record_file(
+            result.status, result.pages, result.pages if result.ocr_seconds else 0, result.ocr_seconds
+        )  # issue 14: /metrics
         self.pages += result.pages
         self.ocr_seconds += result.ocr_seconds
         if result.reason and result.status in ("rejected", "failed"):

@@ -5,12 +5,14 @@ here, through file_and_index."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from ingest.process import Processed, process_document
 from retention.schedule import recompute
 from retention.worm import lock_records
+from workflows import metrics
 from workflows.indexing import indexable, mark_indexed
 from workflows.runtime import Runtime
 
@@ -70,6 +72,7 @@ def process_and_index(
     doc_type: str | None = None,
 ) -> Processed:
     """Read and file one document, then index it (workflows.filing, as every entry point)."""
+    started = time.perf_counter()
     result = process_document(
         runtime.factory,
         runtime.store,
@@ -83,4 +86,7 @@ def process_and_index(
     )
     if result.state == "filed" and file_and_index(runtime, [document_id]):
         result.state = "indexed"
+    # issue 14: counted for /metrics (outcome, pages, OCR pages and seconds, duration)
+    metrics.record_file(result.state, result.pages, result.ocr_pages, result.ocr_seconds)
+    metrics.INGEST_SECONDS.observe(time.perf_counter() - started)
     return result

@@ -10,6 +10,7 @@ from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 from workflows.filing import process_and_index
 from workflows.recovery import resume_interrupted
 from workflows.runtime import Runtime
+from workflows.scheduled import register as register_scheduled
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ def build_queue(runtime: Runtime) -> Huey:
     def remind_overdue_task() -> int:
         assert _runtime is not None
         return remind_overdue(_runtime)
+    # --- scheduled jobs and the notification outbox (issue 14: workflows.scheduled) ---
+    register_scheduled(huey, lambda: _runtime)  # type: ignore[arg-type, return-value]
 
     huey.dangan_process = process_task  # type: ignore[attr-defined]
     return huey

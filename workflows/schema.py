@@ -7,6 +7,7 @@ from __future__ import annotations
 import access.models  # noqa: F401
 import core.audit  # noqa: F401
 import core.calendar  # noqa: F401
+import core.job_runs  # noqa: F401
 import custody.handover_models  # noqa: F401  (handovers, issue 13)
 import custody.models  # noqa: F401
 import records.models  # noqa: F401

@@ -24,6 +24,7 @@ from search import (
     parse,
     search,
 )
+from workflows import metrics
 from workflows.reading import read_document
 
 
@@ -107,8 +108,9 @@ def run_search(
     ensure_vocabulary(session)
     node = parse(query)
     scope = search_scope(session, user)
-    result = search(index, node, limit=limit, offset=offset, scope=scope, sort=sort, facets=facets)
-    hits = _shown_hits(session, scope, result, node)
+    with metrics.timed(metrics.SEARCH_SECONDS):  # issue 14: the search latency histogram
+        result = search(index, node, limit=limit, offset=offset, scope=scope, sort=sort, facets=facets)
+        hits = _shown_hits(session, scope, result, node)
     audit.record(
         session,
         actor=user.login,

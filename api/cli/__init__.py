@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -25,7 +26,9 @@ from api.cli import customers_lifecycle as cli_customers_lifecycle
 from api.cli import documents as cli_documents
 from api.cli import index as cli_index
 from api.cli import offboarding as cli_offboarding
+from api.cli import ops as cli_ops
 from api.cli import retention as cli_retention
+from api.cli import serving as cli_serving
 from api.cli import users as cli_users
 from api.cli.support import (
     DEFAULT_USER,
@@ -41,7 +44,6 @@ from api.cli.support import (
 from api.limits import CLI_ID, has_control_characters
 from core.errors import DanganError
 from core.messages import bilingual
-from core.settings import Settings
 
 
 class _CheckedArguments(TyperGroup):
@@ -73,6 +75,9 @@ cli_offboarding.register(cli_users.app)
 cli_custody_handover.register(cli_custody.app, cli_custody.calendar_app)
 cli_customers_io.register(cli_customers.app)  # issue 12: analysis, import, export, catalogues
 app.command("check")(cli_index.check)
+# --- operations (issue 14): jobs list|run; users notify-channels ---
+app.add_typer(cli_ops.app, name=cli_ops.NAME)
+cli_ops.register(cli_users.app)
 
 
 @app.command()
@@ -281,27 +286,20 @@ def watch(
         runtime.close()
 
 
-@app.command()
-def serve(
-    host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
-    port: Annotated[int | None, typer.Option(help="Port.")] = None,
-) -> None:
-    """Serve the web UI and API (with an in-process job worker unless DANGAN_SERVE_WORKER=false)."""
-    import uvicorn
-
-    from api.app import create_app
-
-    settings = Settings()
-    application = create_app(settings)
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port, log_level="info")
+app.command()(cli_serving.serve)  # issue 14: --workers N (api/cli/serving.py)
 
 
 @app.command()
 def worker() -> None:
-    """Run the background job worker (OCR, filing, indexing)."""
+    """Run the background job worker: OCR, filing, indexing, and the scheduled jobs and notifications (its
+    scheduler); several may run, on this and other machines, against PostgreSQL, S3 and Redis."""
+    from core.logs import configure_logging
     from workflows.jobs import build_queue, start_resuming
 
+    if os.environ.get(cli_serving.MULTIPROC_ENV):  # counted with the web processes of this machine
+        cli_serving.metrics_dir()
     runtime = make_runtime()
+    configure_logging(json_lines=runtime.settings.log_format == "json", level=runtime.settings.log_level)
     huey = build_queue(runtime)
     start_resuming(runtime)
     consumer = huey.create_consumer(workers=runtime.settings.worker_threads, worker_type="thread")

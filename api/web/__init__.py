@@ -87,6 +87,7 @@ NAV: list[NavItem] = [
     NavItem("ui.nav.custody", "/custody"),  # issue 13: paper originals, loans, ledgers
     NavItem("ui.nav.admin", "/admin", _roles("admin")),
     NavItem("ui.nav.audit", "/audit", _roles("auditor", "admin")),
+    NavItem("ui.nav.notify", "/settings/notifications"),  # issue 14
 ]
 
 # Pages load nothing from elsewhere and run no inline script: a stray tag in a snippet or a title could
@@ -119,6 +120,7 @@ AREAS = (
     "handovers",  # issue 13
     "custody",  # issue 13
     "custody_loans",  # issue 13
+    "ops",  # issue 14: notification settings, scheduled jobs
 )
 
 

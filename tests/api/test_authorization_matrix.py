@@ -698,6 +698,19 @@ CUSTODY_RECORDS_RULES: dict[tuple[str, str], Rule] = {
     ),
 }
 
+# --- operations (issue 14): health for anyone, metrics for admins and auditors, jobs for admins, one's own
+# notification settings for everyone signed in ---
+OPS_RULES: dict[tuple[str, str], Rule] = {
+    ("GET", "/healthz"): Rule.of(anyone, 200, url("/healthz")),
+    ("GET", "/metrics"): page(roles("admin", "auditor"), 200, url("/metrics")),
+    ("GET", "/api/jobs"): Rule.of(roles("admin"), 200, url("/api/jobs")),
+    ("GET", "/admin/jobs"): page(roles("admin"), 200, url("/admin/jobs")),
+    ("GET", "/settings/notifications"): page(signed_in, 200, url("/settings/notifications")),
+    ("POST", "/settings/notifications"): page(
+        signed_in, 422, form("/settings/notifications", channel="pager")
+    ),
+}
+
 RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/favicon.ico"): Rule.of(anyone, 200, url("/favicon.ico")),
     ("GET", "/openapi.json"): Rule.of(anyone, 200, url("/openapi.json")),
@@ -873,6 +886,7 @@ RULES: dict[tuple[str, str], Rule] = {
     **LIFECYCLE_RULES,
     **HANDOVER_RULES,
     **CUSTODY_RECORDS_RULES,
+    **OPS_RULES,
 }
 
 
