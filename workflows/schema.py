@@ -7,9 +7,11 @@ from __future__ import annotations
 import access.models  # noqa: F401
 import core.audit  # noqa: F401
 import core.calendar  # noqa: F401
+import core.job_runs  # noqa: F401
 import custody.models  # noqa: F401
 import records.models  # noqa: F401
 import retention.models  # noqa: F401
+import storage.models  # noqa: F401
 from core.db import Base
 
 metadata = Base.metadata

@@ -23,6 +23,7 @@ from api.cli import customers_lifecycle as cli_customers_lifecycle
 from api.cli import documents as cli_documents
 from api.cli import index as cli_index
 from api.cli import offboarding as cli_offboarding
+from api.cli import operations as cli_operations
 from api.cli import retention as cli_retention
 from api.cli import users as cli_users
 from api.cli.support import (
@@ -68,6 +69,8 @@ app.add_typer(cli_index.app, name=cli_index.NAME)
 cli_customers_lifecycle.register(cli_customers.app)
 cli_offboarding.register(cli_users.app)
 app.command("check")(cli_index.check)
+# --- backup, restore, fixity (issue 14) ---
+cli_operations.register(app)
 
 
 @app.command()
