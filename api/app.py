@@ -102,6 +102,9 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
     for module in (session, tokens, documents, customer_lifecycle, customers, access, offboarding, users, audit,
                    retention, custody):  # fmt: skip
         app.include_router(module.router)
+    from api.rest import operations  # issue 14: backup status and fixity report
+
+    app.include_router(operations.router)
     install_web(app)  # the HTML pages (api/web), /static and HTML error pages outside /api
     return app
 
