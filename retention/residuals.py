@@ -48,8 +48,10 @@ def _typed(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     for name, value in data.items():
         if name not in columns:
             continue
+        column_type = columns[name].type
+        column_type = getattr(column_type, "impl_instance", column_type)  # UTCDateTime → DateTime
         try:
-            kind = columns[name].type.python_type if value is not None else None
+            kind = column_type.python_type if value is not None else None
         except NotImplementedError:
             kind = None
         if isinstance(value, str) and kind is datetime:
