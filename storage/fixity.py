@@ -100,12 +100,14 @@ def record(session: Session, finding: Finding, *, at: datetime | None = None) ->
 
 
 def due_for_check(session: Session, keys: Iterable[str], *, cycle_days: int, now: datetime) -> list[str]:
-    """Tonight's slice: never-checked keys first, then the longest unchecked; at least 1/cycle of all, and
-    every key whose last check is older than the cycle."""
+    """Tonight's slice: never-checked keys first, then the longest unchecked; 1/cycle of all, or more when
+    some were last checked longer than a cycle ago (then those and every never-checked one)."""
     keys = list(keys)
-    last = dict(session.execute(select(ObjectCheck.key, ObjectCheck.checked_at)))
+    last = {k: at for k, at in session.execute(select(ObjectCheck.key, ObjectCheck.checked_at))}
     order = sorted(keys, key=lambda k: (k in last, last.get(k) or now))
-    overdue = sum(1 for k in keys if k not in last or last[k] <= now - timedelta(days=cycle_days))
+    # Never-checked objects go first but count against the share: a new archive's first nights are slices too.
+    overdue = sum(1 for k in keys if k in last and last[k] <= now - timedelta(days=cycle_days))
+    overdue += sum(1 for k in keys if k not in last) if overdue else 0
     share = math.ceil(len(keys) / cycle_days) if keys else 0
     return order[: max(share, overdue)]
 

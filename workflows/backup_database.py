@@ -58,7 +58,7 @@ def check_pg_dump(engine: Engine) -> str:
     client = subprocess.run([tool, "--version"], capture_output=True, text=True, check=True).stdout
     with engine.connect() as conn:
         server = str(conn.execute(text("show server_version")).scalar_one())
-    if _major(client.split(")")[-1]) < _major(server):
+    if _major(client.rsplit("PostgreSQL)", 1)[-1]) < _major(server):
         raise DatabaseBackupError("backup.pg_dump_version", client=client.strip(), server=server)
     return tool
 
