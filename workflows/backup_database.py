@@ -96,8 +96,9 @@ def database_is_empty(engine: Engine) -> bool:
     return True
 
 
-def load_database(engine: Engine, source: Path) -> None:
-    """Put a dump back into an empty database: the SQLite file replaced, or pg_restore into the schema."""
+def load_database(engine: Engine, source: Path, *, replace: bool = False) -> None:
+    """Put a dump back into an empty database: the SQLite file replaced whole (atomically), or pg_restore
+    into the schema; with replace (a killed restore continuing) what a killed load left is dropped first."""
     if source.name == SQLITE_FILE or engine.dialect.name == "sqlite":
         if engine.dialect.name != "sqlite" or source.name != SQLITE_FILE:
             raise DatabaseBackupError("backup.wrong_database", kind=source.name)
@@ -105,16 +106,21 @@ def load_database(engine: Engine, source: Path) -> None:
         dest = Path(str(engine.url.database))
         for extra in ("-wal", "-shm"):
             Path(f"{dest}{extra}").unlink(missing_ok=True)
+        loading = dest.with_name(dest.name + ".restoring")
+        loading.unlink(missing_ok=True)
         backup = sqlite3.connect(source)
         try:
-            target = sqlite3.connect(dest)
+            target = sqlite3.connect(loading)
             try:
                 backup.backup(target)
             finally:
                 target.close()
         finally:
             backup.close()
-        os.chmod(dest, 0o600)
+        os.chmod(loading, 0o600)
+        with open(loading, "rb") as done:
+            os.fsync(done.fileno())
+        os.replace(loading, dest)  # a kill leaves the old file or the whole new one, never half of it
         return
     tool = shutil.which("pg_restore")
     if tool is None:
@@ -122,7 +128,7 @@ def load_database(engine: Engine, source: Path) -> None:
     schema = _schema(engine)
     listing = subprocess.run([tool, "-l", str(source)], capture_output=True, text=True)
     # A dump of one schema creates it: an empty schema of that name (the target) is dropped first.
-    if re.search(rf"SCHEMA - {re.escape(schema)}\b", listing.stdout) and schema != "public":
+    if (replace or re.search(rf"SCHEMA - {re.escape(schema)}\b", listing.stdout)) and schema != "public":
         with engine.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
     engine.dispose()

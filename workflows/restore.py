@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from access.duties import require_any
 from access.models import User
@@ -41,6 +41,7 @@ from workflows.backup_verify import pick_generation, read_manifest
 from workflows.runtime import Runtime
 
 WORKERS = 8
+MARKER = "restore-in-progress.json"
 
 
 @dataclass
@@ -143,7 +144,15 @@ def run_restore(
     name = pick_generation(target, generation, budget=budget)
     base = f"{GENERATIONS}/{name}"
     report = RestoreReport(None, target.description, name)
-    _ensure_empty(runtime)
+    marker = settings.home / MARKER
+    mark = {"generation": name, "source": target.description}
+    # A restore killed midway left this marker: the same restore continues (nothing else may write here).
+    continuing = marker.exists() and json.loads(marker.read_text() or "{}") == mark
+    resumed = _unfinished_restore(runtime, name, target.description) if continuing else None
+    if not continuing:
+        _ensure_empty(runtime)
+        settings.home.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps(mark))
     tags = {p: d for d, p in read_manifest(target, name, "tagmanifest-sha256.txt", budget=budget)}
     report.keyring = _keyring(runtime, target, base, tags)
     (settings.home / "tmp").mkdir(parents=True, exist_ok=True)
@@ -152,16 +161,18 @@ def run_restore(
         dump = next((n for n in (SQLITE_FILE, PG_FILE) if n in tags), None)
         if dump is None:
             raise DanganError("restore.no_database", generation=name)
-        local = scratch / dump
-        retrying(lambda: target.get_file(f"{base}/{dump}", local), seconds=budget, what=dump)
-        if hash_file(local)[0] != tags[dump]:
-            raise DanganError("restore.database_corrupt", generation=name)
-        load_database(runtime.engine, local)
         report.database = dump
-        upgrade(runtime.engine)
-        _settle_runs(runtime, name)
+        if resumed is None:  # not yet past the database: (re)load it whole
+            local = scratch / dump
+            retrying(lambda: target.get_file(f"{base}/{dump}", local), seconds=budget, what=dump)
+            if hash_file(local)[0] != tags[dump]:
+                raise DanganError("restore.database_corrupt", generation=name)
+            load_database(runtime.engine, local, replace=continuing)
+            upgrade(runtime.engine)
+            _settle_runs(runtime, name)
         _require_admin(runtime, login, client)
-        run_id = start_run(runtime, "restore", target.description, login, name)
+        # The run row marks the restore under way: a restore killed after it continues where it stopped.
+        run_id = resumed or start_run(runtime, "restore", target.description, login, name)
         report.run_id = run_id
         audit_as = {
             "actor": login,
@@ -183,7 +194,21 @@ def run_restore(
     report.seconds = time.monotonic() - started
     finish_run(runtime, run_id, state="complete" if report.ok else "failed", summary=_summary(report),
                audit_as=audit_as)  # fmt: skip
+    marker.unlink(missing_ok=True)
     return report
+
+
+def _unfinished_restore(runtime: Runtime, generation: str, where: str) -> int | None:
+    """The id of an interrupted restore of this very generation from this place, to continue; else None."""
+    if "operation_run" not in inspect(runtime.engine).get_table_names():
+        return None
+    with runtime.factory() as session:
+        return session.scalar(
+            select(OperationRun.id).where(
+                OperationRun.kind == "restore", OperationRun.generation == generation,
+                OperationRun.target == where[:300], OperationRun.state.in_(("running", "interrupted")),
+            ).order_by(OperationRun.id.desc()).limit(1)
+        )  # fmt: skip
 
 
 def _settle_runs(runtime: Runtime, generation: str) -> None:
