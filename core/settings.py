@@ -193,14 +193,17 @@ class Settings(BaseSettings):
         description="Where the scheduled backup goes: a folder or `s3://bucket/prefix` on another server or "
         "bucket than the archive's; unset: no scheduled backup, and fixity repairs only with --repair-from.",
     )
-    backup_keep: int = Field(12, ge=1, description="Backup generations kept at DANGAN_BACKUP_DEST (oldest go).")
+    backup_keep: int = Field(
+        12, ge=1, description="Backup generations kept at DANGAN_BACKUP_DEST (oldest go)."
+    )
     backup_schedule: str = Field(
         "0 2 1 * *",
         description="When the scheduled backup runs, as cron `minute hour day month weekday` in the server's "
         "time (default 02:00 on the 1st of each month, POL-6).",
     )
     backup_s3_endpoint: str | None = Field(
-        None, description="S3 endpoint host:port of an `s3://` backup destination (default DANGAN_S3_ENDPOINT)."
+        None,
+        description="S3 endpoint host:port of an `s3://` backup destination (default DANGAN_S3_ENDPOINT).",
     )
     backup_s3_access_key: str | None = Field(
         None, description="S3 access key of the backup destination (never committed; use the environment)."
@@ -228,7 +231,9 @@ class Settings(BaseSettings):
         description="When the nightly fixity slice runs (cron `minute hour day month weekday`, server time).",
     )
     fixity_max_mb_per_second: float = Field(
-        0.0, ge=0, description="Read-rate cap of a fixity run in MB/s, so a slice leaves the disks to users; 0: none."
+        0.0,
+        ge=0,
+        description="Read-rate cap of a fixity run in MB/s, so a slice leaves the disks to users; 0: none.",
     )
     orphan_grace_hours: int = Field(
         24,
