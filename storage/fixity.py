@@ -81,10 +81,22 @@ def check_object(store: ObjectStore, key: str, throttle: Throttle | None = None)
     return Finding(key, "passed", expected, actual, size)
 
 
-def record(session: Session, finding: Finding, *, at: datetime | None = None) -> tuple[bool, bool]:
+def record_many(session: Session, findings: list[Finding]) -> list[bool]:
+    """Keep many findings (one query for their rows); for each, whether it is newly quarantined."""
+    at = utcnow()
+    rows = {
+        r.key: r
+        for r in session.scalars(select(ObjectCheck).where(ObjectCheck.key.in_([f.key for f in findings])))
+    }
+    return [record(session, f, at=at, row=rows.get(f.key))[0] for f in findings]
+
+
+def record(
+    session: Session, finding: Finding, *, at: datetime | None = None, row: ObjectCheck | None = None
+) -> tuple[bool, bool]:
     """Keep a finding as the object's last check; (newly quarantined, released from quarantine)."""
     at = at or utcnow()
-    row = session.get(ObjectCheck, finding.key)
+    row = row or session.get(ObjectCheck, finding.key)
     if row is None:
         row = ObjectCheck(key=finding.key)
         session.add(row)

@@ -26,7 +26,15 @@ from core.db import utcnow
 from records.models import Derivative, Document
 from retention.models import RegisterFile
 from storage.base import KIND_PREFIXES, parse_key, spool
-from storage.fixity import Finding, Throttle, check_object, due_for_check, mark_repaired, quarantined, record
+from storage.fixity import (
+    Finding,
+    Throttle,
+    check_object,
+    due_for_check,
+    mark_repaired,
+    quarantined,
+    record_many,
+)
 from storage.retrying import retrying
 from storage.targets import BackupTarget
 from workflows.backup import OBJECTS, finish_run, start_run, target_for
@@ -109,7 +117,7 @@ def run_fixity(
         with ThreadPoolExecutor(workers) as pool:
             for finding in pool.map(check, todo):
                 findings.append(finding)
-                if len(findings) >= 500:
+                if len(findings) >= 2000:
                     _keep(runtime, findings, report, actor, role, client)
                     findings = []
         _keep(runtime, findings, report, actor, role, client)
@@ -143,25 +151,25 @@ def _keep(runtime: Runtime, findings: list[Finding], report: FixityReport, actor
     if not findings:
         return
     with runtime.factory() as session, session.begin():
-        for finding in findings:
+        newly_quarantined = record_many(session, findings)
+        for finding, newly in zip(findings, newly_quarantined, strict=True):
             report.checked += 1
             report.bytes += finding.size or 0
             if finding.result == "passed":
                 report.passed += 1
-            elif finding.result == "changed":
+                continue
+            if finding.result == "changed":
                 report.changed.append(
                     {"key": finding.key, "expected": finding.expected, "actual": finding.actual}
                 )
             else:
                 report.missing.append(finding.key)
-            newly, _released = record(session, finding)
-            if finding.result != "passed":
-                audit.record(
-                    session, actor=actor, role=role, action="fixity.failed", object_type="object",
-                    object_id=finding.key, client=client, result="failed",
-                    details={"result": finding.result, "expected": finding.expected, "actual": finding.actual,
-                             "quarantined": True, "newly": newly},
-                )  # fmt: skip
+            audit.record(
+                session, actor=actor, role=role, action="fixity.failed", object_type="object",
+                object_id=finding.key, client=client, result="failed",
+                details={"result": finding.result, "expected": finding.expected, "actual": finding.actual,
+                         "quarantined": True, "newly": newly},
+            )  # fmt: skip
 
 
 def repair(
