@@ -106,11 +106,12 @@ class FilesystemStore(ObjectStore):
         for directory, dirnames, filenames in os.walk(start):
             # Sorted in place so os.walk descends in key order; temp files are not objects.
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            # Plain strings, not Path objects: a listing is the fixed cost of every backup and check (issue 14).
+            base = os.path.relpath(directory, self.root).replace(os.sep, "/")
             for name in sorted(filenames):
-                path = Path(directory, name)
-                key = path.relative_to(self.root).as_posix()
+                key = name if base == "." else f"{base}/{name}"
                 if key.startswith(prefix) and not name.startswith("."):
-                    st = path.stat()
+                    st = os.stat(os.path.join(directory, name))
                     yield ObjectInfo(key, st.st_size, None, datetime.fromtimestamp(st.st_mtime, UTC))
 
     def presigned_url(self, key: str, expires: timedelta) -> str | None:
