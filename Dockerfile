@@ -1,7 +1,7 @@
 FROM python:3.11-slim-bookworm
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng \
-      tesseract-ocr-osd poppler-utils fonts-noto-cjk \
+      tesseract-ocr-osd poppler-utils fonts-noto-cjk postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml README.md ./

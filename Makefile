@@ -6,7 +6,8 @@ BIN := $(VENV)/bin
 HTMX := api/static/vendor/htmx.min.js
 # Apache ECharts for the customer analysis charts (issue 12), vendored like htmx.
 ECHARTS := api/static/vendor/echarts.min.js
-APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng tesseract-ocr-osd poppler-utils fonts-noto-cjk
+# postgresql-client: pg_dump / pg_restore for `dangan backup` and `restore` on PostgreSQL (issue 14).
+APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesseract-ocr-eng tesseract-ocr-osd poppler-utils fonts-noto-cjk postgresql-client
 # Tests render pages with Noto CJK and write text PDFs with WenQuanYi, and drive the web UI in Debian's
 # headless Chromium (tests/e2e); the benchmark compares with ocrmypdf.
 TEST_APT_PACKAGES := fonts-wqy-zenhei chromium

@@ -109,6 +109,9 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
     from api.rest import custody_records  # issue 13: ledgers, labels, inspections
 
     app.include_router(custody_records.router)
+    from api.rest import operations  # issue 14: backup status and fixity report
+
+    app.include_router(operations.router)
     install_web(app)  # the HTML pages (api/web), /static and HTML error pages outside /api
     # --- operations (issue 14): /healthz, /metrics, /api/jobs; request ids and JSON request logs ---
     from api.observe import RequestLog

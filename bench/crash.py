@@ -161,6 +161,90 @@ def crash_and_recover(
     return outcome
 
 
+# --- issue 14: a backup and a restore killed at random moments, then run again ---
+@dataclass
+class CopyOutcome:
+    """What the backup and restore rounds did."""
+
+    backups: int = 0
+    restores: int = 0
+    killed_midway: int = 0  # kills that left an unfinished generation or restore behind
+    seconds: float = 0.0
+
+
+def _run(exe: str, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run([exe, *args], env=env, capture_output=True, timeout=600)
+
+
+def _kill_at_random(exe: str, args: list[str], env: dict[str, str], rng: random.Random, window) -> None:  # type: ignore[no-untyped-def]
+    running = subprocess.Popen([exe, *args], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)  # fmt: skip
+    time.sleep(rng.uniform(*window))
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(running.pid, signal.SIGKILL)
+    running.wait(timeout=30)
+
+
+def crash_backup_and_restore(
+    settings: Settings,
+    workdir: Path,
+    *,
+    rounds: int,
+    seed: int,
+    files: int = 6,
+    kill_window: tuple[float, float] = (0.05, 1.5),
+) -> CopyOutcome:
+    """Kill `dangan backup` and `dangan restore` (SQLite homes) at random, re-run each: the re-run must finish,
+    `backup verify` and `check` must pass, and no half-written file may remain. Broken otherwise."""
+    rng = random.Random(seed)
+    env = _env(settings, {})
+    exe = _dangan()
+    started = time.monotonic()
+    _run(exe, ["init"], env)
+    write_pdfs(workdir / "intake", files, 0)
+    if _run(exe, ["ingest", str(workdir / "intake")], env).returncode != 0:
+        raise Broken("ingest before the backup rounds failed")
+    dest = workdir / "backup"
+    outcome = CopyOutcome()
+    for round_no in range(rounds):
+        write_pdfs(workdir / "intake", 1, files + round_no)
+        _run(exe, ["ingest", str(workdir / "intake")], env)
+        _kill_at_random(exe, ["backup", str(dest)], env, rng, kill_window)
+        outcome.killed_midway += any(not (g / "COMPLETE").exists() for g in (dest / "generations").glob("*"))
+        again = _run(exe, ["backup", str(dest), "--json"], env)
+        if again.returncode != 0:
+            raise Broken(
+                f"backup round {round_no}: re-run exited {again.returncode}: {again.stderr[-2000:]!r}"
+            )
+        verify = _run(exe, ["backup", "verify", str(dest), "--json"], env)
+        if verify.returncode != 0:
+            raise Broken(
+                f"backup round {round_no}: verify exited {verify.returncode}: {verify.stdout[-2000:]!r}"
+            )
+        if list(dest.rglob(".part-*")):
+            raise Broken(f"backup round {round_no}: half-written files {list(dest.rglob('.part-*'))}")
+        outcome.backups += 1
+        home = workdir / f"restored{round_no}"
+        (home / "secrets").mkdir(parents=True)
+        (home / "secrets" / "audit.key").write_bytes(settings.audit_key_path.read_bytes())
+        target = {k: v for k, v in env.items() if k != "DANGAN_DATABASE_URL"} | {"DANGAN_HOME": str(home)}
+        _kill_at_random(exe, ["restore", str(dest)], target, rng, kill_window)
+        outcome.killed_midway += (home / "restore-in-progress.json").exists()
+        restored = _run(exe, ["restore", str(dest), "--json"], target)
+        if restored.returncode != 0:
+            raise Broken(
+                f"restore round {round_no}: re-run exited {restored.returncode}: {restored.stderr[-2000:]!r}"
+            )
+        check = _run(exe, ["check", "--json"], target)
+        if check.returncode != 0:
+            raise Broken(
+                f"restore round {round_no}: check exited {check.returncode}: {check.stdout[-2000:]!r}"
+            )
+        outcome.restores += 1
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
 @contextlib.contextmanager
 def _postgres_schema(url: str) -> Iterator[str]:
     """A schema of its own on the PostgreSQL server at url, dropped afterwards."""

@@ -7,14 +7,18 @@ The newest row per job is its last run on the admin page and in /metrics.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import JSON, String, Text, UniqueConstraint, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from core.db import Base, Timestamp, UTCDateTime, utcnow
+
+T = TypeVar("T")
 
 
 class JobRun(Base):
@@ -99,3 +103,23 @@ def last_runs(session: Session) -> dict[str, LastRun]:
             last_ok_at=ok.get(run.name), runs=runs, failures=counts.get((run.name, "failed"), 0),
         )  # fmt: skip
     return found
+
+
+def run_recorded(
+    factory: sessionmaker[Session], job: str, work: Callable[[], T], summary: Callable[[T], dict]
+) -> T:
+    """Run `work` as the scheduled job `job` outside the daily schedule's claims (the monthly backup, the
+    nightly fixity slice: huey retries those itself), recording start, end and result, or the error (re-raised)."""
+    with factory() as session, session.begin():
+        run = claim(session, name=job, slot=utcnow().isoformat(timespec="microseconds"), attempt=0)
+        assert run is not None  # a slot of its own
+        run_id = run.id
+    try:
+        value = work()
+    except Exception as exc:
+        with factory() as session, session.begin():
+            finish(session, run_id, state="failed", error=f"{type(exc).__name__}: {exc}")
+        raise
+    with factory() as session, session.begin():
+        finish(session, run_id, state="ok", result=summary(value))
+    return value

@@ -389,6 +389,11 @@ from core.messages_ops import MESSAGES as _OPS  # noqa: E402
 
 _merge(_OPS)
 
+# --- backup, restore, fixity, check (issue 14) ---
+from core.messages_operations import MESSAGES as _OPERATIONS  # noqa: E402
+
+_merge(_OPERATIONS)
+
 
 def translate(code: str, language: str = "zh-CN", /, **params: object) -> str:
     """The message for code in language, with params filled in."""

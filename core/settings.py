@@ -292,6 +292,59 @@ class Settings(BaseSettings):
     )
     log_level: str = Field("INFO", description="Lowest level logged by `serve` and `worker`.")
     web_workers: int = Field(1, description="Web processes of `dangan serve` (its --workers default).")
+    # --- backup, restore, fixity (issue 14: POL-6, FIX-3, FIX-4, PRS-1) ---
+    backup_dest: str | None = Field(
+        None,
+        description="Where the scheduled backup goes: a folder or `s3://bucket/prefix` on another server or "
+        "bucket than the archive's; unset: no scheduled backup, and fixity repairs only with --repair-from.",
+    )
+    backup_keep: int = Field(
+        12, ge=1, description="Backup generations kept at DANGAN_BACKUP_DEST (oldest go)."
+    )
+    backup_schedule: str = Field(
+        "0 2 1 * *",
+        description="When the scheduled backup runs, as cron `minute hour day month weekday` in the server's "
+        "time (default 02:00 on the 1st of each month, POL-6).",
+    )
+    backup_s3_endpoint: str | None = Field(
+        None,
+        description="S3 endpoint host:port of an `s3://` backup destination (default DANGAN_S3_ENDPOINT).",
+    )
+    backup_s3_access_key: str | None = Field(
+        None, description="S3 access key of the backup destination (never committed; use the environment)."
+    )
+    backup_s3_secret_key: SecretStr | None = Field(
+        None, description="S3 secret key of the backup destination (never committed; use the environment)."
+    )
+    backup_s3_secure: bool = Field(False, description="Use HTTPS for an `s3://` backup destination.")
+    backup_passphrase: SecretStr | None = Field(
+        None,
+        description="Passphrase that encrypts the audit key ring inside a backup (scrypt + AES-GCM); unset: "
+        "the key ring is left out of the backup and must be kept apart. Never logged or stored.",
+    )
+    storage_retry_seconds: int = Field(
+        120,
+        ge=0,
+        description="How long backup, restore and fixity keep retrying (with backoff) an object store that "
+        "does not answer before they stop, resumably.",
+    )
+    fixity_cycle_days: int = Field(
+        90, ge=1, description="Every object is re-hashed at least once in this many days (FIX-3)."
+    )
+    fixity_schedule: str = Field(
+        "30 1 * * *",
+        description="When the nightly fixity slice runs (cron `minute hour day month weekday`, server time).",
+    )
+    fixity_max_mb_per_second: float = Field(
+        0.0,
+        ge=0,
+        description="Read-rate cap of a fixity run in MB/s, so a slice leaves the disks to users; 0: none.",
+    )
+    orphan_grace_hours: int = Field(
+        24,
+        ge=0,
+        description="`dangan check` names stored objects no record refers to only when older than this.",
+    )
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to the SQLite file under home."""

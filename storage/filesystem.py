@@ -103,15 +103,25 @@ class FilesystemStore(ObjectStore):
         if prefix.startswith("/") or ".." in prefix.split("/"):
             raise ValueError(f"prefix must stay inside the store: {prefix!r}")
         start = self.root / prefix.rpartition("/")[0]
-        for directory, dirnames, filenames in os.walk(start):
-            # Sorted in place so os.walk descends in key order; temp files are not objects.
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-            for name in sorted(filenames):
-                path = Path(directory, name)
-                key = path.relative_to(self.root).as_posix()
-                if key.startswith(prefix) and not name.startswith("."):
-                    st = path.stat()
-                    yield ObjectInfo(key, st.st_size, None, datetime.fromtimestamp(st.st_mtime, UTC))
+        root = str(self.root).rstrip("/") + "/"
+        yield from self._walk(str(start), root, prefix)
+
+    def _walk(self, directory: str, root: str, prefix: str) -> Iterator[ObjectInfo]:
+        # os.scandir and plain strings, in key order (names sorted); temp files (".…") are not objects.
+        # A listing is the fixed cost of every backup and check (issue 14).
+        try:
+            with os.scandir(directory) as found:
+                entries = sorted((e for e in found if not e.name.startswith(".")), key=lambda e: e.name)
+        except FileNotFoundError:
+            return
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from self._walk(entry.path, root, prefix)
+                continue
+            key = entry.path.removeprefix(root)
+            if key.startswith(prefix):
+                st = entry.stat()
+                yield ObjectInfo(key, st.st_size, None, datetime.fromtimestamp(st.st_mtime, UTC))
 
     def presigned_url(self, key: str, expires: timedelta) -> str | None:
         """None: files have no URL of their own; the API streams them."""

@@ -5,6 +5,11 @@ pending with their age, not as damage; --repair resumes the orphaned ones now (w
 indexes what is missing or stale and drops index entries with no document. A run killed between storing a
 searchable PDF and filing leaves that derivative with no row: such objects, and temporary files of killed
 writes, older than DANGAN_PROCESSING_LEASE are listed and, with --repair, removed.
+
+The store is compared too (workflows.consistency, issue 14): every record's objects exist with the right
+size, no object older than DANGAN_ORPHAN_GRACE_HOURS lies unnamed, archive numbers have no gaps, nothing is
+in fixity quarantine. A missing or resized object is quarantined (reads refuse it) and, with --repair and a
+backup place (DANGAN_BACKUP_DEST), put back from the backup copy if it verifies; orphans and gaps are named.
 """
 
 from __future__ import annotations
@@ -20,6 +25,10 @@ from core import audit
 from core.db import utcnow
 from records.models import Derivative
 from storage import ObjectStore, key_for
+from storage.base import parse_key
+from storage.fixity import Finding, quarantined, record
+from storage.retrying import retrying
+from workflows.consistency import NumberGap, ObjectProblem, number_gaps, object_problems, orphan_objects
 from workflows.housekeeping import sweep_leftovers
 from workflows.indexing import CheckReport, check_index, repair_index
 from workflows.recovery import Pending, pending, resume_interrupted
@@ -37,22 +46,38 @@ class ArchiveCheck:
     asked_repair: bool = False
     stray_objects: list[str] = field(default_factory=list)  # derivatives no document names
     swept: int = 0  # stray objects and stale temporary files removed by --repair
+    # --- the store and numbering (issue 14) ---
+    object_problems: list[ObjectProblem] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)  # unnamed objects beyond the grace period
+    number_gaps: list[NumberGap] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)  # objects put back from the backup by --repair
+
+    @property
+    def store_damaged(self) -> bool:
+        """The store or the numbering disagrees with the database."""
+        return bool(self.object_problems or self.orphans or self.number_gaps or self.quarantined)
 
     @property
     def damaged(self) -> bool:
-        """The index disagrees with the database (and was not repaired)."""
-        return not self.index.clean and self.repaired is None
+        """The index disagrees with the database (and was not repaired), or the store or numbering does."""
+        return (not self.index.clean and self.repaired is None) or self.store_damaged
 
     @property
     def clean(self) -> bool:
         """Every document filed, indexed, and the index in step with the database."""
-        return self.index.clean and not self.pending and not self.stray_objects
+        return self.index.clean and not self.pending and not self.stray_objects and not self.store_damaged
 
     def as_json(self) -> dict:
         out = self.index.as_json() | {
             "pending": [p.as_json() for p in self.pending],
             "stray_objects": self.stray_objects,
             "clean": self.clean,
+            "objects": [p.as_json() for p in self.object_problems],
+            "orphans": self.orphans,
+            "number_gaps": [g.as_json() for g in self.number_gaps],
+            "quarantined": self.quarantined,
+            "consistent": not self.damaged,
         }
         if self.asked_repair:
             indexed, removed = self.repaired or (0, 0)
@@ -62,6 +87,8 @@ class ArchiveCheck:
                 "resumed": self.resumed,
                 "swept": self.swept,
             }
+            if self.restored:
+                out["repaired"]["restored"] = self.restored
         return out
 
 
@@ -83,6 +110,7 @@ def check_archive(runtime: Runtime, *, actor: User, repair: bool = False, client
         result = ArchiveCheck(
             report, waiting, resumed, repaired, asked_repair=repair, stray_objects=stray, swept=swept
         )
+        _compare_store(runtime, session, result, stray=set(stray))
         audit.record(
             session,
             actor=actor.login,
@@ -98,9 +126,48 @@ def check_archive(runtime: Runtime, *, actor: User, repair: bool = False, client
                 "repaired": repaired is not None,
                 "stray_objects": len(stray),
                 "swept": swept,
+                "object_problems": len(result.object_problems),
+                "orphans": len(result.orphans),
+                "number_gaps": len(result.number_gaps),
+                "quarantined": len(result.quarantined),
             },
         )
+    if repair and result.object_problems and runtime.settings.backup_dest:
+        _restore_from_backup(runtime, result, actor)
     return result
+
+
+def _compare_store(runtime: Runtime, session: Session, result: ArchiveCheck, *, stray: set[str]) -> None:
+    """Objects against rows, orphans, numbering, quarantine; missing or resized objects are quarantined."""
+    listing = {o.key: o for o in retrying(
+        lambda: list(runtime.store.list()), seconds=runtime.settings.storage_retry_seconds, what="list"
+    )}  # fmt: skip
+    result.object_problems = object_problems(session, listing)
+    grace = utcnow() - timedelta(hours=runtime.settings.orphan_grace_hours)
+    result.orphans = [k for k in orphan_objects(session, listing, older_than=grace) if k not in stray]
+    result.number_gaps = number_gaps(session, runtime.settings.archive_pattern)
+    for problem in result.object_problems:
+        result_code = "missing" if problem.problem == "missing" else "changed"
+        record(
+            session, Finding(problem.key, result_code, parse_key(problem.key)[1], None, problem.actual_size)
+        )
+    session.flush()
+    result.quarantined = [row.key for row in quarantined(session)]
+
+
+def _restore_from_backup(runtime: Runtime, result: ArchiveCheck, actor: User) -> None:
+    """--repair with a backup place: quarantined objects put back from copies that verify."""
+    from workflows.fixity import FixityReport
+    from workflows.fixity import repair as repair_objects
+
+    done = FixityReport(0, "check")
+    repair_objects(runtime, source=runtime.settings.backup_dest or "", report=done, actor=actor.login,
+                   role=actor.role_label)  # fmt: skip
+    result.restored = done.repaired
+    with runtime.factory() as session:
+        listing = {o.key: o for o in runtime.store.list()}
+        result.object_problems = object_problems(session, listing)
+        result.quarantined = [row.key for row in quarantined(session)]
 
 
 def stray_derivatives(session: Session, store: ObjectStore, *, older_than: timedelta) -> list[str]:

@@ -66,11 +66,68 @@ def build_queue(runtime: Runtime) -> Huey:
     def remind_overdue_task() -> int:
         assert _runtime is not None
         return remind_overdue(_runtime)
+
     # --- scheduled jobs and the notification outbox (issue 14: workflows.scheduled) ---
     register_scheduled(huey, lambda: _runtime)  # type: ignore[arg-type, return-value]
+    # --- backup and fixity (issue 14): the monthly backup (POL-6) and the nightly fixity slice (FIX-3) ---
+    register_operations(huey, settings)
 
     huey.dangan_process = process_task  # type: ignore[attr-defined]
     return huey
+
+
+def cron(expression: str) -> crontab:
+    """A huey crontab from `minute hour day month weekday`."""
+    minute, hour, day, month, weekday = expression.split()
+    return crontab(minute=minute, hour=hour, day=day, month=month, day_of_week=weekday)
+
+
+def register_operations(huey: Huey, settings) -> None:  # type: ignore[no-untyped-def]
+    """The scheduled backup (when DANGAN_BACKUP_DEST is set) and the fixity slice, each run recorded."""
+    from core.job_runs import run_recorded
+
+    @huey.periodic_task(cron(settings.backup_schedule), retries=3, retry_delay=600, name="scheduled_backup")
+    def backup_task() -> dict:
+        return scheduled_backup()
+
+    @huey.periodic_task(cron(settings.fixity_schedule), retries=2, retry_delay=600, name="fixity_slice")
+    def fixity_task() -> dict:
+        assert _runtime is not None
+        from workflows.fixity import run_fixity
+
+        runtime = _runtime
+        report = run_recorded(
+            runtime.factory, "fixity_slice", lambda: run_fixity(runtime, actor="system"), _fixity_summary
+        )
+        return _fixity_summary(report)
+
+    huey.dangan_backup = backup_task  # type: ignore[attr-defined]
+    huey.dangan_fixity = fixity_task  # type: ignore[attr-defined]
+
+
+def scheduled_backup() -> dict:
+    """The scheduled backup to DANGAN_BACKUP_DEST, keeping DANGAN_BACKUP_KEEP generations (none when unset)."""
+    assert _runtime is not None
+    from core.job_runs import run_recorded
+    from workflows.backup import run_backup
+
+    runtime = _runtime
+    dest = runtime.settings.backup_dest
+    if not dest:
+        return {"skipped": "DANGAN_BACKUP_DEST is not set"}
+    report = run_recorded(
+        runtime.factory,
+        "scheduled_backup",
+        lambda: run_backup(runtime, dest=dest, actor="system"),
+        lambda r: {"id": r.run_id, "generation": r.generation, "objects": r.objects, "copied": r.copied},
+    )
+    return {"id": report.run_id, "generation": report.generation}
+
+
+def _fixity_summary(report) -> dict:  # type: ignore[no-untyped-def]
+    return {"id": report.run_id, "checked": report.checked, "passed": report.passed,
+            "changed": len(report.changed), "missing": len(report.missing),
+            "quarantined": len(report.quarantined), "repaired": len(report.repaired)}  # fmt: skip
 
 
 def start_resuming(runtime: Runtime) -> threading.Thread:

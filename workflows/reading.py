@@ -24,6 +24,7 @@ from core import audit
 from core.errors import NotFound
 from records.models import Document, Revision
 from retention.views import record_retention
+from storage.fixity import refuse_if_quarantined
 
 T = TypeVar("T")
 
@@ -116,6 +117,9 @@ def original_view(session: Session, doc: Document, decision: Decision) -> tuple[
     """Where the original's bytes are: (object key, MIME type, file name)."""
     if doc.state in ("destroying", "destroyed"):  # destroyed by a batch: only its residual record remains
         raise NotFound("batch.item.destroyed", id=doc.id, archive_no=doc.archive_no or "")
+    refuse_if_quarantined(
+        session, doc.object_key
+    )  # failed fixity: say so rather than serve bad bytes (FIX-4)
     return doc.object_key, doc.mime, doc.original_filename
 
 

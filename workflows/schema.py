@@ -12,6 +12,7 @@ import custody.handover_models  # noqa: F401  (handovers, issue 13)
 import custody.models  # noqa: F401
 import records.models  # noqa: F401
 import retention.models  # noqa: F401
+import storage.models  # noqa: F401
 from core.db import Base
 
 metadata = Base.metadata

@@ -26,6 +26,7 @@ from api.cli import customers_lifecycle as cli_customers_lifecycle
 from api.cli import documents as cli_documents
 from api.cli import index as cli_index
 from api.cli import offboarding as cli_offboarding
+from api.cli import operations as cli_operations
 from api.cli import ops as cli_ops
 from api.cli import retention as cli_retention
 from api.cli import serving as cli_serving
@@ -78,6 +79,8 @@ app.command("check")(cli_index.check)
 # --- operations (issue 14): jobs list|run; users notify-channels ---
 app.add_typer(cli_ops.app, name=cli_ops.NAME)
 cli_ops.register(cli_users.app)
+# --- backup, restore, fixity (issue 14) ---
+cli_operations.register(app)
 
 
 @app.command()

@@ -141,5 +141,15 @@ def check(
         err_console.print(bilingual("document.pending", count=len(found.pending)), highlight=False)
         for item in found.pending[:20]:
             print(f"pending: {item.document_id} {item.state} {item.age_seconds}s")
+    if found.store_damaged and not as_json:  # the store and numbering (issue 14)
+        err_console.print(bilingual("check.store_problems", objects=len(found.object_problems),
+                                    orphans=len(found.orphans), gaps=len(found.number_gaps),
+                                    quarantined=len(found.quarantined)), highlight=False)  # fmt: skip
+        for problem in found.object_problems[:20]:
+            print(f"object {problem.problem}: {problem.key} (document {problem.document_id})")
+        for key in found.orphans[:20]:
+            print(f"orphan: {key}")
+        for gap in found.number_gaps[:20]:
+            print(f"gap: {gap.series} {gap.missing[:20]}")
     if found.damaged:
         raise typer.Exit(1)

@@ -126,7 +126,7 @@ def similar(
 @router.get(
     "/documents/{document_id}/original",
     response_class=StreamingResponse,
-    responses=binary("application/pdf", "image/png", "image/jpeg", "image/tiff") | READ | answers(404),
+    responses=binary("application/pdf", "image/png", "image/jpeg", "image/tiff") | READ | answers(404, 409),
 )
 def original(document_id: PathId, caller: CurrentUser, rt: RuntimeDep) -> StreamingResponse:
     """Download the original, streamed from the store (audited as a download)."""

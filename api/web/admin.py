@@ -27,6 +27,7 @@ from api.web.session import RuntimeDep, Viewer
 from core.errors import DanganError
 from workflows.doctypes import change_document_type
 from workflows.offboarding import disable_user
+from workflows.operations_status import backup_status, fixity_status
 from workflows.people import add_person, people
 
 router = APIRouter(include_in_schema=False)
@@ -56,6 +57,9 @@ def _page(
             "one_time": None,
             "edited": {},
             "saved_level": request.query_params.get("saved_level"),
+            # issue 14: backup and integrity
+            "backups": backup_status(session),
+            "fixity": fixity_status(session),
         }
     return render(request, "admin/index.html", status_code=status_code, **(context | extra))
 

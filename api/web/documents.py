@@ -27,6 +27,7 @@ from api.web.metadata_form import MetadataFormDep, field_of
 from api.web.session import RuntimeDep, Viewer, WebUser, keep_refusal
 from core.errors import DanganError, NotFound
 from records.models import Customer, Document, DocumentType
+from storage.fixity import refuse_if_quarantined
 from workflows import custody_records, reading, recovery
 from workflows.corrections import correct_metadata
 from workflows.page_images import page_image
@@ -163,6 +164,7 @@ def original(document_id: DocId, me: Viewer, rt: RuntimeDep) -> StreamingRespons
 def _searchable(session: Session, doc: Document, decision: Decision) -> tuple[str, str] | None:
     for derivative in doc.derivatives:
         if derivative.kind == "searchable_pdf":
+            refuse_if_quarantined(session, derivative.object_key)  # failed fixity (FIX-4, issue 14)
             return derivative.object_key, f"{doc.archive_no or doc.id}.pdf"
     return None
 

@@ -887,6 +887,9 @@ RULES: dict[tuple[str, str], Rule] = {
     **HANDOVER_RULES,
     **CUSTODY_RECORDS_RULES,
     **OPS_RULES,
+    # --- issue 14: backup status and fixity report, admins only ---
+    ("GET", "/api/admin/backups"): Rule.of(roles("admin"), 200, url("/api/admin/backups")),
+    ("GET", "/api/admin/fixity"): Rule.of(roles("admin"), 200, url("/api/admin/fixity")),
 }
 
 

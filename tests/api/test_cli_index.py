@@ -64,6 +64,12 @@ def test_rebuild_indexes_every_filed_document_in_chunks(company, env):
             "orphaned": [],
             "stale": [],
             "stray_objects": [],
+            # the store and numbering agree (issue 14)
+            "objects": [],
+            "orphans": [],
+            "number_gaps": [],
+            "quarantined": [],
+            "consistent": True,
             "clean": False,  # the index agrees, but the documents never went through filing's follow-ups
             "engine": "whoosh",
         },
@@ -82,6 +88,12 @@ def test_rebuild_indexes_every_filed_document_in_chunks(company, env):
             "stale": [],
             "pending": [],
             "stray_objects": [],
+            # the store and numbering agree (issue 14)
+            "objects": [],
+            "orphans": [],
+            "number_gaps": [],
+            "quarantined": [],
+            "consistent": True,
             "clean": True,
             "engine": "whoosh",
         },

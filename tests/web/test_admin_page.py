@@ -163,3 +163,27 @@ def test_admin_sees_a_users_tokens_and_revokes_one(tab, world):
 @pytest.mark.parametrize("login", ["alice", "auditor"])
 def test_only_an_admin_sees_anothers_tokens(tab, login):
     assert tab(login).get("/admin/users/bob/tokens").status_code == 403
+
+
+# --- issue 14: backup and integrity on the admin page ---
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("zh-CN", ["备份与完整性", "缺失", "完成"]), ("en", ["Backup and integrity", "missing", "complete"])],
+)
+def test_the_admin_page_shows_the_last_backup_and_the_quarantined_objects(tab, world, tmp_path, lang, words):
+    from records.models import Document
+    from tests.retention.conftest import add_record
+    from workflows.backup import run_backup
+    from workflows.fixity import run_fixity
+
+    runtime = world.runtime
+    doc = add_record(world, title="函件")
+    run_backup(runtime, dest=str(tmp_path / "b"), actor="admin")
+    with runtime.factory() as session:
+        document = session.get_one(Document, doc)
+        key, archive_no = document.object_key, document.archive_no
+    (runtime.settings.objects_dir / key).unlink()
+    run_fixity(runtime, actor="admin", everything=True)
+    page = tab("admin", lang).get("/admin")
+    assert page.status_code == 200 and 'id="quarantine"' in page.text and archive_no in page.text
+    assert all(word in page.text for word in words)

@@ -106,7 +106,7 @@ def test_check_reports_unfinished_work_as_pending_and_repair_finishes_it(cli, ru
     repaired = cli.invoke(app, ["check", "--repair", "--json"])
     assert json.loads(repaired.stdout)["repaired"]["resumed"] == 2
     after = json.loads(cli.invoke(app, ["check", "--json"]).stdout)
-    assert after["clean"] is True and after["pending"] == [] and after["indexed"] == 2
+    assert after["clean"] is True and after["pending"] == [] and after["indexed"] == 2, json.dumps(after)
 
 
 class FailingDownloads:
