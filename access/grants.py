@@ -108,6 +108,14 @@ def revoke_grant(
     if grant.revoked_at is not None:
         raise Conflict("grant.already_revoked", id=grant_id)
     now = utcnow()
+    end_grant(session, grant, actor=actor, reason=reason, now=now, client=client)
+    if actor.id != grant.user_id:
+        notify(session, user_ids=[grant.user_id], code="notify.grant.revoked", grant_id=grant.id)
+    return _info(grant, now)
+
+
+def end_grant(session: Session, grant: Grant, *, actor: User, reason: str, now: datetime, client: str = "") -> None:
+    """Revoke a grant (who, when, why), audited as grant.revoke; the caller has checked that it may."""
     grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, actor.login, reason.strip()
     audit.record(
         session,
@@ -125,6 +133,3 @@ def revoke_grant(
             "reason": grant.revoke_reason,
         },
     )
-    if actor.id != grant.user_id:
-        notify(session, user_ids=[grant.user_id], code="notify.grant.revoked", grant_id=grant.id)
-    return _info(grant, now)

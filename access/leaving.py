@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from access.grants import end_grant
 from access.models import (
     AccessRequest,
     ApprovalStep,
@@ -171,17 +172,6 @@ def close_requests_and_grants(
         )
     grants = list(session.scalars(select(Grant).where(Grant.user_id == leaver.id, Grant.live_at(now))))
     for grant in grants:
-        grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, actor.login, reason
-        audit.record(
-            session,
-            actor=actor.login,
-            role=actor.role_label,
-            action="grant.revoke",
-            object_type="grant",
-            object_id=grant.id,
-            client=client,
-            reference=f"request:{grant.request_id}" if grant.request_id else "",
-            details={"holder": leaver.login, "reason": reason},
-        )
+        end_grant(session, grant, actor=actor, reason=reason, now=now, client=client)
     session.flush()
     return {"requests": [r.id for r in requests], "grants": [g.id for g in grants]}
