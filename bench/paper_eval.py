@@ -34,9 +34,7 @@ from ingest.extract.amounts import to_capital
 from ingest.extract.fields import extract_fields
 from ingest.ocr.page import PageJob, ocr_page
 from records.uscc import check_char
-from search.engines import make_index
-from search.query import search
-from search.schema import IndexDoc
+from search import IndexDoc, make_index, search
 from tests.ingest.samples import render_page
 
 KINDS = ("clean", "photo", "seal", "fax", "photocopy", "landscape", "two_page", "traditional")

@@ -24,7 +24,7 @@ How to add a page (the retention pages do it this way):
    Every word on screen comes from the catalogue (core/messages_web.py): `{{ _("ui.<area>.<name>", n=3) }}`.
    Context always has: request, lang, me (the WebUser or None), csrf, nav, current, path, tz.
    Helpers: `tr(code, lang)` (a given language, e.g. both on an error), `type_name(code)`, `action_name(a)`;
-   filters `dt` (UTC → Asia/Shanghai), `d` (date), `num`, `json`. Forms: macros.html's `csrf_field()`,
+   filters `dt` (UTC → Asia/Shanghai), `d` (date), `num`, `json`, `item_code`. Forms: macros.html's `csrf_field()`,
    `error(errors, "field")` beside the input and `described(errors, "field")` in its tag, where errors maps
    a field to a catalogue code or (code, params). A route that shows a domain refusal next to a field
    calls session.keep_refusal(rt, error) so the refusal still reaches the audit trail.
@@ -53,6 +53,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 
 from core.messages import CATALOGUE, pick_language, translate
+from custody.ledgers import item_code  # a paper item's label code (I000012)
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE.parent / "templates"
@@ -195,7 +196,7 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals.update(
     _=_translate, t=_translate, tr=translate, type_name=_type_name, action_name=_action
 )
-templates.env.filters.update(dt=_datetime, d=_date, num=_number, json=_json)
+templates.env.filters.update(dt=_datetime, d=_date, num=_number, json=_json, item_code=item_code)
 
 
 TYPE_NAMES_TTL = 60.0  # seconds: document types change rarely (and maybe from the CLI, another process)
