@@ -114,7 +114,9 @@ def revoke_grant(
     return _info(grant, now)
 
 
-def end_grant(session: Session, grant: Grant, *, actor: User, reason: str, now: datetime, client: str = "") -> None:
+def end_grant(
+    session: Session, grant: Grant, *, actor: User, reason: str, now: datetime, client: str = ""
+) -> None:
     """Revoke a grant (who, when, why), audited as grant.revoke; the caller has checked that it may."""
     grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, actor.login, reason.strip()
     audit.record(
