@@ -37,7 +37,19 @@ LINKS = {  # where the link of each kind of message leads (pages the recipient m
     "notify.job.failed": "/admin/jobs",
     "custody.loan.overdue_reminder": "/custody/loans/{loan}",
 }
-SAFE_PARAMS = ("request_id", "grant_id", "batch_id", "slip_no", "slip", "loan", "due", "until", "days", "job", "id")
+SAFE_PARAMS = (
+    "request_id",
+    "grant_id",
+    "batch_id",
+    "slip_no",
+    "slip",
+    "loan",
+    "due",
+    "until",
+    "days",
+    "job",
+    "id",
+)
 
 
 class ChannelRefused(DanganError):
