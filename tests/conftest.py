@@ -24,6 +24,27 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"dangan database: {'postgresql' if PG_URL else 'sqlite'}"
 
 
+def touches_the_database(item: pytest.Item) -> bool:
+    """A test that opens an archive database: through the `database_url` fixture (directly or under
+    `settings`, `runtime`, `client`, ...), or marked `database`/`e2e` (those make their own with
+    `fresh_database_url`)."""
+    return "database_url" in getattr(item, "fixturenames", ()) or any(
+        item.get_closest_marker(name) for name in ("database", "e2e")
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, run only the tests that open a database: the others (OCR, extraction, analysis, the
+    index, the object store) never reach it and have run already in the SQLite pass of `make test`."""
+    if not PG_URL:
+        return
+    kept = [item for item in items if touches_the_database(item)]
+    dropped = [item for item in items if not touches_the_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @contextmanager
 def fresh_database_url() -> Iterator[str | None]:
     """None (SQLite under DANGAN_HOME) or a PostgreSQL URL on a schema made for the caller, dropped after."""

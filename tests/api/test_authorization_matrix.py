@@ -31,6 +31,8 @@ from records.models import Customer
 from tests.api.world import PASSWORD, World, add_document, add_grant, build_world
 from tests.conftest import fresh_database_url, make_settings
 
+pytestmark = pytest.mark.database  # one archive for the whole matrix, made with fresh_database_url
+
 LEVELS = ("internal", "department", "company", "personal")
 GRANTS = ("none", "live", "expired", "revoked")
 # One user per role, and the marketing director for company level; None is an anonymous caller.
