@@ -12,15 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from access.models import User, WebSession
 from access.tokens import token_hash
 from core import audit
-from core.db import utcnow
+from core.db import reading, transaction, utcnow
 
 DEFAULT_IDLE = timedelta(minutes=30)
 DEFAULT_MAX_AGE = timedelta(hours=12)
+# A session's last use is written at most this often, so that signing in a request (look_up_session) mostly
+# reads and takes no write lock (issue 14). The idle timeout then counts from a use up to this much older
+# than the last: a session may end this much sooner, never later.
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,20 @@ def resolve_session(
     if row.expires_at <= now or row.last_seen_at + idle <= now or not row.user.active:
         row.ended_at = now
         return None
-    row.last_seen_at = now
+    if now - row.last_seen_at >= TOUCH_EVERY:
+        row.last_seen_at = now
     return ActiveSession(row.id, row.user, row.csrf_token)
+
+
+def look_up_session(factory: sessionmaker[Session], secret: str, *, idle: timedelta) -> ActiveSession | None:
+    """resolve_session in a transaction of its own, which writes (and waits for the write lock) only when the
+    row must change: the session ends, or its last use is older than TOUCH_EVERY."""
+    with reading(factory) as session:
+        active = resolve_session(session, secret, idle=idle)
+        if not session.dirty:
+            return active
+    with transaction(factory) as session:
+        return resolve_session(session, secret, idle=idle)
 
 
 def end_session(session: Session, *, secret: str, client: str = "") -> bool:

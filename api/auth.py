@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from access.errors import AccessDenied, AuthenticationFailed, denied
 from access.login import LoginResult, authenticate
 from access.models import User
-from access.sessions import NewWebSession, csrf_ok, resolve_session, start_session
+from access.sessions import NewWebSession, csrf_ok, look_up_session, start_session
 from access.tokens import resolve_token
 from core.settings import Settings
 from workflows.runtime import Runtime
@@ -80,7 +80,6 @@ def _identify(
 ) -> Caller:
     runtime: Runtime = request.app.state.runtime
     client = client_address(request)
-    refusal: AccessDenied | None = None
     if credentials is not None:
         # Committed either way: a refused token is an audit event, a good one notes its last use.
         with runtime.factory() as session, session.begin():
@@ -92,29 +91,22 @@ def _identify(
     if not secret:
         raise AuthenticationFailed("auth.required")
     idle = timedelta(minutes=runtime.settings.session_idle_minutes)
-    with runtime.factory() as session, session.begin():
-        active = resolve_session(session, secret, idle=idle)
-        if active is None:
-            caller = None
-        else:
-            user = active.user
-            caller = Caller(
-                user.id, user.login, "session", client, user.must_change_password, secret, active.csrf_token
-            )
-            if request.method not in SAFE_METHODS and not csrf_ok(active, request.headers.get(CSRF_HEADER)):
-                refusal = denied(
-                    user,
-                    "auth.csrf",
-                    action="csrf",
-                    object_type="request",
-                    object_id=f"{request.method} {request.url.path}"[:100],
-                    client=client,
-                )
-    if caller is None:
+    active = look_up_session(runtime.factory, secret, idle=idle)
+    if active is None:
         raise AuthenticationFailed("auth.session_ended")
-    if refusal is not None:
-        raise refusal  # recorded by the app's error handler
-    return caller
+    user = active.user
+    if request.method not in SAFE_METHODS and not csrf_ok(active, request.headers.get(CSRF_HEADER)):
+        raise denied(
+            user,
+            "auth.csrf",
+            action="csrf",
+            object_type="request",
+            object_id=f"{request.method} {request.url.path}"[:100],
+            client=client,
+        )  # recorded by the app's error handler
+    return Caller(
+        user.id, user.login, "session", client, user.must_change_password, secret, active.csrf_token
+    )
 
 
 def signed_in(caller: Annotated[Caller, Depends(_identify)]) -> Caller:

@@ -2,8 +2,10 @@
 100 ms at 100k documents). Used by `bench.web --processes 1,2`.
 
 Each user is a thread with its own HTTP connection signed in as staff member bob, sending GET /api/search
-(a query from bench.web.QUERIES, 20 hits, facets) back to back for --seconds after a warm-up; wall time per
-request. The reference is the same load against one process, measured in the same run.
+(a query from bench.web.QUERIES, 20 hits, facets) back to back for --seconds after a warm-up (every query of
+the pool once per user, so each process has read the posting lists it will be asked for); wall time per
+request. The references, measured in the same run: the same load against one process, and one user alone.
+The machine's load average (1 minute) at the end of each row is reported beside it: the machine is shared.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def run_load(home: Path, processes: int, users: int, seconds: float, queries: tuple[str, ...]) -> tuple:
-    """(processes, requests, p50, p95, max, requests/s) for users searching at once for `seconds`."""
+    """(processes, users, requests, p50, p95, max, requests/s, load average) for users searching at once for
+    `seconds`."""
     port = _free_port()
     env = {**os.environ, "DANGAN_HOME": str(home), "DANGAN_SERVE_WORKER": "false", "DANGAN_QUEUE_BACKEND": "sqlite",
            "DANGAN_LOG_LEVEL": "WARNING", "DANGAN_COOKIE_SECURE": "never", "DANGAN_OCR_WORKERS": "1"}  # fmt: skip
@@ -65,8 +68,9 @@ def run_load(home: Path, processes: int, users: int, seconds: float, queries: tu
                 assert (
                     client.post("/api/login", json={"login": "bob", "password": PASSWORD}).status_code == 200
                 )
-                for k in range(3):  # warm-up: this process's searchers and caches
-                    client.get("/api/search", params={"q": queries[(n + k) % len(queries)], "limit": 20})
+                for k in range(len(queries)):  # warm-up: this process's searchers and caches
+                    client.get("/api/search", params={"q": queries[(n + k) % len(queries)], "limit": 20,
+                                                      "facets": "true"})  # fmt: skip
                 start.wait()
                 mine, k, until = [], n, time.monotonic() + seconds
                 while time.monotonic() < until:
@@ -91,5 +95,5 @@ def run_load(home: Path, processes: int, users: int, seconds: float, queries: tu
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    return (processes, len(times), statistics.median(times), _percentile(times, 0.95), max(times),
-            len(times) / seconds)  # fmt: skip
+    return (processes, users, len(times), statistics.median(times), _percentile(times, 0.95), max(times),
+            len(times) / seconds, os.getloadavg()[0])  # fmt: skip

@@ -149,7 +149,11 @@ class Settings(BaseSettings):
     )
     login_lockout_minutes: int = Field(15, description="How long a locked account refuses every login.")
     password_min_length: int = Field(10, description="Shortest password accepted when one is set or changed.")
-    session_idle_minutes: int = Field(30, description="A web session unused this long ends.")
+    session_idle_minutes: int = Field(
+        30,
+        description="A web session unused this long ends (its last use is written at most once a minute, so it "
+        "may end up to a minute sooner).",
+    )
     session_max_hours: int = Field(12, description="A web session ends this long after login, however used.")
     audit_key_file: Path | None = Field(
         None,

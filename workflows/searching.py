@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from access.models import User
 from access.policy import Decision, decide, search_scope
 from core import audit
+from core.db import reading, transaction
 from core.messages import CATALOGUE, translate
 from records.models import Customer, Document, DocumentType
 from search import (
@@ -100,7 +101,65 @@ def run_search(
     client: str = "",
     language: str = "zh-CN",
 ) -> SearchPage:
-    """Hits the user may read, with titles, archive numbers and snippets; hits, total and facets are all filtered."""
+    """Hits the user may read, with titles, archive numbers and snippets; hits, total and facets are all filtered.
+
+    Audited in the caller's transaction. A way in that serves many users at once calls search_documents.
+    """
+    page, event = _search(
+        session, index, query=query, user=user, limit=limit, offset=offset, sort=sort, facets=facets,
+        client=client, language=language,
+    )  # fmt: skip
+    audit.record(session, **event)
+    return page
+
+
+def search_documents(
+    factory: sessionmaker[Session],
+    index: SearchEngine,
+    *,
+    user_id: int,
+    query: str,
+    limit: int = 10,
+    offset: int = 0,
+    sort: str = "relevance",
+    facets: bool = False,
+    client: str = "",
+    language: str = "zh-CN",
+) -> SearchPage:
+    """run_search for the API and the pages: the search reads a snapshot, then its audit event is appended in
+    a short transaction of its own; the page is returned only once that event is committed.
+
+    Issue 14: run in one write transaction, a search on SQLite held the database's write lock (BEGIN
+    IMMEDIATE) for the whole of the index work and the snippets, so users searching at once queued behind
+    each other across every web process, and SQLite's busy handler, which sleeps and retries rather than
+    queueing, let a few wait for seconds. Now the lock is held for the append alone (on PostgreSQL the
+    audit head's row lock was, and is, taken only for the append). The event records the same query, total
+    and documents as before: those the reader was shown.
+    """
+    with reading(factory) as session:
+        page, event = _search(
+            session, index, query=query, user=session.get_one(User, user_id), limit=limit, offset=offset,
+            sort=sort, facets=facets, client=client, language=language,
+        )  # fmt: skip
+    with transaction(factory) as session:
+        audit.record(session, **event)
+    return page
+
+
+def _search(
+    session: Session,
+    index: SearchEngine,
+    *,
+    query: str,
+    user: User,
+    limit: int,
+    offset: int,
+    sort: str,
+    facets: bool,
+    client: str,
+    language: str,
+) -> tuple[SearchPage, dict[str, Any]]:
+    """The page of a search, and the audit event it calls for (core.audit.record's arguments); reads only."""
     # The user's scope (levels, departments, owners, grants) is read from the database now, and the index
     # filters on it, so neither the total, a facet count nor a page of hits counts a document the user may
     # not read. A grant or a new post counts at once; a level or customer-file change re-indexes what it
@@ -111,23 +170,23 @@ def run_search(
     with metrics.timed(metrics.SEARCH_SECONDS):  # issue 14: the search latency histogram
         result = search(index, node, limit=limit, offset=offset, scope=scope, sort=sort, facets=facets)
         hits = _shown_hits(session, scope, result, node)
-    audit.record(
-        session,
-        actor=user.login,
-        role=user.role_label,
-        action="search",
-        client=client,
-        details={
+    event = {
+        "actor": user.login,
+        "role": user.role_label,
+        "action": "search",
+        "client": client,
+        "details": {
             "query": query[:500],
             "sort": sort,
             "total": result.total,
             "returned": len(hits),
             "documents": [h.document_id for h in hits],
         },
-    )
-    return SearchPage(
+    }
+    page = SearchPage(
         total=result.total, hits=hits, facets=facet_labels(session, result.facets, language=language)
     )
+    return page, event
 
 
 def _shown_hits(session: Session, scope: Any, result: SearchResult, query: Node | None) -> list[ShownHit]:

@@ -234,16 +234,15 @@ def search_documents(
     ] = False,
 ) -> dict:
     """Full-text search over what the signed-in user may read (hits, total, facets and snippets alike)."""
-    with rt.factory() as session, session.begin():
-        return searching.run_search(
-            session,
-            rt.index,
-            query=q,
-            limit=limit,
-            offset=offset,
-            sort=sort,
-            facets=facets,
-            user=caller.user(session),
-            client=caller.client,
-            language=language(request),
-        ).as_json()
+    return searching.search_documents(
+        rt.factory,
+        rt.index,
+        user_id=caller.user_id,
+        query=q,
+        limit=limit,
+        offset=offset,
+        sort=sort,
+        facets=facets,
+        client=caller.client,
+        language=language(request),
+    ).as_json()

@@ -66,19 +66,18 @@ def search_page(
     error: DanganError | None = None
     if q:
         try:
-            with rt.factory() as session, session.begin():
-                result = searching.run_search(
-                    session,
-                    rt.index,
-                    query=q,
-                    user=me.user(session),
-                    limit=PER_PAGE,
-                    offset=(page - 1) * PER_PAGE,
-                    sort=sort,
-                    facets=True,
-                    client=me.client,
-                    language=language(request),
-                )
+            result = searching.search_documents(
+                rt.factory,
+                rt.index,
+                user_id=me.user_id,
+                query=q,
+                limit=PER_PAGE,
+                offset=(page - 1) * PER_PAGE,
+                sort=sort,
+                facets=True,
+                client=me.client,
+                language=language(request),
+            )
         except DanganError as exc:
             error = exc
     facets = []

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from access.errors import AccessDenied, denied, record_denial
 from access.models import User
-from access.sessions import csrf_ok, resolve_session
+from access.sessions import csrf_ok, look_up_session
 from access.tokens import resolve_token
 from api.auth import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, RuntimeDep, client_address
 from core.errors import DanganError
@@ -96,24 +96,19 @@ async def identify(request: Request) -> WebUser | None:
         return None
     sent = None if request.method in SAFE_METHODS else await _csrf_sent(request)
     idle = timedelta(minutes=runtime.settings.session_idle_minutes)
-    refusal = None
-    with runtime.factory() as session, session.begin():
-        active = resolve_session(session, secret, idle=idle)
-        if active is None:
-            return None
-        found = _from(active.user, client, active.csrf_token, secret)
-        if request.method not in SAFE_METHODS and not csrf_ok(active, sent):
-            refusal = denied(
-                active.user,
-                "auth.csrf",
-                action="csrf",
-                object_type="request",
-                object_id=f"{request.method} {request.url.path}"[:100],
-                client=client,
-            )
-    if refusal is not None:
-        raise refusal  # recorded by the error handler
-    return found
+    active = look_up_session(runtime.factory, secret, idle=idle)
+    if active is None:
+        return None
+    if request.method not in SAFE_METHODS and not csrf_ok(active, sent):
+        raise denied(
+            active.user,
+            "auth.csrf",
+            action="csrf",
+            object_type="request",
+            object_id=f"{request.method} {request.url.path}"[:100],
+            client=client,
+        )  # recorded by the error handler
+    return _from(active.user, client, active.csrf_token, secret)
 
 
 def _here(request: Request) -> str:

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from access.models import WebSession
-from access.sessions import csrf_ok, end_session, resolve_session, start_session
+from access.sessions import TOUCH_EVERY, csrf_ok, end_session, look_up_session, resolve_session, start_session
 from access.users import reset_password
 from core.db import utcnow
+from tests.conftest import PG_URL
+from tests.support.locks import while_sqlite_is_locked
+
+IDLE = timedelta(minutes=30)
 
 
 def _start(factory, company, login="alice", at=None):
@@ -78,3 +84,40 @@ def test_forged_csrf_token_is_refused(factory, company):
         assert not csrf_ok(active, other.csrf_token)
         assert not csrf_ok(active, "")
         assert not csrf_ok(active, None)
+
+
+def _last_seen(factory, new):
+    with factory() as session:
+        return session.get(WebSession, new.id).last_seen_at
+
+
+def test_a_use_is_written_only_when_the_last_written_is_older_than_a_minute(factory, company):
+    now = utcnow()
+    new = _start(factory, company, at=now)
+    assert _resolve(factory, new.secret, at=now + TOUCH_EVERY / 2)
+    assert _last_seen(factory, new) == now
+    assert _resolve(factory, new.secret, at=now + TOUCH_EVERY)
+    assert _last_seen(factory, new) == now + TOUCH_EVERY
+
+
+def test_look_up_session_notes_a_use_after_a_minute_and_ends_an_idle_session(factory, company):
+    now = utcnow()
+    used = _start(factory, company, at=now - 2 * TOUCH_EVERY)
+    active = look_up_session(factory, used.secret, idle=IDLE)
+    assert (active.user.login, active.csrf_token) == ("alice", used.csrf_token)
+    assert _last_seen(factory, used) > now - TOUCH_EVERY
+    idle = _start(factory, company, login="bob", at=now - IDLE - TOUCH_EVERY)
+    assert look_up_session(factory, idle.secret, idle=IDLE) is None
+    with factory() as session:
+        assert session.get(WebSession, idle.id).ended_at is not None
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's database-wide write lock")
+def test_look_up_session_signs_a_request_in_while_another_writer_holds_the_database(
+    factory, company, settings
+):
+    new = _start(factory, company)
+    # Issue 14: each request wrote the session's last use, so every page and search queued for the write lock.
+    with while_sqlite_is_locked(settings.home / "dangan.db") as pool:
+        active = pool.submit(look_up_session, factory, new.secret, idle=IDLE).result(timeout=30)
+    assert active.csrf_token == new.csrf_token
