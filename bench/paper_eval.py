@@ -201,12 +201,16 @@ def query_scores(docs: list[Doc], texts: dict[int, str], work: Path) -> dict[str
         for query in doc.queries:
             hits = [h.document_id for h in search(index, query, limit=10).hits]
             rank = hits.index(doc.id) + 1 if doc.id in hits else None
+            if rank != 1:
+                print(f"query {doc.kind} doc {doc.id}: {query!r} ranked {rank or 'not in 10'}", flush=True)
             out.setdefault(doc.kind, []).append((rank is not None, 1 / rank if rank else 0.0))
     index.close()
     return {kind: (sum(r for r, _ in v) / len(v), sum(m for _, m in v) / len(v)) for kind, v in out.items()}
 
 
-def run(per_kind: int, seed: int, kinds: tuple[str, ...]) -> dict[str, dict[str, dict[str, float]]]:
+def run(
+    per_kind: int, seed: int, kinds: tuple[str, ...], engines: tuple[str, ...] = ENGINES
+) -> dict[str, dict[str, dict[str, float]]]:
     """Figures[engine][kind] = {chars, extraction, recall10, mrr, pages_per_s}."""
     docs = make_corpus(per_kind, seed, kinds)
     figures: dict[str, dict[str, dict[str, float]]] = {}
@@ -223,7 +227,7 @@ def run(per_kind: int, seed: int, kinds: tuple[str, ...]) -> dict[str, dict[str,
                     **({"quality": 90} if doc.kind == "photo" else {}),
                 )
                 files[doc.id].append(path)
-        for engine in ENGINES:
+        for engine in engines:
             texts: dict[int, str] = {}
             per_kind_rows: dict[str, dict[str, list[float]]] = {}
             for doc in docs:
@@ -272,9 +276,10 @@ def run(per_kind: int, seed: int, kinds: tuple[str, ...]) -> dict[str, dict[str,
 
 def report(figures: dict[str, dict[str, dict[str, float]]], *, per_kind: int, seed: int) -> str:
     kinds = list(next(iter(figures.values())))
+    engines = [engine for engine in ENGINES if engine in figures]
     rows = []
     for kind in kinds:
-        for engine in ENGINES:
+        for engine in engines:
             f = figures[engine][kind]
             rows.append(
                 [
@@ -288,7 +293,7 @@ def report(figures: dict[str, dict[str, dict[str, float]]], *, per_kind: int, se
                 ]
             )
     overall = []
-    for engine in ENGINES:
+    for engine in engines:
         values = figures[engine].values()
         seconds = sum(1 / v["pages_per_s"] for v in values)
         overall.append(
@@ -321,9 +326,10 @@ def main() -> None:
     parser.add_argument("--per-kind", type=int, default=1)
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--kinds", nargs="+", default=list(KINDS), choices=KINDS)
+    parser.add_argument("--engines", nargs="+", default=list(ENGINES), choices=ENGINES)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    figures = run(args.per_kind, args.seed, tuple(args.kinds))
+    figures = run(args.per_kind, args.seed, tuple(args.kinds), tuple(args.engines))
     body = report(figures, per_kind=args.per_kind, seed=args.seed)
     print(body)
     if not args.no_write:
