@@ -33,6 +33,7 @@ from bench.report import machine, table, write_section
 from ingest.extract.amounts import to_capital
 from ingest.extract.fields import extract_fields
 from ingest.ocr.page import PageJob, ocr_page
+from records.customer_aliases import learned_aliases
 from records.uscc import check_char
 from search import IndexDoc, make_index, search
 from tests.ingest.samples import render_page
@@ -171,7 +172,9 @@ def extraction_score(doc: Doc, text: str) -> float:
     return sum(checks) / len(checks)
 
 
-def query_scores(docs: list[Doc], texts: dict[int, str], work: Path) -> dict[str, tuple[float, float]]:
+def query_scores(
+    docs: list[Doc], texts: dict[int, str], work: Path, engine: str = ""
+) -> dict[str, tuple[float, float]]:
     """recall@10 and MRR per kind over the labelled queries, on a Whoosh index of what was read."""
     index = make_index("whoosh", work, batch_size=50).open_or_create()
     entries = []
@@ -187,6 +190,7 @@ def query_scores(docs: list[Doc], texts: dict[int, str], work: Path) -> dict[str
                 title=doc.title,
                 text=text,
                 customer=doc.name,
+                aliases=learned_aliases(doc.name),  # as ingest learns them when the file is opened
                 doc_type="contract",
                 codes=codes,
                 doc_date=doc.signed,
@@ -202,7 +206,10 @@ def query_scores(docs: list[Doc], texts: dict[int, str], work: Path) -> dict[str
             hits = [h.document_id for h in search(index, query, limit=10).hits]
             rank = hits.index(doc.id) + 1 if doc.id in hits else None
             if rank != 1:
-                print(f"query {doc.kind} doc {doc.id}: {query!r} ranked {rank or 'not in 10'}", flush=True)
+                print(
+                    f"{engine:9s} {doc.kind:11s} doc {doc.id}: {query!r} ranked {rank or 'not in 10'}",
+                    flush=True,
+                )
             out.setdefault(doc.kind, []).append((rank is not None, 1 / rank if rank else 0.0))
     index.close()
     return {kind: (sum(r for r, _ in v) / len(v), sum(m for _, m in v) / len(v)) for kind, v in out.items()}
@@ -227,10 +234,11 @@ def run(
                     **({"quality": 90} if doc.kind == "photo" else {}),
                 )
                 files[doc.id].append(path)
-        for engine in engines:
-            texts: dict[int, str] = {}
-            per_kind_rows: dict[str, dict[str, list[float]]] = {}
-            for doc in docs:
+        # Engines take turns on each document, so a shared machine's load falls on all of them alike.
+        texts: dict[str, dict[int, str]] = {engine: {} for engine in engines}
+        rows: dict[str, dict[str, dict[str, list[float]]]] = {engine: {} for engine in engines}
+        for doc in docs:
+            for engine in engines:
                 started = time.perf_counter()
                 pages = []
                 for path in files[doc.id]:
@@ -241,7 +249,7 @@ def run(
                         pages.append(ocr_page(PageJob(str(path), kind, engine=engine)).text)
                 seconds = time.perf_counter() - started
                 text = "\n\n".join(pages)
-                texts[doc.id] = text
+                texts[engine][doc.id] = text
                 fold = doc.kind == "traditional"
                 truth_text = "\n\n".join(truth(doc))
                 accuracy = (
@@ -249,7 +257,7 @@ def run(
                     if fold
                     else char_accuracy(truth_text, text, fold=True)
                 )
-                row = per_kind_rows.setdefault(
+                row = rows[engine].setdefault(
                     doc.kind, {"chars": [], "extraction": [], "seconds": [], "pages": []}
                 )
                 row["chars"].append(accuracy)
@@ -260,7 +268,9 @@ def run(
                     f"{engine:9s} {doc.kind:11s} doc {doc.id}: chars {accuracy:.3f} {seconds:.1f} s",
                     flush=True,
                 )
-            queries = query_scores(docs, texts, folder / f"index-{engine}")
+        for engine in engines:
+            per_kind_rows = rows[engine]
+            queries = query_scores(docs, texts[engine], folder / f"index-{engine}", engine)
             figures[engine] = {
                 kind: {
                     "chars": sum(r["chars"]) / len(r["chars"]),

@@ -24,7 +24,7 @@ from ingest.ocr.deskew import estimate_skew, lines_run_vertically, looks_upside_
 from ingest.ocr.pagepdf import compose_page_pdf
 from ingest.ocr.paper import Prepared, prepare
 from ingest.ocr.rapid import read_rapidocr, read_rapidocr_line
-from ingest.ocr.reread import reread, split_languages
+from ingest.ocr.reread import reread, split_languages, tall_lines
 from ingest.ocr.rulings import without_rulings
 from ingest.ocr.tesseract import OcrFailed, run_tesseract
 from ingest.ocr.textpdf import text_only_pdf
@@ -245,6 +245,9 @@ def _tesseract(prepared: Prepared, job: PageJob, work: Path) -> _EngineReading:
             languages=job.languages,
             work=work,
             timeout=job.timeout,
+            # auto: RapidOCR's recogniser reads doubtful headings (lines_again), in a tenth of the time a
+            # second tesseract run takes to load its model and read them at two sizes.
+            headings=job.engine != "auto",
         )
     )
     if job.engine == "auto":
@@ -280,9 +283,10 @@ def lines_again(clean: Image.Image, lines: list[Line], seals: list[tuple[float, 
     异议的函 came back as 旦马>u < from tesseract, its boxes no taller than body text) and lines a seal covers
     (借敬人 for 借款人, 贰件 for 贰仟 under the ink). seals: centre and radius in the clean image's pixels."""
     result: list[Line | None] = list(lines)
+    tall = set(tall_lines(lines))
     for i, line in enumerate(lines):
         left, top, right, bottom = line.box
-        heading = i < HEADING_LINES and top <= HEADING_ZONE * clean.height
+        heading = (i < HEADING_LINES and top <= HEADING_ZONE * clean.height) or i in tall
         sealed = any(left - r <= x <= right + r and top - r <= y <= bottom + r for x, y, r in seals)
         if line.confidence >= (SEALED_DOUBT if sealed else HEADING_DOUBT) or not (heading or sealed):
             continue
@@ -299,7 +303,8 @@ def lines_again(clean: Image.Image, lines: list[Line], seals: list[tuple[float, 
         again = Line(tuple(words))
         # tesseract may have read the heading right as a second line of its own: keep one.
         duplicate = heading and any(
-            other is not None and other.text == again.text for other in result[: HEADING_LINES + 1]
+            j != i and other is not None and other.text == again.text
+            for j, other in enumerate(result[: HEADING_LINES + 1])
         )
         result[i] = None if duplicate else again
     return [line for line in result if line is not None]
