@@ -1,5 +1,10 @@
 """OCR of one page in a worker process: prepare the paper, choose the engine, orient, deskew, clear ruled lines,
-read at 200 dpi, re-read the hard parts, and never keep less than plain tesseract reads."""
+read at 200 dpi, re-read the hard parts, and never keep less than plain tesseract reads.
+
+Every read beyond the first is paid for by a measured signal (issue 18): RapidOCR reads a page whole for a photo
+or a doubtful reading (low mean confidence, next to no text), and only the lines that need it otherwise (an
+unsure heading, a line under a seal); chi_tra reads a page on which chi_sim printed traditional characters; the
+plain-tesseract floor is read for a doubtful reading only. A clean scan costs one tesseract pass."""
 
 from __future__ import annotations
 
