@@ -106,6 +106,9 @@ def create_app(settings: Settings, *, start_worker: bool | None = None) -> FastA
     from api.rest import handovers  # issue 13: handover lists under /api/custody/handovers
 
     app.include_router(handovers.router)
+    from api.rest import customer_aliases  # issue 18: short names of customer files
+
+    app.include_router(customer_aliases.router)
     from api.rest import custody_records  # issue 13: ledgers, labels, inspections
 
     app.include_router(custody_records.router)

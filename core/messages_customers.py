@@ -34,6 +34,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "统一社会信用代码 {code} 无效：校验位不符，请核对是否抄错",
         "Invalid unified social credit code {code}: the check character does not match; check for a typo",
     ),
+    # aliases (short names, issue 18)
+    "customer.alias_invalid": _m(
+        "别名“{alias}”无效：应为 {low}–{high} 个字符",
+        "Alias “{alias}” is invalid: it has {low}–{high} characters",
+    ),
+    "customer.alias_is_name": _m(
+        "别名“{alias}”就是客户名称本身", "Alias “{alias}” is the customer's name itself"
+    ),
+    "customer.alias_unknown": _m("客户 {id} 没有别名“{alias}”", "Customer {id} has no alias “{alias}”"),
     # the profile
     "customer.field_unknown": _m(
         "客户档案没有字段 {field}（可用：{known}）", "A customer file has no field {field} (known: {known})"

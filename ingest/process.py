@@ -31,6 +31,7 @@ from ingest.ocr.searchable import build_searchable_pdf
 from ingest.textlayer import PageText as TextLayerPage
 from ingest.textlayer import extract_text_layer
 from records import numbering
+from records.customer_aliases import learn_aliases
 from records.customers import given_customer, match_customer
 from records.models import Derivative, Document, DocumentType, Page
 from storage.base import ObjectStore
@@ -370,6 +371,8 @@ def _file(
         )
         if match.matched_by in ("new", "unmatched"):
             reasons.append("customer_" + match.matched_by)
+        if match.created:
+            learn_aliases(session, match.customer)
     doc.customer_id = match.customer.id
     dtype = types.get(doc.doc_type)
     doc.level = dtype.default_level if dtype else "internal"

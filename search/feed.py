@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from records.customer_aliases import alias_names
 from records.models import Customer, Document, Revision
 from search.schema import IndexDoc
 
@@ -25,8 +26,9 @@ def _values(items: Iterable[Any], key: str) -> list[str]:
     return [item[key] if isinstance(item, dict) else str(item) for item in items]
 
 
-def index_doc(doc: Document, *, stamp: datetime | None = None) -> IndexDoc:
-    """The index entry for a filed document (stamp: its latest change, see module docstring)."""
+def index_doc(doc: Document, *, stamp: datetime | None = None, aliases: Sequence[str] = ()) -> IndexDoc:
+    """The index entry for a filed document (stamp: its latest change, see module docstring; aliases: its
+    customer file's short names, records.customer_aliases)."""
     ex = doc.extracted or {}
     codes = _values(ex.get("contract_numbers", []), "value")
     codes += _values(ex.get("credit_codes", []), "value")
@@ -39,6 +41,7 @@ def index_doc(doc: Document, *, stamp: datetime | None = None) -> IndexDoc:
         title=doc.title,
         text=doc.text,
         customer=doc.customer.name if doc.customer else "",
+        aliases=list(aliases),
         doc_type=doc.doc_type or "",
         archive_no=doc.archive_no or "",
         codes=sorted(set(codes)),
@@ -87,7 +90,8 @@ def entries(session: Session, ids: Sequence[int]) -> list[IndexDoc]:
         .order_by(Document.id)
     ).all()
     changed = stamps(session, [d.id for d in docs])
-    return [index_doc(d, stamp=changed.get(d.id)) for d in docs]
+    aliases = alias_names(session, sorted({d.customer_id for d in docs if d.customer_id is not None}))
+    return [index_doc(d, stamp=changed.get(d.id), aliases=aliases.get(d.customer_id or 0, ())) for d in docs]
 
 
 def entries_after(session: Session, after_id: int, limit: int) -> list[IndexDoc]:

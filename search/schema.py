@@ -42,6 +42,7 @@ class IndexDoc:
     title: str = ""
     text: str = ""
     customer: str = ""
+    aliases: list[str] = field(default_factory=list)  # the customer file's short names (issue 18)
     doc_type: str = ""
     archive_no: str = ""
     codes: list[str] = field(default_factory=list)
@@ -97,13 +98,20 @@ def date_key(value: date) -> int:
     return value.year * 10000 + value.month * 100 + value.day
 
 
+def head_text(doc: IndexDoc) -> str:
+    """Title, customer, its aliases and document type as one field: a short name typed (明远) ranks the
+    customer's records above those that merely hold the characters in their text."""
+    # "|" keeps bigrams and phrases from running from one part of the head into the next.
+    parts = (doc.title, doc.customer, *doc.aliases, doc.doc_type)
+    return " | ".join(part for part in parts if part and part.strip())
+
+
 def to_fields(doc: IndexDoc) -> dict[str, object]:
     """The Whoosh field values for one document; empty values are left out."""
     values: dict[str, object] = {ID_FIELD: doc.document_id}
     if doc.updated_at is not None:
         values[UPDATED_FIELD] = doc.updated_at.isoformat()
-    # "|" keeps bigrams and phrases from running from one part of the head into the next.
-    head = " | ".join(part for part in (doc.title, doc.customer, doc.doc_type) if part and part.strip())
+    head = head_text(doc)
     texts = {
         HEAD: head,
         HEAD_BI: head,

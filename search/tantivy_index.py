@@ -52,6 +52,7 @@ from search.schema import (
     UPDATED_FIELD,
     IndexDoc,
     date_key,
+    head_text,
     keyword,
     tag_keys,
 )
@@ -96,7 +97,7 @@ def _bigram_values(name: str, text: str, values: dict[str, str]) -> None:
 
 def analysed(doc: IndexDoc) -> dict[str, Any]:
     """The field values of one document for tantivy, analysed exactly as for Whoosh."""
-    head = " | ".join(part for part in (doc.title, doc.customer, doc.doc_type) if part and part.strip())
+    head = head_text(doc)
     values: dict[str, Any] = {ID_FIELD: doc.document_id, LEVEL: doc.level or ""}
     if doc.updated_at is not None:
         values[UPDATED_FIELD] = doc.updated_at.isoformat()

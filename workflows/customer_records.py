@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from access.customer_files import check_approve, check_open, check_record
 from access.models import User
+from records.customer_aliases import learn_aliases
 from records.customer_files import get_customer, info
 from records.customer_followups import close_due, schedule_after_sale
 from records.customer_profile import open_file
@@ -59,6 +60,7 @@ def open_customer_file(
         values=(values or {}) | {"department": department, "owner": owner},
         client=client,
     )
+    learn_aliases(session, opened.customer)
     shown = info(opened.customer)
     return NewFile(
         shown.id, shown.name, shown.status, shown.department, shown.owner, [asdict(s) for s in opened.similar]

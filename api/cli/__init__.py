@@ -21,6 +21,7 @@ from api.cli import audit as cli_audit
 from api.cli import custody as cli_custody
 from api.cli import custody_handover as cli_custody_handover
 from api.cli import customers as cli_customers
+from api.cli import customers_aliases as cli_customers_aliases
 from api.cli import customers_io as cli_customers_io
 from api.cli import customers_lifecycle as cli_customers_lifecycle
 from api.cli import documents as cli_documents
@@ -75,6 +76,7 @@ cli_offboarding.register(cli_users.app)
 # handovers and the company's calendar days (issue 13)
 cli_custody_handover.register(cli_custody.app, cli_custody.calendar_app)
 cli_customers_io.register(cli_customers.app)  # issue 12: analysis, import, export, catalogues
+cli_customers_aliases.register(cli_customers.app)  # issue 18: short names
 app.command("check")(cli_index.check)
 # --- operations (issue 14): jobs list|run; users notify-channels ---
 app.add_typer(cli_ops.app, name=cli_ops.NAME)

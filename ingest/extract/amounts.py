@@ -34,7 +34,8 @@ _CAPITAL = re.compile(
     rf"(?P<body>[{_CAP_D}拾佰仟万亿十百千萬億]+[元圆](?:[零〇]?[{_CAP_N}]角)?(?:[零〇]?[{_CAP_N}]分)?"
     rf"|[{_CAP_N}]角(?:[零〇]?[{_CAP_N}]分)?|[{_CAP_N}]分)(?P<zheng>[整正])?"
 )
-_AFTER_CAPITAL = re.compile(r"[元圆整正角分]\s*\(\s*$")
+# …元整( before a figure, its ¥ lost or misread (Y, #f, 习: one or two marks that are no digit or bracket).
+_AFTER_CAPITAL = re.compile(r"[元圆整正角分]\s*\(\s*(?:[^\d\s(),.]{1,2}\s*)?$")
 _PAIR_GAP = re.compile(r"^[\s()\[\]【】:,;。、]*(?:\(?(?:大写|小写)\)?)?[\s()\[\]【】:,;]*$")
 
 

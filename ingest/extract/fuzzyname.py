@@ -2,7 +2,8 @@
 
 Under a seal or in a photocopy a name comes out one or two characters wrong (苏州见盛 for 苏州鼎盛, 华瑞化工有限公局
 for 华瑞化工有限公司); taken as read it opens a wrong new file. A name that is not on file is compared with
-every file's name and former names: one that differs by at most MAX_EDITS characters, with the same length
+every file's name and former names: a name whose short form (records.customer_aliases: 上海明远贸易公司 →
+明远贸易) is the alias of one file only is taken for that file; else one that differs by at most MAX_EDITS characters, with the same length
 give or take one and no rival as close, is taken for it. Anything looser stays a new file, flagged for review.
 """
 
@@ -12,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from records.customer_aliases import files_by_alias, learned_aliases
 from records.customers import normalise_name
 from records.models import Customer
 
@@ -26,6 +28,10 @@ def closest_known_name(session: Session, name: str | None) -> str | None:
     key = normalise_name(name)
     if len(key) < MIN_LENGTH or session.scalar(select(Customer.id).where(Customer.name == key)) is not None:
         return None
+    for alias in learned_aliases(key):
+        files = files_by_alias(session, alias)
+        if len(files) == 1:
+            return session.get_one(Customer, files[0]).name
     limit = min(MAX_EDITS, len(key) // 5)
     near: dict[str, int] = {}
     for file_name, former in session.execute(select(Customer.name, Customer.former_names)):

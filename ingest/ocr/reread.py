@@ -19,12 +19,20 @@ _WORDLIKE = re.compile(r"[A-Za-z]{2}")
 
 
 def reread(
-    image: Image.Image, lines: list[Line], *, dpi: int, languages: str, work: Path, timeout: float
+    image: Image.Image,
+    lines: list[Line],
+    *,
+    dpi: int,
+    languages: str,
+    work: Path,
+    timeout: float,
+    headings: bool = True,
 ) -> list[Line]:
-    """Read again what the page pass reads poorly: large headings at body-text size, runs of English in English."""
+    """Read again what the page pass reads poorly: large headings at body-text size (unless headings is False:
+    another engine reads them), runs of English in English."""
     page_languages, latin = split_languages(languages)
     result = list(lines)
-    tall = _tall_lines(lines)
+    tall = tall_lines(lines) if headings else []
     if tall:
         body = statistics.median(line.height for line in lines)
         # At body size and a little smaller: a bold heading can read badly at one size and well at the other.
@@ -40,7 +48,8 @@ def reread(
                 result[i] = Line(tuple(w for line in again for w in line.words))
     if latin is None:
         return result
-    runs = [(i, run) for i, line in enumerate(lines) if i not in tall for run in _latin_runs(line)]
+    skip = set(tall_lines(lines))  # headings: read as such, never as English
+    runs = [(i, run) for i, line in enumerate(lines) if i not in skip for run in _latin_runs(line)]
     if not runs:
         return result
     crops = [_crop(image, Line(lines[i].words[run]).box, lines[i].height) for i, run in runs]
@@ -67,7 +76,7 @@ def split_languages(languages: str) -> tuple[str, str | None]:
     return "+".join(p for p in parts if p != "eng"), "eng"
 
 
-def _tall_lines(lines: list[Line]) -> list[int]:
+def tall_lines(lines: list[Line]) -> list[int]:
     """Indexes of the large, doubtfully read headings, largest first."""
     if len(lines) < 3:
         return []

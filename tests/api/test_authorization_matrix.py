@@ -26,6 +26,7 @@ from access.models import Notification, User
 from access.requests import request_access
 from access.tokens import create_token
 from api.app import create_app
+from records.customer_aliases import set_alias
 from records.customer_timeline import add_entry
 from records.models import Customer
 from tests.api.world import PASSWORD, World, add_document, add_grant, build_world
@@ -164,6 +165,14 @@ def _complaint(world: World) -> int:
         return add_entry(
             session, customer=customer, actor="alice", kind="complaint", on=date(2026, 1, 5), text="probe"
         ).id
+
+
+def _staff_alias(world: World) -> str:
+    """A new alias on c1, as a path under /api/customers/ (removing it changes something)."""
+    with world.runtime.factory() as session, session.begin():
+        customer = session.get_one(Customer, world.customers["c1"])
+        alias = set_alias(session, customer=customer, alias=_fresh_text(), present=True, actor="alice").alias
+        return f"{customer.id}/aliases/{alias}"
 
 
 def _suggested(world: World) -> int:
@@ -802,6 +811,16 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("POST", "/api/customers/{customer_id}/timeline"): Rule.of(
         EDITS_C1, 201, _c1("/timeline", kind=lambda: "call", date=lambda: "2026-01-05", text=_fresh_text)
+    ),
+    # issue 18: a file's aliases are seen by everyone signed in, changed by those who edit the file.
+    ("GET", "/api/customers/{customer_id}/aliases"): Rule.of(
+        signed_in, 200, lambda w, c: (f"/api/customers/{w.customers['c1']}/aliases", {})
+    ),
+    ("POST", "/api/customers/{customer_id}/aliases"): Rule.of(
+        EDITS_C1, 201, _c1("/aliases", alias=_fresh_text)
+    ),
+    ("DELETE", "/api/customers/{customer_id}/aliases/{alias}"): Rule.of(
+        EDITS_C1, 200, fresh(_staff_alias, "/api/customers/{}")
     ),
     ("POST", "/api/customers/entries/{entry_id}/approve"): Rule.of(
         logins("gm"), 200, fresh(_complaint, "/api/customers/entries/{}/approve")

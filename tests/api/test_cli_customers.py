@@ -261,3 +261,28 @@ def test_list_filters_sorts_and_pages_in_the_cli(company, env):
     graded = _json(env.invoke(app, ["customers", "list", "--grade", "A", "--json", "--user", "bob"]))
     assert [r["name"] for r in graded] == ["阿里物流"]
     assert env.invoke(app, ["customers", "list", "--sort", "size", "--user", "bob"]).exit_code == 1
+
+
+def test_an_alias_staff_add_finds_the_files_records_and_is_audited(company, env):
+    cid = str(company.customers["c1"])
+    doc = add_document(company, "c1", "internal", title="借款合同", text="借款期限十二个月", index=True)
+    assert _json(env.invoke(app, ["search", "鸿远集团", "--json", "--user", "alice"]))["total"] == 0
+    added = _json(
+        env.invoke(app, ["customers", "alias", "add", cid, "鸿远集团", "--json", "--user", "alice"])
+    )
+    assert added == {"customer_id": int(cid), "alias": "鸿远集团", "source": "staff", "present": True}
+    found = _json(env.invoke(app, ["search", "鸿远集团", "--json", "--user", "alice"]))
+    assert [h["document_id"] for h in found["hits"]] == [doc]
+    listed = env.invoke(app, ["customers", "alias", "list", cid, "--json", "--user", "bob"])
+    assert [json.loads(line)["alias"] for line in listed.stdout.splitlines()] == ["鸿远集团"]
+    refused = env.invoke(app, ["customers", "alias", "remove", cid, "鸿远集团", "--user", "bob"])
+    assert refused.exit_code == 1 and len(refused.stderr.strip().splitlines()) == 1
+    short = env.invoke(app, ["customers", "alias", "add", cid, "鸿", "--user", "alice"])
+    assert short.exit_code == 1 and "别名" in short.stderr and "Alias" in short.stderr
+    assert (
+        env.invoke(app, ["customers", "alias", "remove", cid, "鸿远集团", "--user", "alice"]).exit_code == 0
+    )
+    assert _json(env.invoke(app, ["search", "鸿远集团", "--json", "--user", "alice"]))["total"] == 0
+    with company.runtime.factory() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "customer.alias")).all()
+    assert [(e.actor, e.result) for e in events] == [("alice", "ok"), ("bob", "denied"), ("alice", "ok")]

@@ -559,3 +559,11 @@ def test_figure_in_brackets_after_a_capital_amount_is_read_when_ocr_lost_its_yua
     found = fields("合同金额：人民币壹拾伍万直件伍佰元整（152,500.00）").amounts
     assert 15_250_000 in [a.fen for a in found]
     assert fields("合同编号（2023）第7号").amounts == []
+
+
+@pytest.mark.parametrize("sign", ["Y", "#f", "习"])
+def test_figure_after_a_capital_amount_is_read_when_ocr_misread_its_yuan_sign(sign: str):
+    # issue 18: a fax and a scan turned sideways read ¥ as Y and #f, and the 大写 as 参拾伍万警什
+    found = fields(f"合同金额：人民币参拾伍万警什元整（{sign}351,000.00）").amounts
+    assert 35_100_000 in [a.fen for a in found]
+    assert fields("合同编号（HT2023）第7号").amounts == []

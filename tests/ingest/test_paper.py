@@ -11,10 +11,10 @@ import pytest
 from PIL import Image
 
 from bench import paper as degrade
-from ingest.ocr.page import ocr_image_path
+from ingest.ocr.page import lines_again, ocr_image_path
 from ingest.ocr.paper import prepare
 from ingest.ocr.rapid import model_files, read_rapidocr
-from ingest.ocr.tsv import page_text
+from ingest.ocr.tsv import Line, Word, page_text
 from tests.ingest import samples
 
 CREDIT_CODE = "91310115MA1K4Q8X21"
@@ -131,3 +131,16 @@ def test_a_heading_tesseract_garbles_is_read_again(title: str, tmp_path: Path) -
     page = samples.render_page(samples.LINES[:3], title=title)
     result = ocr_image_path(samples.save_png(page, tmp_path / "title.png"))
     assert result.text.splitlines()[0] == title
+
+
+def test_a_heading_read_right_but_unsure_is_kept_once() -> None:
+    # chi_tra read this title right at 86; RapidOCR's recogniser read it the same at 98, and the line was then
+    # taken for a duplicate of itself and dropped.
+    page = samples.render_page(["甲方（出借人）：北京鴻達科技有限公司"], title="關於借款合同的函", dpi=200)
+    rows = np.nonzero((np.asarray(page) < 128).any(axis=1))[0]
+    top = int(rows[0])
+    bottom = int(rows[np.argmax(np.diff(rows) > 1)])  # the end of the first band of ink: the title
+    columns = np.nonzero((np.asarray(page)[top:bottom] < 128).any(axis=0))[0]
+    left, right = int(columns[0]), int(columns[-1])
+    title = Line((Word("關於借款合同的函", 80.0, left, top, right - left, bottom - top),))
+    assert [line.text for line in lines_again(page, [title], [])] == ["關於借款合同的函"]
