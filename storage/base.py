@@ -156,6 +156,10 @@ class ObjectStore(ABC):
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
         """Every object whose key starts with prefix."""
 
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        """Every object's key under prefix, in no set order: the cheapest listing the store has (no sizes)."""
+        return (info.key for info in self.list(prefix))
+
     @abstractmethod
     def presigned_url(self, key: str, expires: timedelta) -> str | None:
         """A time-limited URL that downloads the object, or None when the store has no such thing."""

@@ -123,6 +123,27 @@ class FilesystemStore(ObjectStore):
                 st = entry.stat()
                 yield ObjectInfo(key, st.st_size, None, datetime.fromtimestamp(st.st_mtime, UTC))
 
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        """Every object's key under prefix, unsorted and without a stat each: the directory entries alone
+        (an incremental backup's listing of what it already holds by hash)."""
+        if prefix.startswith("/") or ".." in prefix.split("/"):
+            raise ValueError(f"prefix must stay inside the store: {prefix!r}")
+        root = str(self.root).rstrip("/") + "/"
+        stack = [str(self.root / prefix.rpartition("/")[0])]
+        while stack:
+            try:
+                found = os.scandir(stack.pop())
+            except FileNotFoundError:
+                continue
+            with found:
+                for entry in found:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append(entry.path)
+                    elif (key := entry.path.removeprefix(root)).startswith(prefix):
+                        yield key
+
     def presigned_url(self, key: str, expires: timedelta) -> str | None:
         """None: files have no URL of their own; the API streams them."""
         return None

@@ -40,7 +40,7 @@ from core import audit
 from core.db import utcnow
 from core.settings import Settings
 from retention.residuals import destroyed_batches
-from storage.base import ObjectInfo, hash_file, parse_key, spool
+from storage.base import hash_file, parse_key, spool
 from storage.filesystem import FilesystemStore
 from storage.models import OperationRun
 from storage.retrying import retrying
@@ -147,34 +147,78 @@ def finish_run(
         )
 
 
-def _copy_object(
-    runtime: Runtime, target: BackupTarget, info: ObjectInfo, scratch: Path
-) -> tuple[int, dict | None]:
+def _copy_object(runtime: Runtime, target: BackupTarget, key: str, scratch: Path) -> tuple[int, dict | None]:
     """Copy one object into target/objects/<key> once its bytes hash to its key; (bytes, problem)."""
-    store, expected = runtime.store, parse_key(info.key)[1]
-    path = f"{OBJECTS}/{info.key}"
+    store, expected = runtime.store, parse_key(key)[1]
+    path = f"{OBJECTS}/{key}"
     if isinstance(store, FilesystemStore):
-        local = store.root / info.key
+        local = store.root / key
         actual, size = hash_file(local)
         if actual == expected:
             target.put_file(path, local)
-        return (size, None) if actual == expected else (0, {"key": info.key, "actual": actual})
-    with store.open(info.key) as stream:
+        return (size, None) if actual == expected else (0, {"key": key, "actual": actual})
+    with store.open(key) as stream:
         temp, actual, size = spool(stream, scratch)
     try:
         if actual != expected:
-            return 0, {"key": info.key, "actual": actual}
+            return 0, {"key": key, "actual": actual}
         target.put_file(path, temp)
     finally:
         temp.unlink(missing_ok=True)
     return size, None
 
 
-def _manifest(objects: list[ObjectInfo]) -> tuple[str, str]:
-    rows = sorted(objects, key=lambda o: o.key)
-    sha = "".join(f"{parse_key(o.key)[1]}  {OBJECTS}/{o.key}\n" for o in rows)
-    sizes = "".join(f"{o.size}  {OBJECTS}/{o.key}\n" for o in rows)
-    return sha, sizes
+def _manifest(sizes: dict[str, int]) -> tuple[str, str]:
+    keys = sorted(sizes)
+    sha = "".join(f"{parse_key(k)[1]}  {OBJECTS}/{k}\n" for k in keys)
+    return sha, "".join(f"{sizes[k]}  {OBJECTS}/{k}\n" for k in keys)
+
+
+def read_manifest(
+    target: BackupTarget, generation: str, name: str, *, budget: float
+) -> list[tuple[str, str]]:
+    """(first column, path) of each line of a manifest file of a generation."""
+    text = retrying(
+        lambda: target.read_bytes(f"{GENERATIONS}/{generation}/{name}"), seconds=budget, what=name
+    ).decode("utf-8")
+    return [tuple(line.split("  ", 1)) for line in text.splitlines() if "  " in line]  # type: ignore[misc]
+
+
+def trusted_copies(target: BackupTarget, *, budget: float) -> dict[str, int] | None:
+    """Path → size of every copy the newest complete generation names, or None when it cannot be trusted
+    (no complete generation, an unfinished run after it, or a sizes.txt its tag manifest did not seal): the
+    backup place must then be listed. Copies are named by their hash and were hashed on the way in, so what
+    a complete generation names is there, whole; `backup verify` re-reads it all, `--recheck` lists again."""
+    complete, unfinished = retrying(lambda: generations(target), seconds=budget, what="generations")
+    if not complete or any(name > complete[-1] for name in unfinished):
+        return None
+    newest = complete[-1]
+    raw = retrying(lambda: target.read_bytes(f"{GENERATIONS}/{newest}/sizes.txt"), seconds=budget,
+                   what="sizes.txt")  # fmt: skip
+    sealed = {path: digest for digest, path in read_manifest(target, newest, "tagmanifest-sha256.txt",
+                                                              budget=budget)}  # fmt: skip
+    if sealed.get("sizes.txt") != _sha(raw):
+        return None
+    rows = (line.split("  ", 1) for line in raw.decode("utf-8").splitlines() if "  " in line)
+    return {path: int(size) for size, path in rows}
+
+
+def _listings(
+    runtime: Runtime, target: BackupTarget, *, recheck: bool, budget: float
+) -> tuple[dict[str, int | None], dict[str, int]]:
+    """(key → size of every stored object, None when not yet known; path → size of the copies held).
+
+    Incremental: the copies held are those the last complete generation names, and the archive's objects
+    are listed by key alone; only keys that generation lacks are read (and sized) by the copy. Otherwise (the
+    first backup, after an interrupted one, or --recheck) both sides are listed with their sizes."""
+    trusted = None if recheck else trusted_copies(target, budget=budget)
+    if trusted is None:
+        have = retrying(lambda: target.list(f"{OBJECTS}/"), seconds=budget, what="list backup")
+        stored = retrying(lambda: {o.key: o.size for o in runtime.store.list()}, seconds=budget,
+                          what="list objects")  # fmt: skip
+        return dict(stored), have
+    keys = retrying(lambda: list(runtime.store.keys()), seconds=budget, what="list objects")
+    return {key: trusted.get(f"{OBJECTS}/{key}") for key in keys}, trusted
 
 
 def run_backup(
@@ -186,8 +230,10 @@ def run_backup(
     client: str = "",
     keep: int | None = None,
     on_object: Any = None,
+    recheck: bool = False,
 ) -> BackupReport:
-    """Back the archive up to dest (a folder or s3://bucket/prefix); keep the newest `keep` generations."""
+    """Back the archive up to dest (a folder or s3://bucket/prefix); keep the newest `keep` generations.
+    recheck: list the copies at dest instead of trusting the last complete generation's manifest."""
     from workflows.trail import write_checkpoint
 
     settings = runtime.settings
@@ -210,30 +256,31 @@ def run_backup(
         report.database = database.name
         with runtime.factory() as session:
             batches = destroyed_batches(session)
-        objects = retrying(lambda: list(runtime.store.list()), seconds=budget, what="list objects")
-        have = retrying(lambda: target.list(f"{OBJECTS}/"), seconds=budget, what="list backup")
-        report.objects, report.bytes_total = len(objects), sum(o.size for o in objects)
-        todo = [o for o in objects if have.get(f"{OBJECTS}/{o.key}") != o.size]
+        stored, have = _listings(runtime, target, recheck=recheck, budget=budget)
+        todo = [k for k, size in stored.items() if size is None or have.get(f"{OBJECTS}/{k}") != size]
 
-        def copy(info: ObjectInfo) -> tuple[int, dict | None]:
-            result = retrying(
-                lambda: _copy_object(runtime, target, info, scratch), seconds=budget, what=info.key
+        def copy(key: str) -> tuple[str, int, dict | None]:
+            size, problem = retrying(
+                lambda: _copy_object(runtime, target, key, scratch), seconds=budget, what=key
             )
             if on_object is not None:
-                on_object(info.key)
-            return result
+                on_object(key)
+            return key, size, problem
 
         with ThreadPoolExecutor(COPY_WORKERS) as pool:
-            for size, problem in pool.map(copy, todo):
+            for key, size, problem in pool.map(copy, todo):
                 if problem is None:
                     report.copied += 1
                     report.bytes_copied += size
+                    stored[key] = size
                 else:
                     report.unverified.append(problem)
         bad = {p["key"] for p in report.unverified}
         # A generation's manifest names the good copies it can restore; a bad source object is left for
         # fixity (reported here, and its older good copy, if any, stays in objects/).
-        kept = [o for o in objects if o.key not in bad or have.get(f"{OBJECTS}/{o.key}") == o.size]
+        kept = {k: size for k, size in stored.items()
+                if size is not None and (k not in bad or have.get(f"{OBJECTS}/{k}") == size)}  # fmt: skip
+        report.objects, report.bytes_total = len(stored), sum(kept.values())
         manifest, sizes = _manifest(kept)
         registers_have = retrying(lambda: target.list(f"{REGISTERS}/"), seconds=budget, what="list registers")
         for batch in batches:
@@ -253,7 +300,7 @@ def run_backup(
         files["bagit.txt"] = b"BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n"
         files["bag-info.txt"] = (
             f"Source-Organization: {settings.org_name}\nBagging-Date: {utcnow().date().isoformat()}\n"
-            f"Payload-Oxum: {sum(o.size for o in kept)}.{len(kept)}\nExternal-Identifier: {generation}\n"
+            f"Payload-Oxum: {sum(kept.values())}.{len(kept)}\nExternal-Identifier: {generation}\n"
             f"Database: {database.name}\nKeyring: {report.keyring}\n"
         ).encode()
         tags = []
@@ -343,9 +390,9 @@ def rotate(target: BackupTarget, keep: int, *, budget: float) -> tuple[list[str]
         return [], 0
     named: set[str] = set()
     for name in kept:
-        text = retrying(lambda n=name: target.read_bytes(f"{GENERATIONS}/{n}/manifest-sha256.txt"),
-                        seconds=budget, what=name).decode()  # fmt: skip
-        named.update(line.split("  ", 1)[1] for line in text.splitlines() if "  " in line)
+        named.update(
+            path for _digest, path in read_manifest(target, name, "manifest-sha256.txt", budget=budget)
+        )
     pruned = 0
     for path in retrying(lambda: target.list(f"{OBJECTS}/"), seconds=budget, what="objects"):
         if path not in named:

@@ -59,6 +59,37 @@ def test_an_incremental_backup_after_new_records_copies_just_them(world, records
     assert again.copied == 3  # the new original, its searchable PDF and the new checkpoint
 
 
+def test_an_incremental_backup_trusts_the_last_complete_manifest_and_recheck_lists_again(
+    runtime, records, tmp_path
+):
+    dest = tmp_path / "backup"
+    _backup(runtime, dest)
+    copy = sorted(p for p in (dest / "objects").rglob("*") if p.is_file())[0]
+    copy.unlink()  # lost at the backup place after a complete generation named it
+    trusting = _backup(runtime, dest)
+    # Not listed again: the copy the last manifest names is taken as there; only the new checkpoint is copied,
+    # and verify (which reads everything) still finds the loss.
+    assert trusting.copied == 1 and not copy.exists()
+    found = verify_backup(target_for(runtime.settings, str(dest)))
+    assert found.missing == [copy.relative_to(dest).as_posix()]
+    rechecked = _backup(runtime, dest, recheck=True)
+    assert rechecked.copied == 2 and copy.exists()
+    assert verify_backup(target_for(runtime.settings, str(dest))).ok
+
+
+def test_a_backup_after_an_unfinished_one_lists_the_backup_place(runtime, records, tmp_path):
+    dest = tmp_path / "backup"
+    first = _backup(runtime, dest)
+    copy = sorted(p for p in (dest / "objects").rglob("*") if p.is_file())[0]
+    copy.unlink()
+    unfinished = dest / GENERATIONS / "99990101T000000000000Z"
+    unfinished.mkdir(parents=True)
+    (unfinished / "bagit.txt").write_text("BagIt-Version: 0.97\n")
+    again = _backup(runtime, dest)
+    assert again.copied == 2 and copy.exists() and again.objects == first.objects + 1
+    assert verify_backup(target_for(runtime.settings, str(dest))).ok
+
+
 def test_verify_names_a_changed_and_a_missing_copy(runtime, records, tmp_path):
     dest = tmp_path / "backup"
     report = _backup(runtime, dest)
