@@ -45,6 +45,12 @@ class BadQuery(DanganError):
     status_code = 400
 
 
+class DatabaseBusy(DanganError):
+    """The database stayed locked by another process longer than we wait; the transaction was rolled back."""
+
+    status_code = 503
+
+
 class StorageUnavailable(DanganError):
     status_code = 503
 

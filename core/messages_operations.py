@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # the database
+    "database.locked": {
+        "zh-CN": "数据库正被另一个进程锁定，等待 {seconds} 秒后仍未释放；本次操作未写入任何内容，请稍后重试",
+        "en": "The database is locked by another process and was still locked after {seconds} s; nothing was "
+        "written: try again later",
+    },
     # backup places
     "backup.no_space": {
         "zh-CN": "备份位置 {path} 的磁盘已满，备份未完成；已写入的部分完好，腾出空间后重新运行即可续做",

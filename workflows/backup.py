@@ -147,6 +147,23 @@ def finish_run(
         )
 
 
+def write_register(
+    target: BackupTarget,
+    batch: dict[str, Any],
+    *,
+    budget: float,
+    have: dict[str, int] | None = None,
+    scratch: Path | None = None,
+) -> str:
+    """Write one destroyed batch's register (retention.residuals.destroyed_batch) to registers/ at a backup
+    place, unless the same (by size: a register only grows, when its PDF and CSV are made) is there; its path."""
+    path = f"{REGISTERS}/batch-{batch['batch']['id']}.json"
+    body = json.dumps(batch, ensure_ascii=False, sort_keys=True).encode()
+    if have is None or have.get(path) != len(body):
+        retrying(lambda: target.put_bytes(path, body, scratch), seconds=budget, what=path)
+    return path
+
+
 def _copy_object(runtime: Runtime, target: BackupTarget, key: str, scratch: Path) -> tuple[int, dict | None]:
     """Copy one object into target/objects/<key> once its bytes hash to its key; (bytes, problem)."""
     store, expected = runtime.store, parse_key(key)[1]
@@ -252,7 +269,9 @@ def run_backup(
         retrying(lambda: write_checkpoint(runtime, actor=actor, role=role, client=client),
                  seconds=budget, what="checkpoint")  # fmt: skip
         database = scratch / dump_file_name(runtime.engine)
-        dump_database(runtime.engine, database)  # before the objects: every object it names exists
+        dump_database(
+            runtime.engine, database, busy_seconds=settings.database_busy_seconds
+        )  # before the objects: every object it names exists
         report.database = database.name
         with runtime.factory() as session:
             batches = destroyed_batches(session)
@@ -284,10 +303,7 @@ def run_backup(
         manifest, sizes = _manifest(kept)
         registers_have = retrying(lambda: target.list(f"{REGISTERS}/"), seconds=budget, what="list registers")
         for batch in batches:
-            path = f"{REGISTERS}/batch-{batch['batch']['id']}.json"
-            if path not in registers_have:
-                body = json.dumps(batch, ensure_ascii=False, sort_keys=True).encode()
-                retrying(lambda p=path, b=body: target.put_bytes(p, b, scratch), seconds=budget, what=path)
+            write_register(target, batch, have=registers_have, budget=budget, scratch=scratch)
         report.registers = len(batches)
         files: dict[str, bytes | Path] = {
             database.name: database,

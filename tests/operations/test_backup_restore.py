@@ -207,6 +207,34 @@ def test_restoring_a_backup_older_than_a_destruction_destroys_the_record_again(w
     assert not any(target.store.exists(k) for k in doomed_keys)
 
 
+def test_a_completed_batch_writes_its_register_to_the_backup_place_before_any_new_backup(
+    world, tmp_path, restore_into
+):
+    from tests.retention.conftest import TODAY
+    from workflows.destruction import run_batch
+
+    runtime = world.runtime
+    doomed = add_record(world, title="到期函件")
+    dest = tmp_path / "backup"
+    runtime.settings = runtime.settings.model_copy(update={"backup_dest": str(dest)})
+    before = _backup(runtime, dest)
+    batch = approved_batch(world, [doomed])
+    report = run_batch(runtime, batch_id=batch, actor_id=world.users["officer"], today=TODAY)
+    assert report.state == "destroyed"
+    register = json.loads((dest / "registers" / f"batch-{batch}.json").read_text())  # no backup since
+    assert [e["document_id"] for e in register["entries"]] == [doomed]
+    with runtime.factory() as session:
+        kept = session.scalars(
+            select(audit.AuditEvent).where(audit.AuditEvent.action == "retention.register.backup")
+        ).one()
+        assert kept.result == "ok" and kept.object_id == str(batch)
+    target = restore_into(runtime.settings)
+    target.settings.audit_key_path.parent.mkdir(parents=True)
+    target.settings.audit_key_path.write_text(runtime.settings.audit_key_path.read_text())
+    restored = run_restore(target, source=str(dest), generation=before.generation, login="admin")
+    assert [r["document_id"] for r in restored.reapplied] == [doomed] and restored.ok
+
+
 def test_backup_to_a_full_disk_stops_with_a_clear_error_and_leaves_no_partial_file(runtime, tmp_path):
     import io
     import subprocess
