@@ -14,12 +14,14 @@ older ones are removed.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -104,6 +106,26 @@ class IndexOutdated(DanganError):
     """The index on disk was built by an older Dangan: `dangan index rebuild` makes a current one."""
 
     status_code = 503
+
+
+class IndexUnwritable(DanganError):
+    """The index folder cannot be written (read-only, no permission, full): nothing was committed; what was
+    being indexed stays pending for `dangan check --repair` or the next run."""
+
+    status_code = 503
+
+
+@contextmanager
+def _writing(folder: Path) -> Iterator[None]:
+    """A read-only or full index folder says so in both languages, naming it, instead of an OSError."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise IndexUnwritable("index.no_space", path=str(folder)) from exc
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise IndexUnwritable("index.read_only", path=str(folder)) from exc
+        raise
 
 
 class LiveIndex:
@@ -194,19 +216,24 @@ class LiveIndex:
         return self.current().prepare(doc)
 
     def add_documents(self, docs: Iterable[IndexDoc], *, fresh: bool = False) -> int:
-        return self.current().add_documents(docs, fresh=fresh)
+        with _writing(self.root):
+            return self.current().add_documents(docs, fresh=fresh)
 
     def add_prepared(self, items: Iterable[tuple[int, dict[str, Any]]], *, fresh: bool = False) -> int:
-        return self.current().add_prepared(items, fresh=fresh)
+        with _writing(self.root):
+            return self.current().add_prepared(items, fresh=fresh)
 
     def delete_documents(self, ids: Iterable[int], *, merge: bool = True) -> int:
-        return self.current().delete_documents(ids, merge=merge)
+        with _writing(self.root):
+            return self.current().delete_documents(ids, merge=merge)
 
     def optimize(self) -> None:
-        self.current().optimize()
+        with _writing(self.root):
+            self.current().optimize()
 
     def purge_deleted(self, *, ids: Iterable[int], refeed: Refeed) -> PurgeReport:
-        return self.current().purge_deleted(ids=ids, refeed=refeed)
+        with _writing(self.root):
+            return self.current().purge_deleted(ids=ids, refeed=refeed)
 
     def search(
         self,
