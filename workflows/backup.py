@@ -18,7 +18,9 @@ A backup place holds
         COMPLETE                           written last: a generation without it is unfinished
 
 Objects are hashed while copied and only bytes that hash to their key are kept; each copy appears whole or
-not at all. A store that stops answering is retried with backoff (storage.retrying); a run that gives up
+not at all. A backup after a complete one trusts that generation's sealed sizes.txt for the copies there and
+takes the archive's objects from the records that name them: neither side is listed, only what is new is read
+(workflows.backup_place.listings). A store that stops answering is retried with backoff (storage.retrying); a run that gives up
 leaves an unfinished generation and its run marked interrupted, and the next run copies only what is missing.
 """
 
@@ -47,9 +49,18 @@ from storage.retrying import retrying
 from storage.targets import BackupTarget, open_target
 from workflows.backup_database import dump_database, dump_file_name
 from workflows.backup_keyring import seal
+from workflows.backup_place import (
+    COMPLETE,
+    GENERATIONS,
+    OBJECTS,
+    REGISTERS,
+    listings,
+    rotate,
+    sha_bytes,
+    write_register,
+)
 from workflows.runtime import Runtime
 
-OBJECTS, GENERATIONS, REGISTERS, COMPLETE = "objects", "generations", "registers", "COMPLETE"
 COPY_WORKERS = 8
 SECRET_SETTINGS = {
     "s3_access_key", "s3_secret_key", "audit_key", "backup_s3_access_key", "backup_s3_secret_key",
@@ -147,25 +158,17 @@ def finish_run(
         )
 
 
-def write_register(
-    target: BackupTarget,
-    batch: dict[str, Any],
-    *,
-    budget: float,
-    have: dict[str, int] | None = None,
-    scratch: Path | None = None,
-) -> str:
-    """Write one destroyed batch's register (retention.residuals.destroyed_batch) to registers/ at a backup
-    place, unless the same (by size: a register only grows, when its PDF and CSV are made) is there; its path."""
-    path = f"{REGISTERS}/batch-{batch['batch']['id']}.json"
-    body = json.dumps(batch, ensure_ascii=False, sort_keys=True).encode()
-    if have is None or have.get(path) != len(body):
-        retrying(lambda: target.put_bytes(path, body, scratch), seconds=budget, what=path)
-    return path
-
-
 def _copy_object(runtime: Runtime, target: BackupTarget, key: str, scratch: Path) -> tuple[int, dict | None]:
     """Copy one object into target/objects/<key> once its bytes hash to its key; (bytes, problem)."""
+    try:
+        return _copy_present_object(runtime, target, key, scratch)
+    except FileNotFoundError:  # named by a record but not in the store: fixity and check report it
+        return 0, {"key": key, "actual": "missing"}
+
+
+def _copy_present_object(
+    runtime: Runtime, target: BackupTarget, key: str, scratch: Path
+) -> tuple[int, dict | None]:
     store, expected = runtime.store, parse_key(key)[1]
     path = f"{OBJECTS}/{key}"
     if isinstance(store, FilesystemStore):
@@ -189,53 +192,6 @@ def _manifest(sizes: dict[str, int]) -> tuple[str, str]:
     keys = sorted(sizes)
     sha = "".join(f"{parse_key(k)[1]}  {OBJECTS}/{k}\n" for k in keys)
     return sha, "".join(f"{sizes[k]}  {OBJECTS}/{k}\n" for k in keys)
-
-
-def read_manifest(
-    target: BackupTarget, generation: str, name: str, *, budget: float
-) -> list[tuple[str, str]]:
-    """(first column, path) of each line of a manifest file of a generation."""
-    text = retrying(
-        lambda: target.read_bytes(f"{GENERATIONS}/{generation}/{name}"), seconds=budget, what=name
-    ).decode("utf-8")
-    return [tuple(line.split("  ", 1)) for line in text.splitlines() if "  " in line]  # type: ignore[misc]
-
-
-def trusted_copies(target: BackupTarget, *, budget: float) -> dict[str, int] | None:
-    """Path → size of every copy the newest complete generation names, or None when it cannot be trusted
-    (no complete generation, an unfinished run after it, or a sizes.txt its tag manifest did not seal): the
-    backup place must then be listed. Copies are named by their hash and were hashed on the way in, so what
-    a complete generation names is there, whole; `backup verify` re-reads it all, `--recheck` lists again."""
-    complete, unfinished = retrying(lambda: generations(target), seconds=budget, what="generations")
-    if not complete or any(name > complete[-1] for name in unfinished):
-        return None
-    newest = complete[-1]
-    raw = retrying(lambda: target.read_bytes(f"{GENERATIONS}/{newest}/sizes.txt"), seconds=budget,
-                   what="sizes.txt")  # fmt: skip
-    sealed = {path: digest for digest, path in read_manifest(target, newest, "tagmanifest-sha256.txt",
-                                                              budget=budget)}  # fmt: skip
-    if sealed.get("sizes.txt") != _sha(raw):
-        return None
-    rows = (line.split("  ", 1) for line in raw.decode("utf-8").splitlines() if "  " in line)
-    return {path: int(size) for size, path in rows}
-
-
-def _listings(
-    runtime: Runtime, target: BackupTarget, *, recheck: bool, budget: float
-) -> tuple[dict[str, int | None], dict[str, int]]:
-    """(key → size of every stored object, None when not yet known; path → size of the copies held).
-
-    Incremental: the copies held are those the last complete generation names, and the archive's objects
-    are listed by key alone; only keys that generation lacks are read (and sized) by the copy. Otherwise (the
-    first backup, after an interrupted one, or --recheck) both sides are listed with their sizes."""
-    trusted = None if recheck else trusted_copies(target, budget=budget)
-    if trusted is None:
-        have = retrying(lambda: target.list(f"{OBJECTS}/"), seconds=budget, what="list backup")
-        stored = retrying(lambda: {o.key: o.size for o in runtime.store.list()}, seconds=budget,
-                          what="list objects")  # fmt: skip
-        return dict(stored), have
-    keys = retrying(lambda: list(runtime.store.keys()), seconds=budget, what="list objects")
-    return {key: trusted.get(f"{OBJECTS}/{key}") for key in keys}, trusted
 
 
 def run_backup(
@@ -275,7 +231,7 @@ def run_backup(
         report.database = database.name
         with runtime.factory() as session:
             batches = destroyed_batches(session)
-        stored, have = _listings(runtime, target, recheck=recheck, budget=budget)
+        stored, have = listings(runtime, target, recheck=recheck, budget=budget)
         todo = [k for k, size in stored.items() if size is None or have.get(f"{OBJECTS}/{k}") != size]
 
         def copy(key: str) -> tuple[str, int, dict | None]:
@@ -321,7 +277,7 @@ def run_backup(
         ).encode()
         tags = []
         for name, body in files.items():
-            digest = hash_file(body)[0] if isinstance(body, Path) else _sha(body)
+            digest = hash_file(body)[0] if isinstance(body, Path) else sha_bytes(body)
             tags.append(f"{digest}  {name}\n")
             put = (lambda n=name, b=body: target.put_file(f"{base}/{n}", b)) if isinstance(body, Path) else (
                 lambda n=name, b=body: target.put_bytes(f"{base}/{n}", b, scratch))  # fmt: skip
@@ -356,12 +312,6 @@ def _summary(report: BackupReport) -> dict[str, Any]:
     return out
 
 
-def _sha(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
-
-
 def _keyring_files(settings: Settings, report: BackupReport) -> dict[str, bytes]:
     """keyring.sealed when a passphrase is set; always keyring-ids.json (the ids reveal nothing)."""
     from core.audit_keys import Keyring
@@ -377,41 +327,3 @@ def _keyring_files(settings: Settings, report: BackupReport) -> dict[str, bytes]
         out["keyring.sealed"] = seal(text, settings.backup_passphrase.get_secret_value())
         report.keyring = "sealed"
     return out
-
-
-def generations(target: BackupTarget) -> tuple[list[str], list[str]]:
-    """(complete, unfinished) generation names at a backup place, oldest first."""
-    names: dict[str, bool] = {}
-    for path in target.list(f"{GENERATIONS}/"):
-        parts = path.split("/")
-        if len(parts) >= 3:
-            names[parts[1]] = names.get(parts[1], False) or parts[2] == COMPLETE
-    complete = sorted(n for n, ok in names.items() if ok)
-    return complete, sorted(n for n, ok in names.items() if not ok)
-
-
-def rotate(target: BackupTarget, keep: int, *, budget: float) -> tuple[list[str], int]:
-    """Drop all but the newest `keep` complete generations (and unfinished older ones), then the objects no
-    kept generation names; (generations removed, objects removed)."""
-    complete, unfinished = retrying(lambda: generations(target), seconds=budget, what="generations")
-    kept = complete[-keep:]
-    newest = kept[-1] if kept else ""
-    drop = [g for g in complete if g not in kept] + [g for g in unfinished if g < newest]
-    for name in drop:
-        # COMPLETE goes first: a generation half-removed is never taken for a whole one.
-        retrying(lambda n=name: target.delete(f"{GENERATIONS}/{n}/{COMPLETE}"), seconds=budget, what=name)
-        for path in retrying(lambda n=name: target.list(f"{GENERATIONS}/{n}/"), seconds=budget, what=name):
-            retrying(lambda p=path: target.delete(p), seconds=budget, what=path)
-    if not drop:
-        return [], 0
-    named: set[str] = set()
-    for name in kept:
-        named.update(
-            path for _digest, path in read_manifest(target, name, "manifest-sha256.txt", budget=budget)
-        )
-    pruned = 0
-    for path in retrying(lambda: target.list(f"{OBJECTS}/"), seconds=budget, what="objects"):
-        if path not in named:
-            retrying(lambda p=path: target.delete(p), seconds=budget, what=path)
-            pruned += 1
-    return drop, pruned

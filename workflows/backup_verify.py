@@ -16,7 +16,7 @@ from core.errors import NotFound
 from storage.base import CHUNK_SIZE
 from storage.retrying import retrying
 from storage.targets import BackupTarget
-from workflows.backup import COMPLETE, GENERATIONS, OBJECTS, generations, read_manifest
+from workflows.backup_place import COMPLETE, GENERATIONS, OBJECTS, generations, read_manifest
 
 WORKERS = 8
 

@@ -29,7 +29,8 @@ from retention.models import DestructionBatch
 from retention.paper import PaperDestruction
 from retention.residuals import destroyed_batch
 from retention.roles import APPROVER_ROLES
-from workflows.backup import target_for, write_register
+from workflows.backup import target_for
+from workflows.backup_place import write_register
 from workflows.runtime import Runtime
 
 log = logging.getLogger(__name__)

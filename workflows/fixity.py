@@ -19,14 +19,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from access.notifications import holders, notify
 from core import audit
 from core.db import utcnow
-from records.models import Derivative, Document
-from retention.models import RegisterFile
 from storage.base import KIND_PREFIXES, parse_key, spool
 from storage.fixity import (
     Finding,
@@ -39,11 +34,11 @@ from storage.fixity import (
 )
 from storage.retrying import retrying
 from storage.targets import BackupTarget
-from workflows.backup import OBJECTS, finish_run, start_run, target_for
+from workflows.backup import finish_run, start_run, target_for
+from workflows.backup_place import OBJECTS, named_objects
 from workflows.runtime import Runtime
 
 WORKERS = 4
-GONE = ("destroying", "destroyed")
 
 
 @dataclass
@@ -72,14 +67,6 @@ class FixityReport:
         return asdict(self) | {"id": self.run_id, "ok": self.ok}
 
 
-def known_objects(session: Session) -> set[str]:
-    """Every object key a record names: originals of records not destroyed, derivatives, register files."""
-    keys = set(session.scalars(select(Document.object_key).where(Document.state.not_in(GONE))))
-    keys |= set(session.scalars(select(Derivative.object_key)))
-    keys |= set(session.scalars(select(RegisterFile.object_key)))
-    return keys
-
-
 def run_fixity(
     runtime: Runtime,
     *,
@@ -98,7 +85,7 @@ def run_fixity(
     audit_as = {"actor": actor, "role": role, "client": client, "action": "fixity.run"}
     try:
         with runtime.factory() as session:
-            known = known_objects(session)
+            known = named_objects(session)
         listing = {o.key: o for o in retrying(lambda: list(store.list()), seconds=budget, what="list")}
         checkpoints = KIND_PREFIXES["checkpoint"] + "/"
         universe = known | {k for k in listing if k.startswith(checkpoints)}

@@ -15,7 +15,8 @@ from records.models import Document, Page
 from retention.models import RegisterEntry
 from tests.retention.conftest import add_record
 from tests.retention.helpers import approved_batch, execute
-from workflows.backup import COMPLETE, GENERATIONS, generations, run_backup, target_for
+from workflows.backup import run_backup, target_for
+from workflows.backup_place import COMPLETE, GENERATIONS, generations
 from workflows.backup_verify import verify_backup
 from workflows.restore import run_restore
 from workflows.trail import stored_checkpoints

@@ -19,7 +19,8 @@ from storage.models import OperationRun
 from tests.api.test_cli_ingest import LICENCE
 from tests.conftest import make_settings
 from tests.ingest import samples
-from workflows.backup import GENERATIONS, run_backup, target_for
+from workflows.backup import run_backup, target_for
+from workflows.backup_place import GENERATIONS
 from workflows.backup_verify import verify_backup
 from workflows.capture import ingest_files
 
