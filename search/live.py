@@ -14,20 +14,19 @@ older ones are removed.
 
 from __future__ import annotations
 
-import errno
 import json
 import logging
 import os
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core.errors import DanganError
+from core.errors import DanganError, disk_faults
 from search.engine import IndexSchemaMismatch, PurgeReport, Refeed, SearchEngine
 from search.engines import engine_in, make_index
 from search.parser import Node
@@ -115,17 +114,9 @@ class IndexUnwritable(DanganError):
     status_code = 503
 
 
-@contextmanager
-def _writing(folder: Path) -> Iterator[None]:
+def _writing(folder: Path) -> AbstractContextManager[None]:
     """A read-only or full index folder says so in both languages, naming it, instead of an OSError."""
-    try:
-        yield
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise IndexUnwritable("index.no_space", path=str(folder)) from exc
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            raise IndexUnwritable("index.read_only", path=str(folder)) from exc
-        raise
+    return disk_faults(IndexUnwritable, "index", str(folder))
 
 
 class LiveIndex:

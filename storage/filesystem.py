@@ -10,7 +10,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from storage.base import ObjectInfo, ObjectStore, PutResult, check_same_size, key_for, parse_key, spool
+from storage.base import (
+    ObjectInfo,
+    ObjectStore,
+    PutResult,
+    check_same_size,
+    key_for,
+    parse_key,
+    spool,
+    walk_files,
+)
 
 INCOMING = ".incoming"
 
@@ -125,24 +134,13 @@ class FilesystemStore(ObjectStore):
 
     def keys(self, prefix: str = "") -> Iterator[str]:
         """Every object's key under prefix, unsorted and without a stat each: the directory entries alone
-        (an incremental backup's listing of what it already holds by hash)."""
+        (how an incremental backup finds the audit checkpoints)."""
         if prefix.startswith("/") or ".." in prefix.split("/"):
             raise ValueError(f"prefix must stay inside the store: {prefix!r}")
         root = str(self.root).rstrip("/") + "/"
-        stack = [str(self.root / prefix.rpartition("/")[0])]
-        while stack:
-            try:
-                found = os.scandir(stack.pop())
-            except FileNotFoundError:
-                continue
-            with found:
-                for entry in found:
-                    if entry.name.startswith("."):
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append(entry.path)
-                    elif (key := entry.path.removeprefix(root)).startswith(prefix):
-                        yield key
+        for entry in walk_files(str(self.root / prefix.rpartition("/")[0])):
+            if (key := entry.path.removeprefix(root)).startswith(prefix):
+                yield key
 
     def presigned_url(self, key: str, expires: timedelta) -> str | None:
         """None: files have no URL of their own; the API streams them."""
