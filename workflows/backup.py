@@ -190,7 +190,8 @@ def _copy_present_object(
 
 def _manifest(sizes: dict[str, int]) -> tuple[str, str]:
     keys = sorted(sizes)
-    sha = "".join(f"{parse_key(k)[1]}  {OBJECTS}/{k}\n" for k in keys)
+    # A key ends with its SHA-256 (every key here was parsed or named by a record: no second parse).
+    sha = "".join(f"{k.rsplit('/', 1)[1]}  {OBJECTS}/{k}\n" for k in keys)
     return sha, "".join(f"{sizes[k]}  {OBJECTS}/{k}\n" for k in keys)
 
 
