@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access.models import Notification, User
+from access.models import Notification, User, UserRole
 from core.errors import NotFound
 
 
@@ -16,6 +16,12 @@ def notify(session: Session, *, user_ids: Iterable[int], code: str, **params: ob
     for user_id in sorted(set(user_ids)):
         session.add(Notification(user_id=user_id, code=code, params={k: v for k, v in params.items()}))
     session.flush()
+
+
+def holders(session: Session, roles: Iterable[str]) -> set[int]:
+    """Ids of the active users holding any of these roles (whom a message for a role goes to)."""
+    query = select(UserRole.user_id).join(User).where(UserRole.role.in_(list(roles)), User.active)
+    return set(session.scalars(query))
 
 
 def list_notifications(session: Session, *, user: User, unread_only: bool = False) -> list[Notification]:

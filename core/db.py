@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from core.audit_keys import Keyring
+from core.errors import DatabaseBusy
 from core.settings import Settings
 
 # One naming convention so Alembic names constraints the same on SQLite and PostgreSQL.
@@ -68,6 +70,13 @@ def keyring_for(settings: Settings) -> Keyring:
     return Keyring(settings.audit_key_path, given)
 
 
+def busy_error(exc: BaseException, seconds: float) -> DatabaseBusy | None:
+    """DatabaseBusy (bilingual, 503) for SQLite's "database is locked" / "busy", else None."""
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc)):
+        return DatabaseBusy("database.locked", seconds=f"{seconds:g}")
+    return None
+
+
 def make_engine(settings: Settings) -> Engine:
     """An engine for the configured database; SQLite gets WAL and a busy timeout."""
     url = settings.resolved_database_url()
@@ -75,7 +84,7 @@ def make_engine(settings: Settings) -> Engine:
         settings.home.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
-            connect_args={"timeout": 60, "check_same_thread": False},
+            connect_args={"timeout": settings.database_busy_seconds, "check_same_thread": False},
             execution_options={AUDIT_KEYRING: keyring_for(settings)},
         )
 
@@ -88,8 +97,14 @@ def make_engine(settings: Settings) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA busy_timeout=60000")
+            cur.execute(f"PRAGMA busy_timeout={int(settings.database_busy_seconds * 1000)}")
             cur.close()
+
+        @event.listens_for(engine, "handle_error")
+        def _sqlite_locked(context: Any) -> Exception | None:
+            # Another process held the lock past the busy timeout: the transaction rolls back and the user
+            # reads why, in both languages, instead of a traceback or a 500.
+            return busy_error(context.original_exception, settings.database_busy_seconds)
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:

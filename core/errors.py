@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from core.messages import bilingual, translate
 
 
@@ -45,6 +49,12 @@ class BadQuery(DanganError):
     status_code = 400
 
 
+class DatabaseBusy(DanganError):
+    """The database stayed locked by another process longer than we wait; the transaction was rolled back."""
+
+    status_code = 503
+
+
 class StorageUnavailable(DanganError):
     status_code = 503
 
@@ -53,3 +63,17 @@ def _rebuild(cls: type[DanganError], code: str, params: dict) -> DanganError:
     error = cls.__new__(cls)
     DanganError.__init__(error, code, **params)
     return error
+
+
+@contextmanager
+def disk_faults(error: type[DanganError], area: str, path: str) -> Iterator[None]:
+    """A full disk or an unwritable folder raises `error` with the code `<area>.no_space` or `<area>.read_only`
+    (a bilingual message naming path) instead of an OSError; any other OSError goes on as it is."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise error(f"{area}.no_space", path=path) from exc
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise error(f"{area}.read_only", path=path) from exc
+        raise

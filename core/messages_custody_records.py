@@ -32,6 +32,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     ),
     "custody.item.destroyed": _m("实物档案 {id} 已销毁", "Paper item {id} has been destroyed"),
     # notifications
+    "custody.loan.due_reminder": _m(
+        "出借单 {slip} 将于 {due} 到期，请按时归还",
+        "Loan {slip} falls due on {due}: please return it in time",
+    ),
     "custody.loan.overdue_reminder": _m(
         "出借单 {slip}（{borrower}）已于 {due} 到期，逾期 {days} 天，请尽快归还",
         "Loan {slip} ({borrower}) was due on {due} and is {days} days overdue: please return it",

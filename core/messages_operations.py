@@ -3,6 +3,23 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
+    # the database
+    "database.locked": {
+        "zh-CN": "数据库正被另一个进程锁定，等待 {seconds} 秒后仍未释放；本次操作未写入任何内容，请稍后重试",
+        "en": "The database is locked by another process and was still locked after {seconds} s; nothing was "
+        "written: try again later",
+    },
+    # the index folder
+    "index.read_only": {
+        "zh-CN": "索引文件夹 {path} 不可写（只读或无权限），本次未写入索引；文档已保存，待文件夹可写后运行 dangan check --repair 补建索引",
+        "en": "The index folder {path} cannot be written (read-only or no permission); nothing was indexed. The "
+        "documents are kept: once the folder is writable, `dangan check --repair` indexes them",
+    },
+    "index.no_space": {
+        "zh-CN": "索引文件夹 {path} 所在磁盘已满，本次未写入索引；文档已保存，腾出空间后运行 dangan check --repair 补建索引",
+        "en": "The disk of the index folder {path} is full; nothing was indexed. The documents are kept: free some "
+        "space, then `dangan check --repair` indexes them",
+    },
     # backup places
     "backup.no_space": {
         "zh-CN": "备份位置 {path} 的磁盘已满，备份未完成；已写入的部分完好，腾出空间后重新运行即可续做",

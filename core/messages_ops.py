@@ -24,6 +24,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "出借单 {slip_no} 已逾期 {days} 天（应还日期 {due}），请尽快归还",
         "Loan {slip_no} is {days} days overdue (due {due}); please return it",
     ),
+    "notify.fixity.failed": _m(
+        "完整性校验（第 {id} 次运行）发现 {count} 个存储对象损坏或缺失，已隔离，请在管理页面查看",
+        "The fixity check (run {id}) found {count} stored objects changed or missing; they are quarantined: "
+        "see the admin page",
+    ),
     "notify.job.failed": _m(
         "定时任务“{job}”重试 {attempts} 次后仍失败，请查看管理页面的任务状态",
         "Scheduled job “{job}” failed after {attempts} attempts; see the jobs on the admin page",
@@ -58,6 +63,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "notify.offboard.received.brief": _m(
         "您有离职交接的档案待接手（交接报告 {id}）", "Files were handed over to you (report {id})"
     ),
+    "notify.fixity.failed.brief": _m(
+        "完整性校验发现 {count} 个对象损坏或缺失", "Fixity check found {count} objects changed or missing"
+    ),
+    "custody.loan.due_reminder.brief": _m("出借单 {slip} 将于 {due} 到期", "Loan {slip} falls due on {due}"),
     "notify.job.failed.brief": _m("定时任务“{job}”失败", "Scheduled job “{job}” failed"),
     # choosing channels
     "notify.channel_unknown": _m(

@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default is the SQLite file DANGAN_HOME/dangan.db (WAL)."
     )
+    database_busy_seconds: float = Field(
+        60,
+        gt=0,
+        description="How long a SQLite write waits for a lock another process holds before it stops with a "
+        "clear error (`database.locked`, nothing written).",
+    )
     storage_backend: Literal["fs", "s3"] = Field(
         "fs", description="Where originals and derivatives live: `fs` (DANGAN_HOME/objects) or `s3`."
     )

@@ -132,7 +132,8 @@ def receive(
 
 def _forget_object(factory: sessionmaker[Session], store: ObjectStore, key: str, digest: str) -> None:
     """Remove an object we just wrote when its row could not be written (no object without a row)."""
-    with factory() as session:
+    # A read that takes no write lock: the row may have failed because another process holds it.
+    with reading(factory) as session:
         if session.scalar(select(Document.id).where(Document.sha256 == digest)) is None:
             with contextlib.suppress(FileNotFoundError):
                 store.delete(key)

@@ -62,22 +62,24 @@ def _typed(cls: type, data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def destroyed_batch(session: Session, batch_id: int) -> dict[str, Any]:
+    """One batch with its approvals, residual records and register files, as plain data."""
+    batch = session.get_one(DestructionBatch, batch_id)
+    entries = session.scalars(select(RegisterEntry).where(RegisterEntry.batch_id == batch_id))
+    files = session.scalars(select(RegisterFile).where(RegisterFile.batch_id == batch_id))
+    return {
+        "format": FORMAT,
+        "batch": _plain(batch),
+        "approvals": [_plain(a) for a in batch.approvals],
+        "entries": [_plain(e) for e in entries],
+        "register_files": [_plain(f) for f in files],
+    }
+
+
 def destroyed_batches(session: Session) -> list[dict[str, Any]]:
     """Every batch with residual records, as plain data (what a backup keeps beside its generations)."""
-    batch_ids = sorted(set(session.scalars(select(RegisterEntry.batch_id))))
-    out = []
-    for batch_id in batch_ids:
-        batch = session.get_one(DestructionBatch, batch_id)
-        entries = session.scalars(select(RegisterEntry).where(RegisterEntry.batch_id == batch_id))
-        files = session.scalars(select(RegisterFile).where(RegisterFile.batch_id == batch_id))
-        out.append({
-            "format": FORMAT,
-            "batch": _plain(batch),
-            "approvals": [_plain(a) for a in batch.approvals],
-            "entries": [_plain(e) for e in entries],
-            "register_files": [_plain(f) for f in files],
-        })  # fmt: skip
-    return out
+    return [destroyed_batch(session, batch_id)
+            for batch_id in sorted(set(session.scalars(select(RegisterEntry.batch_id))))]  # fmt: skip
 
 
 def to_reapply(session: Session, batches: list[dict[str, Any]]) -> list[dict[str, Any]]:

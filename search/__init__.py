@@ -12,7 +12,7 @@ from search.engine import IndexSchemaMismatch, PurgeReport, Refeed, SearchEngine
 from search.engines import ENGINES, UnknownEngine, make_index
 from search.feed import INDEXABLE, count_indexable, entries, entries_after, index_doc, stamps
 from search.highlight import Highlighter, snippet
-from search.live import IndexOutdated, LiveIndex
+from search.live import IndexOutdated, IndexUnwritable, LiveIndex
 from search.normalize import normalize
 from search.parser import FIELD_ALIASES, Node, parse
 from search.query import search
@@ -33,6 +33,7 @@ __all__ = [
     "Hit",
     "IndexDoc",
     "IndexOutdated",
+    "IndexUnwritable",
     "IndexSchemaMismatch",
     "LiveIndex",
     "Node",

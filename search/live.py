@@ -20,12 +20,13 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core.errors import DanganError
+from core.errors import DanganError, disk_faults
 from search.engine import IndexSchemaMismatch, PurgeReport, Refeed, SearchEngine
 from search.engines import engine_in, make_index
 from search.parser import Node
@@ -104,6 +105,18 @@ class IndexOutdated(DanganError):
     """The index on disk was built by an older Dangan: `dangan index rebuild` makes a current one."""
 
     status_code = 503
+
+
+class IndexUnwritable(DanganError):
+    """The index folder cannot be written (read-only, no permission, full): nothing was committed; what was
+    being indexed stays pending for `dangan check --repair` or the next run."""
+
+    status_code = 503
+
+
+def _writing(folder: Path) -> AbstractContextManager[None]:
+    """A read-only or full index folder says so in both languages, naming it, instead of an OSError."""
+    return disk_faults(IndexUnwritable, "index", str(folder))
 
 
 class LiveIndex:
@@ -194,19 +207,24 @@ class LiveIndex:
         return self.current().prepare(doc)
 
     def add_documents(self, docs: Iterable[IndexDoc], *, fresh: bool = False) -> int:
-        return self.current().add_documents(docs, fresh=fresh)
+        with _writing(self.root):
+            return self.current().add_documents(docs, fresh=fresh)
 
     def add_prepared(self, items: Iterable[tuple[int, dict[str, Any]]], *, fresh: bool = False) -> int:
-        return self.current().add_prepared(items, fresh=fresh)
+        with _writing(self.root):
+            return self.current().add_prepared(items, fresh=fresh)
 
     def delete_documents(self, ids: Iterable[int], *, merge: bool = True) -> int:
-        return self.current().delete_documents(ids, merge=merge)
+        with _writing(self.root):
+            return self.current().delete_documents(ids, merge=merge)
 
     def optimize(self) -> None:
-        self.current().optimize()
+        with _writing(self.root):
+            self.current().optimize()
 
     def purge_deleted(self, *, ids: Iterable[int], refeed: Refeed) -> PurgeReport:
-        return self.current().purge_deleted(ids=ids, refeed=refeed)
+        with _writing(self.root):
+            return self.current().purge_deleted(ids=ids, refeed=refeed)
 
     def search(
         self,

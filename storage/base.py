@@ -72,6 +72,25 @@ def parse_key(key: str) -> tuple[str, str]:
     return _PREFIX_KINDS[match["prefix"]], match["sha"]
 
 
+def walk_files(directory: str) -> Iterator[os.DirEntry[str]]:
+    """Every file below directory, unsorted and without a stat each (os.scandir), leaving out names that start
+    with a dot (temporary files of writes in progress); a missing directory has none."""
+    stack = [directory]
+    while stack:
+        try:
+            found = os.scandir(stack.pop())
+        except FileNotFoundError:
+            continue
+        with found:
+            for entry in found:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                else:
+                    yield entry
+
+
 def hash_stream(stream: BinaryIO) -> tuple[str, int]:
     """SHA-256 hex digest and byte count of a stream, read in 1 MiB chunks."""
     digest, size = hashlib.sha256(), 0
@@ -155,6 +174,10 @@ class ObjectStore(ABC):
     @abstractmethod
     def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
         """Every object whose key starts with prefix."""
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        """Every object's key under prefix, in no set order: the cheapest listing the store has (no sizes)."""
+        return (info.key for info in self.list(prefix))
 
     @abstractmethod
     def presigned_url(self, key: str, expires: timedelta) -> str | None:

@@ -10,7 +10,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import BinaryIO
 
-from storage.base import ObjectInfo, ObjectStore, PutResult, check_same_size, key_for, parse_key, spool
+from storage.base import (
+    ObjectInfo,
+    ObjectStore,
+    PutResult,
+    check_same_size,
+    key_for,
+    parse_key,
+    spool,
+    walk_files,
+)
 
 INCOMING = ".incoming"
 
@@ -122,6 +131,16 @@ class FilesystemStore(ObjectStore):
             if key.startswith(prefix):
                 st = entry.stat()
                 yield ObjectInfo(key, st.st_size, None, datetime.fromtimestamp(st.st_mtime, UTC))
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        """Every object's key under prefix, unsorted and without a stat each: the directory entries alone
+        (how an incremental backup finds the audit checkpoints)."""
+        if prefix.startswith("/") or ".." in prefix.split("/"):
+            raise ValueError(f"prefix must stay inside the store: {prefix!r}")
+        root = str(self.root).rstrip("/") + "/"
+        for entry in walk_files(str(self.root / prefix.rpartition("/")[0])):
+            if (key := entry.path.removeprefix(root)).startswith(prefix):
+                yield key
 
     def presigned_url(self, key: str, expires: timedelta) -> str | None:
         """None: files have no URL of their own; the API streams them."""

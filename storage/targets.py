@@ -8,7 +8,6 @@ server does not answer: retry) or a DanganError with a bilingual message (full d
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import tempfile
@@ -21,8 +20,8 @@ from urllib.parse import urlparse
 
 from minio import Minio
 
-from core.errors import DanganError
-from storage.base import CHUNK_SIZE
+from core.errors import DanganError, disk_faults
+from storage.base import CHUNK_SIZE, walk_files
 from storage.s3 import _http_client, _translated
 
 
@@ -32,17 +31,9 @@ class TargetUnusable(DanganError):
     status_code = 503
 
 
-@contextmanager
-def _local(path: str) -> Iterator[None]:
+def _local(path: str) -> AbstractContextManager[None]:
     """A full disk or a read-only folder says so in both languages, naming the place."""
-    try:
-        yield
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise TargetUnusable("backup.no_space", path=path) from exc
-        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            raise TargetUnusable("backup.read_only", path=path) from exc
-        raise
+    return disk_faults(TargetUnusable, "backup", path)
 
 
 class BackupTarget(ABC):
@@ -111,25 +102,10 @@ class FolderTarget(BackupTarget):
 
     def list(self, prefix: str) -> dict[str, int]:
         base = self._path(prefix.rstrip("/")) if prefix else self.root
-        found: dict[str, int] = {}
         root = str(self.root).rstrip("/") + "/"
-        # os.scandir and plain strings: a listing of 100k copies is the fixed cost of every incremental backup.
-        stack = [str(base)]
+        # No sort, and only plain strings: a listing of 100k copies is what a backup with --recheck costs.
         with _local(str(self.root)):
-            while stack:
-                try:
-                    entries = os.scandir(stack.pop())
-                except FileNotFoundError:
-                    continue
-                with entries:
-                    for entry in entries:
-                        if entry.name.startswith("."):
-                            continue
-                        if entry.is_dir(follow_symlinks=False):
-                            stack.append(entry.path)
-                        else:
-                            found[entry.path.removeprefix(root)] = entry.stat().st_size
-        return found
+            return {entry.path.removeprefix(root): entry.stat().st_size for entry in walk_files(str(base))}
 
     def size(self, path: str) -> int | None:
         try:

@@ -18,7 +18,9 @@ A backup place holds
         COMPLETE                           written last: a generation without it is unfinished
 
 Objects are hashed while copied and only bytes that hash to their key are kept; each copy appears whole or
-not at all. A store that stops answering is retried with backoff (storage.retrying); a run that gives up
+not at all. A backup after a complete one trusts that generation's sealed sizes.txt for the copies there and
+takes the archive's objects from the records that name them: neither side is listed, only what is new is read
+(workflows.backup_place.listings). A store that stops answering is retried with backoff (storage.retrying); a run that gives up
 leaves an unfinished generation and its run marked interrupted, and the next run copies only what is missing.
 """
 
@@ -40,16 +42,25 @@ from core import audit
 from core.db import utcnow
 from core.settings import Settings
 from retention.residuals import destroyed_batches
-from storage.base import ObjectInfo, hash_file, parse_key, spool
+from storage.base import hash_file, parse_key, spool
 from storage.filesystem import FilesystemStore
 from storage.models import OperationRun
 from storage.retrying import retrying
 from storage.targets import BackupTarget, open_target
 from workflows.backup_database import dump_database, dump_file_name
 from workflows.backup_keyring import seal
+from workflows.backup_place import (
+    COMPLETE,
+    GENERATIONS,
+    OBJECTS,
+    REGISTERS,
+    listings,
+    rotate,
+    sha_bytes,
+    write_register,
+)
 from workflows.runtime import Runtime
 
-OBJECTS, GENERATIONS, REGISTERS, COMPLETE = "objects", "generations", "registers", "COMPLETE"
 COPY_WORKERS = 8
 SECRET_SETTINGS = {
     "s3_access_key", "s3_secret_key", "audit_key", "backup_s3_access_key", "backup_s3_secret_key",
@@ -147,34 +158,41 @@ def finish_run(
         )
 
 
-def _copy_object(
-    runtime: Runtime, target: BackupTarget, info: ObjectInfo, scratch: Path
-) -> tuple[int, dict | None]:
+def _copy_object(runtime: Runtime, target: BackupTarget, key: str, scratch: Path) -> tuple[int, dict | None]:
     """Copy one object into target/objects/<key> once its bytes hash to its key; (bytes, problem)."""
-    store, expected = runtime.store, parse_key(info.key)[1]
-    path = f"{OBJECTS}/{info.key}"
+    try:
+        return _copy_present_object(runtime, target, key, scratch)
+    except FileNotFoundError:  # named by a record but not in the store: fixity and check report it
+        return 0, {"key": key, "actual": "missing"}
+
+
+def _copy_present_object(
+    runtime: Runtime, target: BackupTarget, key: str, scratch: Path
+) -> tuple[int, dict | None]:
+    store, expected = runtime.store, parse_key(key)[1]
+    path = f"{OBJECTS}/{key}"
     if isinstance(store, FilesystemStore):
-        local = store.root / info.key
+        local = store.root / key
         actual, size = hash_file(local)
         if actual == expected:
             target.put_file(path, local)
-        return (size, None) if actual == expected else (0, {"key": info.key, "actual": actual})
-    with store.open(info.key) as stream:
+        return (size, None) if actual == expected else (0, {"key": key, "actual": actual})
+    with store.open(key) as stream:
         temp, actual, size = spool(stream, scratch)
     try:
         if actual != expected:
-            return 0, {"key": info.key, "actual": actual}
+            return 0, {"key": key, "actual": actual}
         target.put_file(path, temp)
     finally:
         temp.unlink(missing_ok=True)
     return size, None
 
 
-def _manifest(objects: list[ObjectInfo]) -> tuple[str, str]:
-    rows = sorted(objects, key=lambda o: o.key)
-    sha = "".join(f"{parse_key(o.key)[1]}  {OBJECTS}/{o.key}\n" for o in rows)
-    sizes = "".join(f"{o.size}  {OBJECTS}/{o.key}\n" for o in rows)
-    return sha, sizes
+def _manifest(sizes: dict[str, int]) -> tuple[str, str]:
+    keys = sorted(sizes)
+    # A key ends with its SHA-256 (every key here was parsed or named by a record: no second parse).
+    sha = "".join(f"{k.rsplit('/', 1)[1]}  {OBJECTS}/{k}\n" for k in keys)
+    return sha, "".join(f"{sizes[k]}  {OBJECTS}/{k}\n" for k in keys)
 
 
 def run_backup(
@@ -186,8 +204,10 @@ def run_backup(
     client: str = "",
     keep: int | None = None,
     on_object: Any = None,
+    recheck: bool = False,
 ) -> BackupReport:
-    """Back the archive up to dest (a folder or s3://bucket/prefix); keep the newest `keep` generations."""
+    """Back the archive up to dest (a folder or s3://bucket/prefix); keep the newest `keep` generations.
+    recheck: list the copies at dest instead of trusting the last complete generation's manifest."""
     from workflows.trail import write_checkpoint
 
     settings = runtime.settings
@@ -206,41 +226,41 @@ def run_backup(
         retrying(lambda: write_checkpoint(runtime, actor=actor, role=role, client=client),
                  seconds=budget, what="checkpoint")  # fmt: skip
         database = scratch / dump_file_name(runtime.engine)
-        dump_database(runtime.engine, database)  # before the objects: every object it names exists
+        dump_database(
+            runtime.engine, database, busy_seconds=settings.database_busy_seconds
+        )  # before the objects: every object it names exists
         report.database = database.name
         with runtime.factory() as session:
             batches = destroyed_batches(session)
-        objects = retrying(lambda: list(runtime.store.list()), seconds=budget, what="list objects")
-        have = retrying(lambda: target.list(f"{OBJECTS}/"), seconds=budget, what="list backup")
-        report.objects, report.bytes_total = len(objects), sum(o.size for o in objects)
-        todo = [o for o in objects if have.get(f"{OBJECTS}/{o.key}") != o.size]
+        stored, have = listings(runtime, target, recheck=recheck, budget=budget)
+        todo = [k for k, size in stored.items() if size is None or have.get(f"{OBJECTS}/{k}") != size]
 
-        def copy(info: ObjectInfo) -> tuple[int, dict | None]:
-            result = retrying(
-                lambda: _copy_object(runtime, target, info, scratch), seconds=budget, what=info.key
+        def copy(key: str) -> tuple[str, int, dict | None]:
+            size, problem = retrying(
+                lambda: _copy_object(runtime, target, key, scratch), seconds=budget, what=key
             )
             if on_object is not None:
-                on_object(info.key)
-            return result
+                on_object(key)
+            return key, size, problem
 
         with ThreadPoolExecutor(COPY_WORKERS) as pool:
-            for size, problem in pool.map(copy, todo):
+            for key, size, problem in pool.map(copy, todo):
                 if problem is None:
                     report.copied += 1
                     report.bytes_copied += size
+                    stored[key] = size
                 else:
                     report.unverified.append(problem)
         bad = {p["key"] for p in report.unverified}
         # A generation's manifest names the good copies it can restore; a bad source object is left for
         # fixity (reported here, and its older good copy, if any, stays in objects/).
-        kept = [o for o in objects if o.key not in bad or have.get(f"{OBJECTS}/{o.key}") == o.size]
+        kept = {k: size for k, size in stored.items()
+                if size is not None and (k not in bad or have.get(f"{OBJECTS}/{k}") == size)}  # fmt: skip
+        report.objects, report.bytes_total = len(stored), sum(kept.values())
         manifest, sizes = _manifest(kept)
         registers_have = retrying(lambda: target.list(f"{REGISTERS}/"), seconds=budget, what="list registers")
         for batch in batches:
-            path = f"{REGISTERS}/batch-{batch['batch']['id']}.json"
-            if path not in registers_have:
-                body = json.dumps(batch, ensure_ascii=False, sort_keys=True).encode()
-                retrying(lambda p=path, b=body: target.put_bytes(p, b, scratch), seconds=budget, what=path)
+            write_register(target, batch, have=registers_have, budget=budget, scratch=scratch)
         report.registers = len(batches)
         files: dict[str, bytes | Path] = {
             database.name: database,
@@ -253,12 +273,12 @@ def run_backup(
         files["bagit.txt"] = b"BagIt-Version: 0.97\nTag-File-Character-Encoding: UTF-8\n"
         files["bag-info.txt"] = (
             f"Source-Organization: {settings.org_name}\nBagging-Date: {utcnow().date().isoformat()}\n"
-            f"Payload-Oxum: {sum(o.size for o in kept)}.{len(kept)}\nExternal-Identifier: {generation}\n"
+            f"Payload-Oxum: {sum(kept.values())}.{len(kept)}\nExternal-Identifier: {generation}\n"
             f"Database: {database.name}\nKeyring: {report.keyring}\n"
         ).encode()
         tags = []
         for name, body in files.items():
-            digest = hash_file(body)[0] if isinstance(body, Path) else _sha(body)
+            digest = hash_file(body)[0] if isinstance(body, Path) else sha_bytes(body)
             tags.append(f"{digest}  {name}\n")
             put = (lambda n=name, b=body: target.put_file(f"{base}/{n}", b)) if isinstance(body, Path) else (
                 lambda n=name, b=body: target.put_bytes(f"{base}/{n}", b, scratch))  # fmt: skip
@@ -293,12 +313,6 @@ def _summary(report: BackupReport) -> dict[str, Any]:
     return out
 
 
-def _sha(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()
-
-
 def _keyring_files(settings: Settings, report: BackupReport) -> dict[str, bytes]:
     """keyring.sealed when a passphrase is set; always keyring-ids.json (the ids reveal nothing)."""
     from core.audit_keys import Keyring
@@ -314,41 +328,3 @@ def _keyring_files(settings: Settings, report: BackupReport) -> dict[str, bytes]
         out["keyring.sealed"] = seal(text, settings.backup_passphrase.get_secret_value())
         report.keyring = "sealed"
     return out
-
-
-def generations(target: BackupTarget) -> tuple[list[str], list[str]]:
-    """(complete, unfinished) generation names at a backup place, oldest first."""
-    names: dict[str, bool] = {}
-    for path in target.list(f"{GENERATIONS}/"):
-        parts = path.split("/")
-        if len(parts) >= 3:
-            names[parts[1]] = names.get(parts[1], False) or parts[2] == COMPLETE
-    complete = sorted(n for n, ok in names.items() if ok)
-    return complete, sorted(n for n, ok in names.items() if not ok)
-
-
-def rotate(target: BackupTarget, keep: int, *, budget: float) -> tuple[list[str], int]:
-    """Drop all but the newest `keep` complete generations (and unfinished older ones), then the objects no
-    kept generation names; (generations removed, objects removed)."""
-    complete, unfinished = retrying(lambda: generations(target), seconds=budget, what="generations")
-    kept = complete[-keep:]
-    newest = kept[-1] if kept else ""
-    drop = [g for g in complete if g not in kept] + [g for g in unfinished if g < newest]
-    for name in drop:
-        # COMPLETE goes first: a generation half-removed is never taken for a whole one.
-        retrying(lambda n=name: target.delete(f"{GENERATIONS}/{n}/{COMPLETE}"), seconds=budget, what=name)
-        for path in retrying(lambda n=name: target.list(f"{GENERATIONS}/{n}/"), seconds=budget, what=name):
-            retrying(lambda p=path: target.delete(p), seconds=budget, what=path)
-    if not drop:
-        return [], 0
-    named: set[str] = set()
-    for name in kept:
-        text = retrying(lambda n=name: target.read_bytes(f"{GENERATIONS}/{n}/manifest-sha256.txt"),
-                        seconds=budget, what=name).decode()  # fmt: skip
-        named.update(line.split("  ", 1)[1] for line in text.splitlines() if "  " in line)
-    pruned = 0
-    for path in retrying(lambda: target.list(f"{OBJECTS}/"), seconds=budget, what="objects"):
-        if path not in named:
-            retrying(lambda p=path: target.delete(p), seconds=budget, what=path)
-            pruned += 1
-    return drop, pruned

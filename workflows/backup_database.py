@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
+from core.db import busy_error
 from core.errors import DanganError
 
 SQLITE_FILE, PG_FILE = "database.sqlite", "database.pgdump"
@@ -63,14 +64,16 @@ def check_pg_dump(engine: Engine) -> str:
     return tool
 
 
-def dump_database(engine: Engine, dest: Path) -> None:
-    """A consistent copy of the database in the file dest."""
+def dump_database(engine: Engine, dest: Path, *, busy_seconds: float = 60) -> None:
+    """A consistent copy of the database in the file dest; DatabaseBusy when another process keeps it locked."""
     if engine.dialect.name == "sqlite":
-        source = sqlite3.connect(f"file:{engine.url.database}?mode=ro", uri=True, timeout=60)
+        source = sqlite3.connect(f"file:{engine.url.database}?mode=ro", uri=True, timeout=busy_seconds)
         try:
             target = sqlite3.connect(dest)
             try:
                 source.backup(target, pages=4096)
+            except sqlite3.OperationalError as exc:
+                raise busy_error(exc, busy_seconds) or exc from exc
             finally:
                 target.close()
         finally:

@@ -16,7 +16,7 @@ from core.errors import NotFound
 from storage.base import CHUNK_SIZE
 from storage.retrying import retrying
 from storage.targets import BackupTarget
-from workflows.backup import COMPLETE, GENERATIONS, OBJECTS, generations
+from workflows.backup_place import COMPLETE, GENERATIONS, OBJECTS, generations, read_manifest
 
 WORKERS = 8
 
@@ -61,16 +61,6 @@ def hash_path(target: BackupTarget, path: str) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
-
-
-def read_manifest(
-    target: BackupTarget, generation: str, name: str, *, budget: float
-) -> list[tuple[str, str]]:
-    """(first column, path) of each line of a manifest file of a generation."""
-    text = retrying(
-        lambda: target.read_bytes(f"{GENERATIONS}/{generation}/{name}"), seconds=budget, what=name
-    ).decode("utf-8")
-    return [tuple(line.split("  ", 1)) for line in text.splitlines() if "  " in line]  # type: ignore[misc]
 
 
 def verify_backup(

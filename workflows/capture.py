@@ -10,6 +10,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.errors import DanganError
 from core.messages import bilingual
 from ingest.process import Processed, process_document
 from ingest.receive import Received, receive
@@ -136,7 +137,9 @@ def _capture(runtime: Runtime, path: Path, *, actor: str, source: str) -> Receiv
         got = receive(runtime.factory, runtime.store, runtime.settings, path=path, actor=actor, source=source)
     except Exception as err:  # noqa: BLE001 - one file's fault (a store outage, a bug) must not end the batch
         log.exception("capture of %s failed", path)
-        return FileResult(str(path), "failed", None, None, bilingual("capture.failed", detail=repr(err)))
+        # A fault the user can read (a locked database, a full disk) says so; anything else is named as is.
+        reason = err.both() if isinstance(err, DanganError) else bilingual("capture.failed", detail=repr(err))
+        return FileResult(str(path), "failed", None, None, reason)
     if got.status == "ingested":
         return got
     if got.status == "duplicate" and got.document_id is not None:

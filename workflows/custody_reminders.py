@@ -1,15 +1,16 @@
-"""Overdue loans (ACC-2): listed on the dashboard and reminded daily through the job queue.
+"""Loans falling due and overdue (ACC-2): listed on the dashboard and reminded daily through the job queue.
 
-The daily job (workflows.jobs) leaves the borrower and every archivist an in-app notification per overdue
-loan and writes a log line. It can run twice on a day without doubling a reminder: a reminder for the same
-loan and day is looked for first.
+The daily `reminders` job (workflows.scheduled, through workflows.reminders) leaves the borrower and every
+archivist a notification per overdue loan and writes a log line; it can run twice on a day without doubling a
+reminder: a reminder for the same loan and day is looked for first. A borrower is also told once, DUE_SOON_DAYS
+ahead, that a loan falls due. Notifications go out by each recipient's channels (workflows.notify).
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +23,8 @@ from workflows.custody import LOAN_WATCHERS, is_approver
 
 log = logging.getLogger(__name__)
 REMINDER = "custody.loan.overdue_reminder"
+DUE_REMINDER = "custody.loan.due_reminder"
+DUE_SOON_DAYS = 2  # a borrower is told this many days (or fewer) before a loan falls due
 OVERDUE_STATES = ("out", "renewal_requested")
 
 
@@ -93,6 +96,31 @@ def remind_overdue_loans(session: Session, *, today: date) -> int:
                     loan.days_late, loan.due_date)  # fmt: skip
     audit.record(session, actor="system", action="custody.loan.remind", object_type="loan", object_id="",
                  details={"day": day, "notifications": sent})  # fmt: skip
+    return sent
+
+
+def remind_due_loans(session: Session, *, today: date, days: int = DUE_SOON_DAYS) -> int:
+    """Tell each borrower once that a loan falls due within `days` (a link and the slip number); how many."""
+    soon = session.scalars(
+        select(Loan).where(Loan.status.in_(OVERDUE_STATES), Loan.due_date >= today,
+                           Loan.due_date <= today + timedelta(days=days))
+    )  # fmt: skip
+    loans = list(soon)
+    if not loans:
+        return 0
+    told = {
+        ((n.params or {}).get("loan"), (n.params or {}).get("due"))
+        for n in session.scalars(select(Notification).where(Notification.code == DUE_REMINDER))
+    }
+    sent = 0
+    for loan in loans:
+        due = loan.due_date.isoformat()
+        if (loan.id, due) in told:  # a renewal moves the due date: told again before the new one
+            continue
+        notify(
+            session, user_ids=[loan.borrower_id], code=DUE_REMINDER, loan=loan.id, slip=loan.slip_no, due=due
+        )
+        sent += 1
     return sent
 
 

@@ -3,7 +3,8 @@
 A run takes tonight's slice (storage.fixity.due_for_check; `--all`: everything), compares each object with
 the hash its key names and keeps the result per object. The report counts checked, passed, changed (expected
 and actual SHA-256), missing, and unexpected (stored objects no record names, older than the grace period).
-A changed or missing object is quarantined — reads refuse it, saying so — and audited; then it is repaired
+A changed or missing object is quarantined — reads refuse it, saying so —, audited, and the admins are told (once
+per run that finds new damage, through workflows.notify); then it is repaired
 from the backup (`--repair-from DEST`, or DANGAN_BACKUP_DEST when set): the copy there is hashed first and
 only a copy that verifies replaces the object.
 """
@@ -18,13 +19,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
+from access.notifications import holders, notify
 from core import audit
 from core.db import utcnow
-from records.models import Derivative, Document
-from retention.models import RegisterFile
 from storage.base import KIND_PREFIXES, parse_key, spool
 from storage.fixity import (
     Finding,
@@ -37,11 +34,11 @@ from storage.fixity import (
 )
 from storage.retrying import retrying
 from storage.targets import BackupTarget
-from workflows.backup import OBJECTS, finish_run, start_run, target_for
+from workflows.backup import finish_run, start_run, target_for
+from workflows.backup_place import OBJECTS, named_objects
 from workflows.runtime import Runtime
 
 WORKERS = 4
-GONE = ("destroying", "destroyed")
 
 
 @dataclass
@@ -58,6 +55,7 @@ class FixityReport:
     quarantined: list[str] = field(default_factory=list)  # in quarantine after the run
     repaired: list[str] = field(default_factory=list)
     not_repaired: list[dict] = field(default_factory=list)  # key, reason
+    newly_failed: int = 0  # failures of objects not already in quarantine
     bytes: int = 0
     seconds: float = 0.0
 
@@ -67,14 +65,6 @@ class FixityReport:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self) | {"id": self.run_id, "ok": self.ok}
-
-
-def known_objects(session: Session) -> set[str]:
-    """Every object key a record names: originals of records not destroyed, derivatives, register files."""
-    keys = set(session.scalars(select(Document.object_key).where(Document.state.not_in(GONE))))
-    keys |= set(session.scalars(select(Derivative.object_key)))
-    keys |= set(session.scalars(select(RegisterFile.object_key)))
-    return keys
 
 
 def run_fixity(
@@ -95,7 +85,7 @@ def run_fixity(
     audit_as = {"actor": actor, "role": role, "client": client, "action": "fixity.run"}
     try:
         with runtime.factory() as session:
-            known = known_objects(session)
+            known = named_objects(session)
         listing = {o.key: o for o in retrying(lambda: list(store.list()), seconds=budget, what="list")}
         checkpoints = KIND_PREFIXES["checkpoint"] + "/"
         universe = known | {k for k in listing if k.startswith(checkpoints)}
@@ -121,6 +111,11 @@ def run_fixity(
                     _keep(runtime, findings, report, actor, role, client)
                     findings = []
         _keep(runtime, findings, report, actor, role, client)
+        if report.newly_failed:
+            # The admins are told once per run that found new damage (a count and a link, never the keys).
+            with runtime.factory() as session, session.begin():
+                notify(session, user_ids=holders(session, ["admin"]), code="notify.fixity.failed", id=run_id,
+                       count=report.newly_failed)  # fmt: skip
         source = repair_from or settings.backup_dest
         if source:
             repair(runtime, source=source, report=report, actor=actor, role=role, client=client)
@@ -164,6 +159,7 @@ def _keep(runtime: Runtime, findings: list[Finding], report: FixityReport, actor
                 )
             else:
                 report.missing.append(finding.key)
+            report.newly_failed += int(newly)
             audit.record(
                 session, actor=actor, role=role, action="fixity.failed", object_type="object",
                 object_id=finding.key, client=client, result="failed",

@@ -15,14 +15,6 @@ from workflows.scheduled import register as register_scheduled
 log = logging.getLogger(__name__)
 
 
-def remind_overdue(runtime: Runtime) -> int:
-    """Remind borrowers and archivists of the loans overdue today (workflows.custody_reminders)."""
-    from workflows.custody_reminders import remind_overdue_loans
-
-    with runtime.factory() as session, session.begin():
-        return remind_overdue_loans(session, today=runtime.today())
-
-
 # The runtime a worker process uses; set by `build_queue` (each process builds its own).
 _runtime: Runtime | None = None
 
@@ -60,14 +52,8 @@ def build_queue(runtime: Runtime) -> Huey:
         assert _runtime is not None
         return len(resume_interrupted(_runtime))
 
-    # --- custody: overdue loans reminded daily (ACC-2) -------------------------------------------------
-    # Huey's crontab runs in UTC: 00:30 UTC is 08:30 in Asia/Shanghai, when the archive room opens.
-    @huey.periodic_task(crontab(minute="30", hour="0"), name="remind_overdue_loans")
-    def remind_overdue_task() -> int:
-        assert _runtime is not None
-        return remind_overdue(_runtime)
-
-    # --- scheduled jobs and the notification outbox (issue 14: workflows.scheduled) ---
+    # --- scheduled jobs and the notification outbox (issue 14: workflows.scheduled); overdue loans are
+    # reminded by its daily `reminders` job (DANGAN_SCHEDULE_REMINDERS), each run with its job_run record ---
     register_scheduled(huey, lambda: _runtime)  # type: ignore[arg-type, return-value]
     # --- backup and fixity (issue 14): the monthly backup (POL-6) and the nightly fixity slice (FIX-3) ---
     register_operations(huey, settings)

@@ -36,6 +36,8 @@ LINKS = {  # where the link of each kind of message leads (pages the recipient m
     "notify.batch.waiting": "/retention/batches/{batch_id}",
     "notify.job.failed": "/admin/jobs",
     "custody.loan.overdue_reminder": "/custody/loans/{loan}",
+    "custody.loan.due_reminder": "/custody/loans/{loan}",
+    "notify.fixity.failed": "/admin",
 }
 SAFE_PARAMS = (
     "request_id",
@@ -49,6 +51,7 @@ SAFE_PARAMS = (
     "days",
     "job",
     "id",
+    "count",
 )
 
 

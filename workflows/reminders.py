@@ -1,5 +1,5 @@
 """The daily reminders (issue 14, ACC-2, POL-4): grants about to end, access requests and destruction batches
-waiting for a decision, loans of originals overdue. Each is left as a notification (in-app) and so goes out by
+waiting for a decision, loans of originals falling due or overdue. Each is left as a notification (in-app) and so goes out by
 each recipient's channels through the outbox (workflows.notify)."""
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from datetime import date, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from access.models import AccessRequest, Grant, Notification, User, UserRole
+from access.models import AccessRequest, Grant, Notification
 from access.notifications import notify
 from access.requests import eligible_approvers
 from core.db import utcnow
 from retention.models import DestructionBatch
-from retention.roles import APPROVER_ROLES
-from workflows.custody_reminders import overdue_loans, remind_overdue_loans
+from workflows.custody_reminders import overdue_loans, remind_due_loans, remind_overdue_loans
+from workflows.destruction import WAITING, batch_deciders
 
 # A request is reminded once it has waited this long (the approver was told when it arrived).
 REQUEST_GRACE = timedelta(hours=20)
@@ -29,16 +29,11 @@ class Reminded:
     grants_expiring: int = 0
     requests_waiting: int = 0
     batches_waiting: int = 0
+    loans_due: int = 0
     loans_overdue: int = 0
 
     def as_json(self) -> dict[str, int]:
         return asdict(self)
-
-
-def _holders(session: Session, roles: frozenset[str]) -> set[int]:
-    return set(
-        session.scalars(select(UserRole.user_id).join(User).where(UserRole.role.in_(roles), User.active))
-    )
 
 
 def _reminded_grants(session: Session, user_ids: set[int]) -> set[int]:
@@ -83,16 +78,14 @@ def remind(session: Session, *, today: date, grant_days: int) -> Reminded:
             notify(session, user_ids=approvers, code="notify.access.waiting", request_id=request.id,
                    days=(now - request.created_at).days)  # fmt: skip
             done.requests_waiting += 1
-    batches = list(session.scalars(select(DestructionBatch).where(DestructionBatch.state == "appraised")))
-    if batches:
-        managers = _holders(session, APPROVER_ROLES)
-        for batch in batches:
-            done_by = {batch.proposed_by} | {a.approver for a in batch.approvals}
-            deciders = managers - set(session.scalars(select(User.id).where(User.login.in_(done_by))))
-            if deciders:
-                notify(session, user_ids=deciders, code="notify.batch.waiting", batch_id=batch.id)
-                done.batches_waiting += 1
-    # Overdue loans: custody's own reminder (the borrower and the archivists, once a day however often it runs).
+    for batch in session.scalars(select(DestructionBatch).where(DestructionBatch.state == "appraised")):
+        deciders = batch_deciders(session, batch)
+        if deciders:
+            notify(session, user_ids=deciders, code=WAITING, batch_id=batch.id)
+            done.batches_waiting += 1
+    # Loans: custody's own reminders (the borrower and the archivists, once a day however often it runs; the
+    # borrower once before the due date).
+    done.loans_due = remind_due_loans(session, today=today)
     done.loans_overdue = len(overdue_loans(session, today=today))
     remind_overdue_loans(session, today=today)
     return done

@@ -34,10 +34,11 @@ from storage.base import hash_file, parse_key, spool
 from storage.models import OperationRun
 from storage.retrying import retrying
 from storage.targets import BackupTarget, FolderTarget
-from workflows.backup import GENERATIONS, OBJECTS, REGISTERS, finish_run, start_run, target_for
+from workflows.backup import finish_run, start_run, target_for
 from workflows.backup_database import PG_FILE, SQLITE_FILE, database_is_empty, load_database
 from workflows.backup_keyring import unseal
-from workflows.backup_verify import pick_generation, read_manifest
+from workflows.backup_place import GENERATIONS, OBJECTS, REGISTERS, read_manifest
+from workflows.backup_verify import pick_generation
 from workflows.runtime import Runtime
 
 WORKERS = 8

@@ -19,10 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from access.models import User, UserRole
-from access.notifications import notify
+from access.notifications import holders, notify
 from core import audit, job_runs
 from core.db import utcnow
 from workflows import metrics
@@ -175,9 +172,8 @@ def run_job(
                      result="ok" if state == "ok" else "failed",
                      details={"slot": slot, "attempt": attempt, "seconds": seconds, "error": error[:300]})  # fmt: skip
         if state == "failed" and retry_in is None:
-            admins = set(session.scalars(select(UserRole.user_id).join(User)
-                                         .where(UserRole.role == "admin", User.active)))  # fmt: skip
-            notify(session, user_ids=admins, code="notify.job.failed", job=name, attempts=attempt + 1)
+            notify(session, user_ids=holders(session, ["admin"]), code="notify.job.failed", job=name,
+                   attempts=attempt + 1)  # fmt: skip
     metrics.JOB_RUNS.labels(name, state).inc()
     return Outcome(name, state, attempt, result, error, retry_in, run_id)
 

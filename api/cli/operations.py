@@ -1,7 +1,8 @@
 """`dangan backup`, `dangan backup verify`, `dangan restore`, `dangan fixity` (admins; issue 14).
 
 backup DEST copies the archive to a folder or `s3://bucket/prefix` (a BagIt-style generation; objects once
-by hash); `backup verify DEST [--generation G]` checks a generation's completeness and every hash (exit 1
+by hash, trusting the last complete generation's manifest for what is already there; `--recheck` lists the
+copies again); `backup verify DEST [--generation G]` checks a generation's completeness and every hash (exit 1
 when it fails). restore SRC rebuilds an empty archive from a backup, then re-indexes, checks and runs fixity
 (exit 1 when check or fixity find a problem). fixity re-hashes tonight's slice (`--all`: every object) and
 repairs from `--repair-from DEST` or DANGAN_BACKUP_DEST (exit 1 while an object stays quarantined). A folder
@@ -42,6 +43,14 @@ def backup(
         int | None, typer.Option("--keep", min=1, help="Generations kept (DANGAN_BACKUP_KEEP).")
     ] = None,
     generation: GenerationOpt = None,
+    recheck: Annotated[
+        bool,
+        typer.Option(
+            "--recheck",
+            help="List every copy at DEST instead of trusting the last complete generation's manifest "
+            "(after `backup verify` found a copy missing).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
     user: UserOpt = DEFAULT_USER,
 ) -> None:
@@ -56,7 +65,9 @@ def backup(
     with command(user) as (runtime, who):
         login, role = _admin(runtime, who, "backup.run")
         try:
-            report = run_backup(runtime, dest=first, actor=login, role=role, client=who.client, keep=keep)
+            report = run_backup(
+                runtime, dest=first, actor=login, role=role, client=who.client, keep=keep, recheck=recheck
+            )
         except DanganError as err:
             fail(bilingual("backup.interrupted", reason=err.both()), 1)
     if as_json:

@@ -17,11 +17,12 @@ from api.limits import CLI_ID
 from core.errors import DanganError
 from core.messages import bilingual
 from retention import views
-from retention.batches import appraise, approve, batch_view, create_batch
-from retention.destroy import BatchInterrupted, ExecutionReport, ItemResult, execute_batch
+from retention.batches import approve, batch_view, create_batch
+from retention.destroy import BatchInterrupted, ExecutionReport, ItemResult
 from retention.holds import hold_view
 from retention.paper import PaperDestruction
 from retention.register import store_register
+from workflows.destruction import run_batch, submit_batch
 from workflows.retention_changes import (
     extend_retention,
     lift_hold,
@@ -237,7 +238,9 @@ def batch_appraise(
     """Record the appraisal opinion of a proposed batch (records officer)."""
     with command(user) as (runtime, who), runtime.factory() as session, session.begin():
         shown = batch_view(
-            appraise(session, actor=who.user(session), batch_id=batch_id, opinion=opinion, client=who.client)
+            submit_batch(
+                session, actor=who.user(session), batch_id=batch_id, opinion=opinion, client=who.client
+            )
         )
     emit(shown) if as_json else print(f"batch {batch_id}: {shown['state']}")
 
@@ -296,8 +299,8 @@ def batch_execute(
     )
     with command(user) as (runtime, who):
         try:
-            report = execute_batch(runtime.factory, runtime.store, runtime.index, batch_id=batch_id, actor_id=who.user_id,
-                                   today=runtime.today(), paper=paper, client=who.client, on_item=printer)  # fmt: skip
+            report = run_batch(runtime, batch_id=batch_id, actor_id=who.user_id, paper=paper, client=who.client,
+                               on_item=printer)  # fmt: skip
         except DanganError as err:
             if as_json:  # what a stopped or interrupted run did, then the one-line failure on stderr
                 report = err.report if isinstance(err, BatchInterrupted) else None

@@ -19,11 +19,11 @@ from api.auth import CurrentUser, RuntimeDep
 from api.openapi import SIGNED_IN, answers, binary
 from api.params import BodyId, PathId, QueryId
 from retention import views
-from retention.batches import appraise, approve, batch_view, create_batch
-from retention.destroy import execute_batch
+from retention.batches import approve, batch_view, create_batch
 from retention.holds import hold_view
 from retention.paper import PaperDestruction
 from retention.register import store_register
+from workflows.destruction import run_batch, submit_batch
 from workflows.retention_changes import extend_retention, lift_hold, place_hold, set_retention_rule
 
 router = APIRouter(prefix="/api/retention", tags=["retention"], responses=SIGNED_IN | answers(400))
@@ -188,7 +188,7 @@ def post_appraise(batch_id: PathId, body: OpinionBody, caller: CurrentUser, rt: 
     """Record the appraisal opinion (records officer)."""
     with rt.factory() as session, session.begin():
         return batch_view(
-            appraise(
+            submit_batch(
                 session,
                 actor=caller.user(session),
                 batch_id=batch_id,
@@ -222,8 +222,7 @@ def post_execute(batch_id: PathId, body: ExecuteBody, caller: CurrentUser, rt: R
         paper = PaperDestruction(
             body.paper_method or "", body.paper_place or "", body.paper_date or rt.today(), witnesses
         )  # type: ignore[arg-type]
-    report = execute_batch(rt.factory, rt.store, rt.index, batch_id=batch_id, actor_id=caller.user_id, today=rt.today(),
-                           paper=paper, client=caller.client)  # fmt: skip
+    report = run_batch(rt, batch_id=batch_id, actor_id=caller.user_id, paper=paper, client=caller.client)
     return asdict(report)
 
 

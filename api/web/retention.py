@@ -21,11 +21,11 @@ from api.web import render
 from api.web.session import RuntimeDep, Viewer
 from core.errors import DanganError
 from retention import views
-from retention.batches import BatchRefused, appraise, approve, create_batch, get_batch
-from retention.destroy import execute_batch
+from retention.batches import BatchRefused, approve, create_batch, get_batch
 from retention.models import ACTIONS, TRIGGERS, BatchItem
 from retention.paper import PaperDestruction, check_paper, has_paper
 from retention.register import store_register
+from workflows.destruction import run_batch, submit_batch
 from workflows.retention_changes import lift_hold, place_hold, set_retention_rule
 
 log = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ def progress(request: Request, batch_id: Id, me: Viewer, rt: RuntimeDep) -> HTML
 @router.post("/retention/batches/{batch_id}/appraise")
 def post_appraise(request: Request, batch_id: Id, me: Viewer, rt: RuntimeDep, opinion: Text) -> Response:
     with rt.factory() as session, session.begin():
-        appraise(session, actor=me.user(session), batch_id=batch_id, opinion=opinion, client=me.client)
+        submit_batch(session, actor=me.user(session), batch_id=batch_id, opinion=opinion, client=me.client)
     return RedirectResponse(f"/retention/batches/{batch_id}", status_code=303)
 
 
@@ -213,8 +213,7 @@ def post_execute(
 
 def _execute(rt, batch_id: int, user_id: int, client: str, paper: PaperDestruction | None) -> None:  # type: ignore[no-untyped-def]
     try:
-        execute_batch(rt.factory, rt.store, rt.index, batch_id=batch_id, actor_id=user_id, today=rt.today(),
-                      paper=paper, client=client)  # fmt: skip
+        run_batch(rt, batch_id=batch_id, actor_id=user_id, paper=paper, client=client)
     except DanganError as error:  # the batch keeps its state and reason; the page shows them
         log.warning("destruction batch %s: %s", batch_id, error.both())
     except Exception:

@@ -263,18 +263,32 @@ def test_destruction_records_a_destroy_movement_and_ends_the_items_custody(world
         )
 
 
-def test_the_worker_reminds_of_overdue_loans_daily_at_half_past_eight_beijing_time(world, archive):
+def test_the_worker_reminds_of_overdue_loans_once_daily_at_half_past_eight_beijing_time(world, archive):
     from datetime import datetime
 
+    from sqlalchemy import func
+
+    from access.models import Notification
+    from core.job_runs import JobRun
     from workflows.jobs import build_queue
+    from workflows.scheduled import run_job
 
     queue = build_queue(world.runtime)
     due = {task.name for task in queue.read_periodic(datetime(2026, 3, 9, 0, 30))}  # UTC
-    assert "remind_overdue_loans" in due
-    assert "remind_overdue_loans" not in {
+    assert "scheduled_reminders" in due
+    # One periodic entry reminds of overdue loans: the reminders job (with its job_run), not a second task.
+    day = {task.name for minute in range(24 * 60)
+           for task in queue.read_periodic(datetime(2026, 3, 9) + timedelta(minutes=minute))}  # fmt: skip
+    assert "scheduled_reminders" in day and not any("overdue" in name for name in day)
+    assert "scheduled_reminders" not in {
         task.name for task in queue.read_periodic(datetime(2026, 3, 9, 1, 30))
     }
     _lend(world, archive["loan"], today=date(2026, 2, 2))
-    from workflows.jobs import remind_overdue
-
-    assert remind_overdue(world.runtime) == 2  # today (the real one) is past the due date of 2026-02-11
+    outcome = run_job(world.runtime, "reminders", slot="2026-03-09T00:30Z")
+    assert outcome.state == "ok" and outcome.result["loans_overdue"] == 1
+    with world.runtime.factory() as session:
+        assert session.get_one(JobRun, outcome.run_id).state == "ok"
+        overdue = select(func.count()).where(Notification.code == "custody.loan.overdue_reminder")
+        assert (
+            session.scalar(overdue) == 2
+        )  # the borrower and the archivist; today (the real one) is past 2026-02-11

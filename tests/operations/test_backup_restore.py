@@ -15,7 +15,8 @@ from records.models import Document, Page
 from retention.models import RegisterEntry
 from tests.retention.conftest import add_record
 from tests.retention.helpers import approved_batch, execute
-from workflows.backup import COMPLETE, GENERATIONS, generations, run_backup, target_for
+from workflows.backup import run_backup, target_for
+from workflows.backup_place import COMPLETE, GENERATIONS, generations
 from workflows.backup_verify import verify_backup
 from workflows.restore import run_restore
 from workflows.trail import stored_checkpoints
@@ -57,6 +58,37 @@ def test_an_incremental_backup_after_new_records_copies_just_them(world, records
     add_record(world, title="新函件")
     again = _backup(runtime, dest)
     assert again.copied == 3  # the new original, its searchable PDF and the new checkpoint
+
+
+def test_an_incremental_backup_trusts_the_last_complete_manifest_and_recheck_lists_again(
+    runtime, records, tmp_path
+):
+    dest = tmp_path / "backup"
+    _backup(runtime, dest)
+    copy = sorted(p for p in (dest / "objects").rglob("*") if p.is_file())[0]
+    copy.unlink()  # lost at the backup place after a complete generation named it
+    trusting = _backup(runtime, dest)
+    # Not listed again: the copy the last manifest names is taken as there; only the new checkpoint is copied,
+    # and verify (which reads everything) still finds the loss.
+    assert trusting.copied == 1 and not copy.exists()
+    found = verify_backup(target_for(runtime.settings, str(dest)))
+    assert found.missing == [copy.relative_to(dest).as_posix()]
+    rechecked = _backup(runtime, dest, recheck=True)
+    assert rechecked.copied == 2 and copy.exists()
+    assert verify_backup(target_for(runtime.settings, str(dest))).ok
+
+
+def test_a_backup_after_an_unfinished_one_lists_the_backup_place(runtime, records, tmp_path):
+    dest = tmp_path / "backup"
+    first = _backup(runtime, dest)
+    copy = sorted(p for p in (dest / "objects").rglob("*") if p.is_file())[0]
+    copy.unlink()
+    unfinished = dest / GENERATIONS / "99990101T000000000000Z"
+    unfinished.mkdir(parents=True)
+    (unfinished / "bagit.txt").write_text("BagIt-Version: 0.97\n")
+    again = _backup(runtime, dest)
+    assert again.copied == 2 and copy.exists() and again.objects == first.objects + 1
+    assert verify_backup(target_for(runtime.settings, str(dest))).ok
 
 
 def test_verify_names_a_changed_and_a_missing_copy(runtime, records, tmp_path):
@@ -174,6 +206,34 @@ def test_restoring_a_backup_older_than_a_destruction_destroys_the_record_again(w
         assert session.scalar(select(RegisterEntry.document_id)) == doomed
         assert session.get_one(Document, kept).state in ("filed", "indexed")
     assert not any(target.store.exists(k) for k in doomed_keys)
+
+
+def test_a_completed_batch_writes_its_register_to_the_backup_place_before_any_new_backup(
+    world, tmp_path, restore_into
+):
+    from tests.retention.conftest import TODAY
+    from workflows.destruction import run_batch
+
+    runtime = world.runtime
+    doomed = add_record(world, title="到期函件")
+    dest = tmp_path / "backup"
+    runtime.settings = runtime.settings.model_copy(update={"backup_dest": str(dest)})
+    before = _backup(runtime, dest)
+    batch = approved_batch(world, [doomed])
+    report = run_batch(runtime, batch_id=batch, actor_id=world.users["officer"], today=TODAY)
+    assert report.state == "destroyed"
+    register = json.loads((dest / "registers" / f"batch-{batch}.json").read_text())  # no backup since
+    assert [e["document_id"] for e in register["entries"]] == [doomed]
+    with runtime.factory() as session:
+        kept = session.scalars(
+            select(audit.AuditEvent).where(audit.AuditEvent.action == "retention.register.backup")
+        ).one()
+        assert kept.result == "ok" and kept.object_id == str(batch)
+    target = restore_into(runtime.settings)
+    target.settings.audit_key_path.parent.mkdir(parents=True)
+    target.settings.audit_key_path.write_text(runtime.settings.audit_key_path.read_text())
+    restored = run_restore(target, source=str(dest), generation=before.generation, login="admin")
+    assert [r["document_id"] for r in restored.reapplied] == [doomed] and restored.ok
 
 
 def test_backup_to_a_full_disk_stops_with_a_clear_error_and_leaves_no_partial_file(runtime, tmp_path):

@@ -17,7 +17,8 @@ from storage.models import OperationRun
 from tests.api.world import build_world
 from tests.retention.conftest import add_record
 from tests.support import s3server
-from workflows.backup import COMPLETE, generations, run_backup, target_for
+from workflows.backup import run_backup, target_for
+from workflows.backup_place import COMPLETE, generations
 from workflows.backup_verify import verify_backup
 from workflows.fixity import run_fixity
 from workflows.restore import run_restore

@@ -195,3 +195,90 @@ def test_only_an_admin_sets_someone_elses_channels(runtime, company):
 )
 def test_the_vendor_robot_urls_are_accepted_by_apprise(url):
     assert apprise.Apprise().add(url)
+
+
+def _users(runtime, *logins: str) -> dict[str, int]:
+    with runtime.factory() as session:
+        return {u.login: u.id for u in session.scalars(select(User).where(User.login.in_(logins)))}
+
+
+def test_a_batch_submitted_for_approval_tells_those_who_may_approve_it_at_once(runtime, company, outlets):
+    from retention.batches import create_batch
+    from tests.retention.conftest import TODAY, add_record
+    from workflows.destruction import submit_batch
+
+    mailbox, _hook = outlets
+    _choose(runtime, "mgr1", ["inapp", "email"], email="mgr1@example.cn", language="zh-CN")
+    _choose(runtime, "gm", ["inapp", "email"], email="gm@example.cn", language="en")
+    doc = add_record(company, title="销毁候选-机密标题")
+    with runtime.factory() as session, session.begin():
+        officer = session.scalar(select(User).where(User.login == "officer"))
+        batch = create_batch(session, runtime.index, actor=officer, document_ids=[doc], today=TODAY).id
+    with runtime.factory() as session, session.begin():
+        officer = session.scalar(select(User).where(User.login == "officer"))
+        submit_batch(session, actor=officer, batch_id=batch, opinion="已过保管期限-鉴定意见机密")
+    with runtime.factory() as session:
+        told = {
+            n.user_id
+            for n in session.scalars(select(Notification).where(Notification.code == "notify.batch.waiting"))
+        }
+    assert told == set(_users(runtime, "mgr1", "mgr2", "md", "gm").values())  # every manager; not the officer
+    assert deliver_pending(runtime).channels == {"email": 2}
+    subjects = {m["To"].addresses[0].addr_spec: m["Subject"] for m in mailbox.messages}
+    assert f"销毁批次 {batch} 等待您审批" in subjects["mgr1@example.cn"]
+    assert f"Destruction batch {batch} awaits your approval" in subjects["gm@example.cn"]
+    everything = " ".join(m.as_string() + m.get_content() for m in mailbox.messages)
+    assert f"https://dangan.example.cn/retention/batches/{batch}" in everything
+    assert "机密标题" not in everything and "鉴定意见机密" not in everything
+
+
+def test_a_loan_falling_due_is_told_to_its_borrower_once_before_the_due_date(runtime, company, outlets):
+    mailbox, _hook = outlets
+    _choose(runtime, "bob", ["email"], email="bob@example.cn", language="zh-CN")
+    today = date(2026, 3, 10)
+    with runtime.factory() as session, session.begin():
+        for seq, due in ((8, today + timedelta(days=1)), (9, today + timedelta(days=10))):
+            session.add(Loan(slip_no=f"借字〔2026〕第00{seq}号", year=2026, seq=seq, borrower_id=company.users["bob"],
+                             department="sales1", purpose="核对机密用途", level="internal", days=7, due_date=due,
+                             status="out"))  # fmt: skip
+    with runtime.factory() as session, session.begin():
+        assert remind(session, today=today, grant_days=3).loans_due == 1  # the loan due in ten days waits
+    with runtime.factory() as session, session.begin():
+        assert remind(session, today=today + timedelta(days=1), grant_days=3).loans_due == 0  # told once
+    deliver_pending(runtime)
+    (mail,) = mailbox.messages
+    assert "出借单 借字〔2026〕第008号 将于 2026-03-11 到期" in mail["Subject"]
+    assert "https://dangan.example.cn/custody/loans/" in mail.get_content()
+    assert "核对机密用途" not in mail.as_string()
+
+
+def test_a_fixity_failure_tells_the_admins_once_with_a_count_and_a_link(runtime, company, outlets):
+    from tests.retention.conftest import add_record
+    from workflows.fixity import run_fixity
+
+    mailbox, _hook = outlets
+    _choose(runtime, "admin", ["email"], email="admin@example.cn", language="en")
+    doc = add_record(company)
+    with runtime.factory() as session:
+        from records.models import Document
+
+        key = session.get_one(Document, doc).object_key
+    path = runtime.settings.objects_dir / key
+    path.chmod(0o644)
+    path.write_bytes(b"rot")
+    first = run_fixity(runtime, actor="system", everything=True)
+    again = run_fixity(runtime, actor="system", everything=True)  # still quarantined: not told again
+    assert first.newly_failed == 1 and again.newly_failed == 0
+    with runtime.factory() as session:
+        told = [
+            (n.user_id, n.params)
+            for n in session.scalars(select(Notification).where(Notification.code == "notify.fixity.failed"))
+        ]
+    assert told == [(company.users["admin"], {"id": first.run_id, "count": 1})]
+    deliver_pending(runtime)
+    (mail,) = mailbox.messages
+    assert "Fixity check found 1 objects changed or missing" in mail["Subject"]
+    assert (
+        "https://dangan.example.cn/admin" in mail.get_content()
+        and key.rsplit("/", 1)[1] not in mail.as_string()
+    )
