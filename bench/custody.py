@@ -5,9 +5,11 @@
 Rows are inserted in bulk (customers, a location tree of ~1,000 boxes and a safe, items, movements in an
 interleaved order as years of moves would leave them, ~5% of items out on loan, some destroyed). Each ledger
 query is the one the page, the REST route and the CLI run (custody.ledgers.item_page: a filtered page of 50
-with its total), timed over --runs runs; p95 must stay under 200 ms. The place is derived from the latest
-movement by an anti-join on (item_id, id); the reference, measured in the same run, derives it the naive way
-(GROUP BY item_id → max(id) over all movements) for the same location filter. Exports: the whole archive
+with its total), timed over --runs runs; p95 must stay under 200 ms. The place is the destination of the
+latest movement, the one add_movement marked `latest` (here one UPDATE after the bulk insert). For the cabinet
+filter two references are measured in the same run: the page as it was read before the mark (items newest
+first, each one's latest movement by max(id), a capped count) and the naive way (GROUP BY item_id → max(id)
+over all movements). Exports: the whole archive
 ledger to XLSX, one cabinet to PDF. Figures go to BENCHMARKS.md (section `custody`).
 """
 
@@ -23,7 +25,8 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import create_engine, func, insert, select, text, update
+from sqlalchemy.orm import aliased
 
 from access.models import User
 from bench.report import machine, table, write_section
@@ -188,6 +191,10 @@ def build(runtime: Runtime, items: int, movements: int, seed: int = 13) -> dict:
             for i in gone
         ])  # fmt: skip
         made += len(gone)
+    # add_movement marks each item's last movement as it goes; the bulk rows get the mark in one statement.
+    with runtime.factory() as session, session.begin():
+        last = select(func.max(Movement.id)).group_by(Movement.item_id)
+        session.execute(update(Movement).where(Movement.id.in_(last)).values(latest=True))
     # What autovacuum does in a live archive: statistics, and the visibility map for index-only probes.
     with runtime.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE" if runtime.engine.dialect.name == "postgresql" else "ANALYZE"))
@@ -222,6 +229,22 @@ def _naive_location_page(session, path: str) -> int:  # type: ignore[no-untyped-
     return total or 0
 
 
+def _walk_location_page(session, path: str) -> int:  # type: ignore[no-untyped-def]
+    """Before the `latest` mark (the cabinet case): items newest first, each one's latest movement found by
+    max(id), kept when it went into the subtree; a count capped at COUNT_CAP + 1 and a page of 50."""
+    latest = aliased(Movement)
+    ids = ledgers.subtree_ids(session, path)
+    query = (
+        select(Item.id)
+        .join(latest, latest.id == ledgers.latest_id(Item.id))
+        .where(Item.kind != "certificate", latest.to_location_id.in_(ids))
+        .order_by(Item.id.desc())
+    )
+    total = session.scalar(select(func.count()).select_from(query.limit(ledgers.COUNT_CAP + 1).subquery()))
+    list(session.scalars(query.limit(50)))
+    return total or 0
+
+
 def measure(runtime: Runtime, runs: int) -> tuple[list[list[object]], dict]:
     cases = [
         ("archive, no filter", "archive", LedgerFilter(), 1),
@@ -251,6 +274,7 @@ def measure(runtime: Runtime, runs: int) -> tuple[list[list[object]], dict]:
             total = f"{result.total:,}" + ("+" if result.more else "")  # type: ignore[attr-defined]
             rows.append([name, total, f"{p50:.1f}", f"{p95:.1f}"])
         ref50, ref95, _ = _time(lambda: _naive_location_page(session, "总部/档案室1/C柜"), max(5, runs // 3))
+        walk50, walk95, _ = _time(lambda: _walk_location_page(session, "总部/档案室1/C柜"), runs)
         ours = next(r for r in rows if r[0] == "archive, one cabinet (subtree)")
         t = time.perf_counter()
         data = printing.ledger_xlsx("archive", list(ledgers.item_rows(session, ledger="archive",
@@ -266,6 +290,7 @@ def measure(runtime: Runtime, runs: int) -> tuple[list[list[object]], dict]:
     extra = {
         "worst_p95": worst,
         "reference": (ref50, ref95),
+        "walk": (walk50, walk95, walk95 / float(ours[3]) if float(ours[3]) else 0.0),
         "ratio": ref50 / float(ours[2]) if float(ours[2]) else 0.0,
         "xlsx": (xlsx_rows, xlsx_s, len(data)),
         "pdf": (len(cabinet), pdf_s, len(pdf)),
@@ -296,6 +321,7 @@ def run(args: argparse.Namespace) -> str:
                 if drop:
                     drop()
         ref50, ref95 = extra["reference"]
+        walk50, walk95, walk_ratio = extra["walk"]
         xrows, xs, xbytes = extra["xlsx"]
         prows, ps, pbytes = extra["pdf"]
         verdict = "meets" if extra["worst_p95"] < 200 else "MISSES"
@@ -303,9 +329,12 @@ def run(args: argparse.Namespace) -> str:
             f"### {label}\n\n{made['items']:,} items, {made['movements']:,} movements (built in "
             f"{made['seconds']:.0f} s). Filtered page of 50 with its total, {args.runs} runs each:\n\n"
             + table(["ledger query", "rows matching", "p50 ms", "p95 ms"], rows)
-            + f"\n\nWorst p95 {extra['worst_p95']:.1f} ms: {verdict} the 200 ms target. Reference in the same run "
-            f"(place by GROUP BY max(id) over all movements, same cabinet filter): p50 {ref50:.0f} ms, p95 "
-            f"{ref95:.0f} ms — the anti-join page is {extra['ratio']:.1f}× faster.\n\n"
+            + f"\n\nWorst p95 {extra['worst_p95']:.1f} ms: {verdict} the 200 ms target. The same cabinet page, in the "
+            f"same run, read as before the `latest` mark (items newest first, each one's last movement by "
+            f"max(id), a count capped at 1,000): p50 {walk50:.1f} ms, p95 {walk95:.1f} ms, "
+            f"{walk_ratio:.1f}× the marked page's p95. Naive reference (GROUP BY max(id) over "
+            f"all movements): p50 {ref50:.0f} ms, p95 {ref95:.0f} ms, {extra['ratio']:.1f}× the marked page's "
+            f"p50.\n\n"
             f"Exports: the whole archive ledger ({xrows:,} rows) to XLSX in {xs:.1f} s ({xrows / xs:,.0f} rows/s, "
             f"{xbytes / 1e6:.1f} MB); one cabinet ({prows:,} rows) to PDF in {ps:.1f} s ({pbytes / 1e6:.1f} MB).\n"
         )

@@ -1,9 +1,10 @@
 """Ledgers (台账, POL-7, POL-8, ACC-1): the archive ledger, the certificate ledger and the loan ledger.
 
-An item's place is still derived here, never stored: its latest movement is the movement of the item with no
-later one. The ledgers join that "no later movement" (an anti-join on the (item_id, id) index) instead of
-grouping all movements, so that a filtered page reads the rows it shows and not the whole history
-(bench/custody.py: 100k items, 1M movements).
+An item's place is still derived here, never stored: it is the destination of its latest movement, the one
+`add_movement` marked `latest`. The ledgers join that movement by the mark (a unique partial index), and a
+filter on a place reads the marked movements into its subtree (a partial index on to_location_id), so that
+a cabinet's page reads the items in the cabinet and not every movement ever made into it (bench/custody.py:
+100k items, 1M movements).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ LEDGERS = ("archive", "certificates", "loans")
 ITEM_STATES = ("in_store", "out", "destroyed", "unplaced")
 PAGE_SIZE = 50
 COUNT_CAP = 1_000  # a broad filter counts this many rows at most ("1,000+")
-FEW_MOVEMENTS = 10_000  # up to this many movements into the filtered places, start from them
 EXPORT_LIMIT = 200_000  # rows in one export: the whole ledger of a large archive, not an unbounded one
 
 
@@ -115,17 +115,10 @@ def latest_id(item_id: ColumnElement[int]) -> ColumnElement[int]:
     return select(func.max(other.id)).where(other.item_id == item_id).scalar_subquery()
 
 
-def is_latest(movement: type[Movement]) -> ColumnElement[bool]:
-    """The movement is its item's latest: no later one exists (an anti-join on the (item_id, id) index)."""
-    later = aliased(Movement)
-    return ~exists().where(later.item_id == movement.item_id, later.id > movement.id)
-
-
-def _latest_items(*conditions: Callable[[type[Movement]], ColumnElement[bool]]) -> Select:
-    """The ids of items whose latest movement meets the conditions, found from the movements that do (an
-    index on to_location_id or kind narrows them) and kept when no later movement exists."""
+def _latest_items(condition: Callable[[type[Movement]], ColumnElement[bool]]) -> Select:
+    """The ids of items whose latest movement meets the condition (read from the marked movements only)."""
     m = aliased(Movement)
-    return select(m.item_id).where(*[condition(m) for condition in conditions], is_latest(m))
+    return select(m.item_id).where(m.latest, condition(m))
 
 
 def subtree_ids(session: Session, path: str) -> list[int]:
@@ -149,12 +142,6 @@ def _bounds(f: LedgerFilter, tz: str) -> tuple[datetime | None, datetime | None]
     return start, end
 
 
-def _few_movements_into(session: Session, places: list[int]) -> bool:
-    """Whether at most FEW_MOVEMENTS movements ever went into these places (read from the index, capped)."""
-    probe = select(Movement.id).where(Movement.to_location_id.in_(places)).limit(FEW_MOVEMENTS + 1).subquery()
-    return (session.scalar(select(func.count()).select_from(probe)) or 0) <= FEW_MOVEMENTS
-
-
 def _item_query(session: Session, ledger: str, f: LedgerFilter, tz: str) -> tuple[Select, Select, bool]:
     """The ledger's rows (items with their latest movement) and the query that counts them: the items alone
     when no condition needs the latest movement, at most COUNT_CAP + 1 of them for a broad filter."""
@@ -175,18 +162,12 @@ def _item_query(session: Session, ledger: str, f: LedgerFilter, tz: str) -> tupl
                 select(Document.id).where(or_(Document.archive_no.like(like), Document.title.like(like)))
             )
         )
-    # A filter on the place either starts from the few movements that could be an item's latest one (into a
-    # small part of the tree, a destruction, the items of open loans) and keeps those with no later movement,
-    # or — for a large part of the tree or "in store" — walks the items newest first, probing each one's
-    # latest movement, and counts at most COUNT_CAP of them (the page says "more than …").
+    # A place is found from the latest movements into its subtree (exactly the items there, counted in full);
+    # "in store" matches most items: it walks them newest first and counts at most COUNT_CAP ("more than …").
     broad = False
     if f.location:
         places = subtree_ids(session, f.location) or [-1]
-        if _few_movements_into(session, places):
-            where.append(Item.id.in_(_latest_items(lambda m: m.to_location_id.in_(places))))
-        else:
-            where.append(latest.to_location_id.in_(places))
-            broad = True
+        where.append(Item.id.in_(_latest_items(lambda m: m.to_location_id.in_(places))))
     if f.status == "in_store":
         where.append(latest.to_location_id.is_not(None))
         broad = True
@@ -211,7 +192,7 @@ def _item_query(session: Session, ledger: str, f: LedgerFilter, tz: str) -> tupl
     query = (
         select(Item, latest, Document.archive_no, Document.title, Customer.name)
         .select_from(Item)
-        .outerjoin(latest, latest.id == latest_id(Item.id))
+        .outerjoin(latest, (latest.item_id == Item.id) & latest.latest)
         .outerjoin(Document, Document.id == Item.document_id)
         .outerjoin(Customer, Customer.id == Item.customer_id)
         .where(*where)
