@@ -105,10 +105,11 @@ class ArchiveCheck:
                 "removed": removed,
                 "resumed": self.resumed,
                 "swept": self.swept,
-                "custody_remarked": self.custody_remarked,
             }
             if self.restored:
                 out["repaired"]["restored"] = self.restored
+            if self.custody_remarked:
+                out["repaired"]["custody_remarked"] = self.custody_remarked
         return out
 
 

@@ -196,6 +196,7 @@ def test_check_names_an_item_whose_latest_mark_drifted_and_repair_marks_it_again
     assert found.custody_marks == [item] and found.damaged and found.as_json()["custody_marks"] == [item]
     repaired = check_archive(world.runtime, actor=admin, repair=True)
     assert repaired.custody_remarked == 1 and not repaired.custody_damaged
+    assert repaired.as_json()["repaired"]["custody_remarked"] == 1
     after = check_archive(world.runtime, actor=admin)
     assert after.custody_marks == [] and not after.damaged
     with world.runtime.factory() as session:
