@@ -142,9 +142,11 @@ def _bounds(f: LedgerFilter, tz: str) -> tuple[datetime | None, datetime | None]
     return start, end
 
 
-def _item_query(session: Session, ledger: str, f: LedgerFilter, tz: str) -> tuple[Select, Select, bool]:
-    """The ledger's rows (items with their latest movement) and the query that counts them: the items alone
-    when no condition needs the latest movement, at most COUNT_CAP + 1 of them for a broad filter."""
+def _item_query(
+    session: Session, ledger: str, f: LedgerFilter, tz: str
+) -> tuple[Select, Select, Select, bool]:
+    """The ledger's rows (items with their latest movement), their ids, and the query that counts them: at
+    most COUNT_CAP + 1 for a broad filter."""
     latest = aliased(Movement)
     where: list[ColumnElement[bool]] = []
     if ledger == "certificates":
@@ -169,8 +171,9 @@ def _item_query(session: Session, ledger: str, f: LedgerFilter, tz: str) -> tupl
         places = subtree_ids(session, f.location) or [-1]
         where.append(Item.id.in_(_latest_items(lambda m: m.to_location_id.in_(places))))
     if f.status == "in_store":
-        where.append(latest.to_location_id.is_not(None))
-        broad = True
+        if not f.location:  # an item whose latest movement went into a place is in store already
+            where.append(latest.to_location_id.is_not(None))
+            broad = True
     elif f.status == "out":  # out on loan: the items of open loans whose latest movement lent them
         on_loan = (
             select(LoanItem.item_id)
@@ -178,8 +181,7 @@ def _item_query(session: Session, ledger: str, f: LedgerFilter, tz: str) -> tupl
             .where(Loan.status.in_(("out", "renewal_requested")))
         )
         where.append(Item.id.in_(on_loan))
-        where.append(latest.to_location_id.is_(None))
-        where.append(latest.kind != "destroy")
+        where.append(Item.id.in_(_latest_items(lambda m: m.to_location_id.is_(None) & (m.kind != "destroy"))))
     elif f.status == "destroyed":
         where.append(Item.id.in_(_latest_items(lambda m: m.kind == "destroy")))
     elif f.status == "unplaced":
@@ -189,21 +191,20 @@ def _item_query(session: Session, ledger: str, f: LedgerFilter, tz: str) -> tupl
         where.append(Item.created_at >= start)
     if end:
         where.append(Item.created_at < end)
+    on_latest = (latest.item_id == Item.id) & latest.latest
     query = (
         select(Item, latest, Document.archive_no, Document.title, Customer.name)
         .select_from(Item)
-        .outerjoin(latest, (latest.item_id == Item.id) & latest.latest)
+        .outerjoin(latest, on_latest)
         .outerjoin(Document, Document.id == Item.document_id)
         .outerjoin(Customer, Customer.id == Item.customer_id)
         .where(*where)
     )
-    if broad:
-        counted = query.with_only_columns(Item.id).order_by(Item.id.desc()).limit(COUNT_CAP + 1)
-    elif f.status == "out":
-        counted = query.with_only_columns(Item.id)
-    else:
-        counted = select(Item.id).where(*where)
-    return query, select(func.count()).select_from(counted.subquery()), broad
+    # The matching ids alone, joined to the latest movement only when a condition reads it ("in store").
+    keys = select(Item.id).select_from(Item)
+    keys = (keys.outerjoin(latest, on_latest) if broad else keys).where(*where)
+    counted = keys.order_by(Item.id.desc()).limit(COUNT_CAP + 1) if broad else keys
+    return query, keys, select(func.count()).select_from(counted.subquery()), broad
 
 
 def _status(movement: Movement | None) -> str:
@@ -246,15 +247,11 @@ def item_page(
     session: Session, *, ledger: str, filters: LedgerFilter, page: int = 1, size: int = PAGE_SIZE, tz: str
 ) -> Page:
     """One page of the archive or certificate ledger, newest entries first, with the filtered total."""
-    query, count, broad = _item_query(session, ledger, filters, tz)
+    query, keys, count, broad = _item_query(session, ledger, filters, tz)
     total = session.scalar(count) or 0
-    # The page's ids first (the database drops the joins no condition needs), then their rows: a deep page
-    # does not look up the latest movement of every row it skips.
-    ids = list(
-        session.scalars(
-            query.with_only_columns(Item.id).order_by(Item.id.desc()).limit(size).offset((page - 1) * size)
-        )
-    )
+    # The page's ids first (without the joins no condition needs), then their rows: a deep page does not
+    # look up the latest movement of every row it skips.
+    ids = list(session.scalars(keys.order_by(Item.id.desc()).limit(size).offset((page - 1) * size)))
     rows = session.execute(query.where(Item.id.in_(ids or [-1])).order_by(Item.id.desc()))
     more = broad and total > COUNT_CAP
     return Page(_item_rows(session, rows), min(total, COUNT_CAP) if more else total, page, size, more)
@@ -262,7 +259,7 @@ def item_page(
 
 def item_rows(session: Session, *, ledger: str, filters: LedgerFilter, tz: str) -> Iterator[ItemRow]:
     """Every line of the archive or certificate ledger (oldest first), streamed in chunks for exports."""
-    query, _, _ = _item_query(session, ledger, filters, tz)
+    query, _, _, _ = _item_query(session, ledger, filters, tz)
     last, chunk, sent = 0, 2000, 0
     while sent < EXPORT_LIMIT:
         rows = _item_rows(
