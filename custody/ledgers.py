@@ -121,13 +121,12 @@ def _latest_items(condition: Callable[[type[Movement]], ColumnElement[bool]]) ->
     return select(m.item_id).where(m.latest, condition(m))
 
 
-def subtree_ids(session: Session, path: str) -> list[int]:
-    """The location at path and every location under it."""
+def subtree(path: str) -> Select:
+    """The ids of the location at path and of every location under it (a subquery: the database expands it,
+    not a list of hundreds of parameters for a room)."""
     clean = SEPARATOR.join(p.strip() for p in path.strip().strip(SEPARATOR).split(SEPARATOR))
-    return list(
-        session.scalars(
-            select(Location.id).where(or_(Location.path == clean, Location.path.like(f"{clean}{SEPARATOR}%")))
-        )
+    return select(Location.id).where(
+        or_(Location.path == clean, Location.path.startswith(f"{clean}{SEPARATOR}", autoescape=True))
     )
 
 
@@ -168,7 +167,7 @@ def _item_query(
     # "in store" matches most items: it walks them newest first and counts at most COUNT_CAP ("more than …").
     broad = False
     if f.location:
-        places = subtree_ids(session, f.location) or [-1]
+        places = subtree(f.location)
         where.append(Item.id.in_(_latest_items(lambda m: m.to_location_id.in_(places))))
     if f.status == "in_store":
         if not f.location:  # an item whose latest movement went into a place is in store already
@@ -289,7 +288,7 @@ def _loan_query(session: Session, f: LedgerFilter, tz: str, today: date) -> Sele
             items = items.where(Item.kind == f.kind)
         if f.location:
             # the place the items were lent from (or are kept at)
-            where = subtree_ids(session, f.location) or [-1]
+            where = subtree(f.location)
             items = items.where(
                 exists().where(Movement.item_id == Item.id, Movement.to_location_id.in_(where))
             )
