@@ -25,6 +25,7 @@ LEDGERS = ("archive", "certificates", "loans")
 ITEM_STATES = ("in_store", "out", "destroyed", "unplaced")
 PAGE_SIZE = 50
 COUNT_CAP = 1_000  # a broad filter counts this many rows at most ("1,000+")
+MANY_ITEMS = 10_000  # a place holding more items than this is filtered as a broad one
 EXPORT_LIMIT = 200_000  # rows in one export: the whole ledger of a large archive, not an unbounded one
 
 
@@ -130,6 +131,14 @@ def subtree(path: str) -> Select:
     )
 
 
+def _holds_few(session: Session, places: Select) -> bool:
+    """Whether at most MANY_ITEMS items are in these places now (read from the marked movements, capped)."""
+    probe = (
+        select(Movement.id).where(Movement.latest, Movement.to_location_id.in_(places)).limit(MANY_ITEMS + 1)
+    )
+    return (session.scalar(select(func.count()).select_from(probe.subquery())) or 0) <= MANY_ITEMS
+
+
 def _bounds(f: LedgerFilter, tz: str) -> tuple[datetime | None, datetime | None]:
     from zoneinfo import ZoneInfo
 
@@ -163,16 +172,21 @@ def _item_query(
                 select(Document.id).where(or_(Document.archive_no.like(like), Document.title.like(like)))
             )
         )
-    # A place is found from the latest movements into its subtree (exactly the items there, counted in full);
-    # "in store" matches most items: it walks them newest first and counts at most COUNT_CAP ("more than …").
+    # A place holding up to MANY_ITEMS items is found from the latest movements into its subtree (exactly the
+    # items there, counted in full). A larger part of the tree (a room) and "in store" match much of the
+    # archive: the items are walked newest first, each one's latest movement probed, and at most COUNT_CAP
+    # counted ("more than …").
     broad = False
     if f.location:
         places = subtree(f.location)
-        where.append(Item.id.in_(_latest_items(lambda m: m.to_location_id.in_(places))))
-    if f.status == "in_store":
-        if not f.location:  # an item whose latest movement went into a place is in store already
-            where.append(latest.to_location_id.is_not(None))
+        if _holds_few(session, places):
+            where.append(Item.id.in_(_latest_items(lambda m: m.to_location_id.in_(places))))
+        else:
+            where.append(latest.to_location_id.in_(places))
             broad = True
+    if f.status == "in_store":
+        where.append(latest.to_location_id.is_not(None))
+        broad = True
     elif f.status == "out":  # out on loan: the items of open loans whose latest movement lent them
         on_loan = (
             select(LoanItem.item_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select, update
@@ -212,3 +213,28 @@ def test_an_item_with_movements_but_no_mark_is_named_too(world):
         session.execute(update(Movement).where(Movement.item_id == item).values(latest=False))
     with world.runtime.factory() as session:
         assert misplaced_marks(session) == [item]
+
+
+def test_concurrent_moves_of_one_item_chain_and_leave_one_mark(world):
+    """Twenty moves of one item at once: each starts where the one before it left the item, one mark."""
+    paths = [f"总部/档案室/并发柜/{n:02d}盒" for n in range(4)]
+    for path in paths:
+        _location(world, path, "box")
+    item = _item(world, document=add_document(world, "c1", "internal"), location=paths[0]).id
+
+    def one(n: int) -> None:
+        with world.runtime.factory() as session, session.begin():
+            custody.move_item(session, item_id=item, to=paths[n % 4], reason="并发",
+                              actor=user(session, world, "archivist"))  # fmt: skip
+
+    with ThreadPoolExecutor(20) as pool:
+        list(pool.map(one, range(20)))
+    with world.runtime.factory() as session:
+        moves = session.scalars(select(Movement).where(Movement.item_id == item).order_by(Movement.id)).all()
+        assert len(moves) == 21
+        assert all(
+            later.from_location_id == earlier.to_location_id
+            for earlier, later in zip(moves, moves[1:], strict=False)
+        )
+        assert [m.id for m in moves if m.latest] == [moves[-1].id]
+        assert misplaced_marks(session) == []
