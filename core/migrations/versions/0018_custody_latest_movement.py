@@ -11,9 +11,8 @@ movements into its subtree (a partial index on to_location_id), instead of every
 each probed for a later one (bench/custody.py: p95 338 ms at 100k items and 1M movements).
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "0018"
 down_revision = "0014"
