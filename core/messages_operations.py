@@ -146,6 +146,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The store disagrees with the database: {objects} objects missing or of the wrong size, "
         "{orphans} orphan objects, {gaps} series with gaps in their numbers, {quarantined} in quarantine",
     },
+    "check.custody_marks": {
+        "zh-CN": "实物档案：{count} 件的“最后一次移动”标记与移动记录不符（已按移动记录重新标记 {repaired} 件）",
+        "en": "Paper originals: for {count} items the mark of the last movement disagrees with the movements "
+        "({repaired} marked again from the movements)",
+    },
     # admin page
     "ui.operations.title": {"zh-CN": "备份与完整性", "en": "Backup and integrity"},
     "ui.operations.last_backup": {"zh-CN": "最近一次备份", "en": "Last backup"},

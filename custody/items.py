@@ -1,12 +1,16 @@
-"""Items and their movements (PHY-1, POL-8): an item is where its last movement took it, nowhere else."""
+"""Items and their movements (PHY-1, POL-8): an item is where its last movement took it, nowhere else.
+
+`add_movement` is the one writer of movements: it also moves the `latest` mark (which movement is the last)
+in the same transaction; `misplaced_marks` lists items where the mark and the highest id disagree.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import case, exists, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from core.errors import DanganError, NotFound
 from custody import locations
@@ -48,6 +52,13 @@ def current_location(session: Session, item_id: int) -> Location | None:
     return session.get(Location, last.to_location_id)
 
 
+def _unmark(session: Session, item_id: int) -> None:
+    session.execute(
+        update(Movement).where(Movement.item_id == item_id, Movement.latest).values(latest=False),
+        execution_options={"synchronize_session": "fetch"},
+    )
+
+
 def add_movement(
     session: Session,
     item: Item,
@@ -59,10 +70,15 @@ def add_movement(
     holder: str | None = None,
     loan_id: int | None = None,
 ) -> Movement:
-    """Record a move from where the item is now to `to` (None: with `holder`, or gone)."""
+    """Record a move from where the item is now to `to` (None: with `holder`, or gone); the new movement
+    becomes the item's latest."""
     if to is not None and item.kind == "certificate" and not locations.in_safe(session, to):
         raise DanganError("custody.certificate_outside_safe", path=to.path)
+    # One mover of an item at a time (PostgreSQL; SQLite writes one at a time anyway): two moves at once
+    # would both start from the same place and both claim to be the last.
+    session.execute(select(Item.id).where(Item.id == item.id).with_for_update())
     here = current_location(session, item.id)
+    _unmark(session, item.id)
     movement = Movement(
         item_id=item.id,
         kind=kind,
@@ -72,10 +88,36 @@ def add_movement(
         loan_id=loan_id,
         actor=actor,
         reason=reason,
+        latest=True,
     )
     session.add(movement)
     session.flush()
     return movement
+
+
+def misplaced_marks(session: Session, *, most: int = 200) -> list[int]:
+    """Items whose `latest` mark is not on their highest movement, or on none of them (`dangan check`)."""
+    later = aliased(Movement)
+    stale = select(Movement.item_id).where(
+        Movement.latest, exists().where(later.item_id == Movement.item_id, later.id > Movement.id)
+    )
+    unmarked = (
+        select(Movement.item_id)
+        .group_by(Movement.item_id)
+        .having(func.sum(case((Movement.latest, 1), else_=0)) == 0)
+    )
+    found = set(session.scalars(stale.limit(most))) | set(session.scalars(unmarked.limit(most)))
+    return sorted(found)[:most]
+
+
+def mark_latest(session: Session, item_ids: list[int]) -> None:
+    """Put the `latest` mark back on each item's highest movement (`dangan check --repair`)."""
+    for item_id in item_ids:
+        last = last_movement(session, item_id)
+        _unmark(session, item_id)
+        if last is not None:
+            last.latest = True
+        session.flush()
 
 
 def add_item(

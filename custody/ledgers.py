@@ -1,9 +1,10 @@
 """Ledgers (台账, POL-7, POL-8, ACC-1): the archive ledger, the certificate ledger and the loan ledger.
 
-An item's place is still derived here, never stored: its latest movement is the movement of the item with no
-later one. The ledgers join that "no later movement" (an anti-join on the (item_id, id) index) instead of
-grouping all movements, so that a filtered page reads the rows it shows and not the whole history
-(bench/custody.py: 100k items, 1M movements).
+An item's place is still derived here, never stored: it is the destination of its latest movement, the one
+`add_movement` marked `latest`. The ledgers join that movement by the mark (a unique partial index), and a
+filter on a place reads the marked movements into its subtree (a partial index on to_location_id), so that
+a cabinet's page reads the items in the cabinet and not every movement ever made into it (bench/custody.py:
+100k items, 1M movements).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ LEDGERS = ("archive", "certificates", "loans")
 ITEM_STATES = ("in_store", "out", "destroyed", "unplaced")
 PAGE_SIZE = 50
 COUNT_CAP = 1_000  # a broad filter counts this many rows at most ("1,000+")
-FEW_MOVEMENTS = 10_000  # up to this many movements into the filtered places, start from them
+MANY_ITEMS = 10_000  # a place holding more items than this is filtered as a broad one
 EXPORT_LIMIT = 200_000  # rows in one export: the whole ledger of a large archive, not an unbounded one
 
 
@@ -115,27 +116,27 @@ def latest_id(item_id: ColumnElement[int]) -> ColumnElement[int]:
     return select(func.max(other.id)).where(other.item_id == item_id).scalar_subquery()
 
 
-def is_latest(movement: type[Movement]) -> ColumnElement[bool]:
-    """The movement is its item's latest: no later one exists (an anti-join on the (item_id, id) index)."""
-    later = aliased(Movement)
-    return ~exists().where(later.item_id == movement.item_id, later.id > movement.id)
-
-
-def _latest_items(*conditions: Callable[[type[Movement]], ColumnElement[bool]]) -> Select:
-    """The ids of items whose latest movement meets the conditions, found from the movements that do (an
-    index on to_location_id or kind narrows them) and kept when no later movement exists."""
+def _latest_items(condition: Callable[[type[Movement]], ColumnElement[bool]]) -> Select:
+    """The ids of items whose latest movement meets the condition (read from the marked movements only)."""
     m = aliased(Movement)
-    return select(m.item_id).where(*[condition(m) for condition in conditions], is_latest(m))
+    return select(m.item_id).where(m.latest, condition(m))
 
 
-def subtree_ids(session: Session, path: str) -> list[int]:
-    """The location at path and every location under it."""
+def subtree(path: str) -> Select:
+    """The ids of the location at path and of every location under it (a subquery: the database expands it,
+    not a list of hundreds of parameters for a room)."""
     clean = SEPARATOR.join(p.strip() for p in path.strip().strip(SEPARATOR).split(SEPARATOR))
-    return list(
-        session.scalars(
-            select(Location.id).where(or_(Location.path == clean, Location.path.like(f"{clean}{SEPARATOR}%")))
-        )
+    return select(Location.id).where(
+        or_(Location.path == clean, Location.path.startswith(f"{clean}{SEPARATOR}", autoescape=True))
     )
+
+
+def _holds_few(session: Session, places: Select) -> bool:
+    """Whether at most MANY_ITEMS items are in these places now (read from the marked movements, capped)."""
+    probe = (
+        select(Movement.id).where(Movement.latest, Movement.to_location_id.in_(places)).limit(MANY_ITEMS + 1)
+    )
+    return (session.scalar(select(func.count()).select_from(probe.subquery())) or 0) <= MANY_ITEMS
 
 
 def _bounds(f: LedgerFilter, tz: str) -> tuple[datetime | None, datetime | None]:
@@ -149,15 +150,11 @@ def _bounds(f: LedgerFilter, tz: str) -> tuple[datetime | None, datetime | None]
     return start, end
 
 
-def _few_movements_into(session: Session, places: list[int]) -> bool:
-    """Whether at most FEW_MOVEMENTS movements ever went into these places (read from the index, capped)."""
-    probe = select(Movement.id).where(Movement.to_location_id.in_(places)).limit(FEW_MOVEMENTS + 1).subquery()
-    return (session.scalar(select(func.count()).select_from(probe)) or 0) <= FEW_MOVEMENTS
-
-
-def _item_query(session: Session, ledger: str, f: LedgerFilter, tz: str) -> tuple[Select, Select, bool]:
-    """The ledger's rows (items with their latest movement) and the query that counts them: the items alone
-    when no condition needs the latest movement, at most COUNT_CAP + 1 of them for a broad filter."""
+def _item_query(
+    session: Session, ledger: str, f: LedgerFilter, tz: str
+) -> tuple[Select, Select, Select, bool]:
+    """The ledger's rows (items with their latest movement), their ids, and the query that counts them: at
+    most COUNT_CAP + 1 for a broad filter."""
     latest = aliased(Movement)
     where: list[ColumnElement[bool]] = []
     if ledger == "certificates":
@@ -175,14 +172,14 @@ def _item_query(session: Session, ledger: str, f: LedgerFilter, tz: str) -> tupl
                 select(Document.id).where(or_(Document.archive_no.like(like), Document.title.like(like)))
             )
         )
-    # A filter on the place either starts from the few movements that could be an item's latest one (into a
-    # small part of the tree, a destruction, the items of open loans) and keeps those with no later movement,
-    # or — for a large part of the tree or "in store" — walks the items newest first, probing each one's
-    # latest movement, and counts at most COUNT_CAP of them (the page says "more than …").
+    # A place holding up to MANY_ITEMS items is found from the latest movements into its subtree (exactly the
+    # items there, counted in full). A larger part of the tree (a room) and "in store" match much of the
+    # archive: the items are walked newest first, each one's latest movement probed, and at most COUNT_CAP
+    # counted ("more than …").
     broad = False
     if f.location:
-        places = subtree_ids(session, f.location) or [-1]
-        if _few_movements_into(session, places):
+        places = subtree(f.location)
+        if _holds_few(session, places):
             where.append(Item.id.in_(_latest_items(lambda m: m.to_location_id.in_(places))))
         else:
             where.append(latest.to_location_id.in_(places))
@@ -197,8 +194,7 @@ def _item_query(session: Session, ledger: str, f: LedgerFilter, tz: str) -> tupl
             .where(Loan.status.in_(("out", "renewal_requested")))
         )
         where.append(Item.id.in_(on_loan))
-        where.append(latest.to_location_id.is_(None))
-        where.append(latest.kind != "destroy")
+        where.append(Item.id.in_(_latest_items(lambda m: m.to_location_id.is_(None) & (m.kind != "destroy"))))
     elif f.status == "destroyed":
         where.append(Item.id.in_(_latest_items(lambda m: m.kind == "destroy")))
     elif f.status == "unplaced":
@@ -208,21 +204,20 @@ def _item_query(session: Session, ledger: str, f: LedgerFilter, tz: str) -> tupl
         where.append(Item.created_at >= start)
     if end:
         where.append(Item.created_at < end)
+    on_latest = (latest.item_id == Item.id) & latest.latest
     query = (
         select(Item, latest, Document.archive_no, Document.title, Customer.name)
         .select_from(Item)
-        .outerjoin(latest, latest.id == latest_id(Item.id))
+        .outerjoin(latest, on_latest)
         .outerjoin(Document, Document.id == Item.document_id)
         .outerjoin(Customer, Customer.id == Item.customer_id)
         .where(*where)
     )
-    if broad:
-        counted = query.with_only_columns(Item.id).order_by(Item.id.desc()).limit(COUNT_CAP + 1)
-    elif f.status == "out":
-        counted = query.with_only_columns(Item.id)
-    else:
-        counted = select(Item.id).where(*where)
-    return query, select(func.count()).select_from(counted.subquery()), broad
+    # The matching ids alone, joined to the latest movement only when a condition reads it ("in store").
+    keys = select(Item.id).select_from(Item)
+    keys = (keys.outerjoin(latest, on_latest) if broad else keys).where(*where)
+    counted = keys.order_by(Item.id.desc()).limit(COUNT_CAP + 1) if broad else keys
+    return query, keys, select(func.count()).select_from(counted.subquery()), broad
 
 
 def _status(movement: Movement | None) -> str:
@@ -265,15 +260,11 @@ def item_page(
     session: Session, *, ledger: str, filters: LedgerFilter, page: int = 1, size: int = PAGE_SIZE, tz: str
 ) -> Page:
     """One page of the archive or certificate ledger, newest entries first, with the filtered total."""
-    query, count, broad = _item_query(session, ledger, filters, tz)
+    query, keys, count, broad = _item_query(session, ledger, filters, tz)
     total = session.scalar(count) or 0
-    # The page's ids first (the database drops the joins no condition needs), then their rows: a deep page
-    # does not look up the latest movement of every row it skips.
-    ids = list(
-        session.scalars(
-            query.with_only_columns(Item.id).order_by(Item.id.desc()).limit(size).offset((page - 1) * size)
-        )
-    )
+    # The page's ids first (without the joins no condition needs), then their rows: a deep page does not
+    # look up the latest movement of every row it skips.
+    ids = list(session.scalars(keys.order_by(Item.id.desc()).limit(size).offset((page - 1) * size)))
     rows = session.execute(query.where(Item.id.in_(ids or [-1])).order_by(Item.id.desc()))
     more = broad and total > COUNT_CAP
     return Page(_item_rows(session, rows), min(total, COUNT_CAP) if more else total, page, size, more)
@@ -281,7 +272,7 @@ def item_page(
 
 def item_rows(session: Session, *, ledger: str, filters: LedgerFilter, tz: str) -> Iterator[ItemRow]:
     """Every line of the archive or certificate ledger (oldest first), streamed in chunks for exports."""
-    query, _, _ = _item_query(session, ledger, filters, tz)
+    query, _, _, _ = _item_query(session, ledger, filters, tz)
     last, chunk, sent = 0, 2000, 0
     while sent < EXPORT_LIMIT:
         rows = _item_rows(
@@ -311,7 +302,7 @@ def _loan_query(session: Session, f: LedgerFilter, tz: str, today: date) -> Sele
             items = items.where(Item.kind == f.kind)
         if f.location:
             # the place the items were lent from (or are kept at)
-            where = subtree_ids(session, f.location) or [-1]
+            where = subtree(f.location)
             items = items.where(
                 exists().where(Movement.item_id == Item.id, Movement.to_location_id.in_(where))
             )

@@ -1,14 +1,29 @@
 """Paper originals (PHY-1): locations as a tree, items, their movements, loans against a loan slip.
 
 An item's place is never stored: it is the `to_location` of its last movement (None while it is out on loan
-or destroyed), so a move, a loan and a return cannot leave two records disagreeing about where it is.
+or destroyed), so a move, a loan and a return cannot leave two records disagreeing about where it is. The last
+movement is marked (`Movement.latest`) so that "what is in this cabinet" is read from an index: the mark says
+which movement is the last one, not where the item is, and only `custody.items.add_movement` moves it, in the
+transaction that records the movement (`dangan check` compares it with the highest id).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, Timestamp, UTCDateTime
@@ -79,7 +94,13 @@ class Movement(Base):
         Index("ix_custody_movement_item_latest", "item_id", "id"),
         Index("ix_custody_movement_to_location", "to_location_id", "item_id", "id"),
         Index("ix_custody_movement_kind", "kind"),  # the rare kinds (destroy) are found without a scan
-    )
+        # One last movement per item, found from the item (the ledger rows) or from a place (a cabinet's
+        # items: the movements into its subtree that are the last of their item, not every one ever made).
+        Index("uq_custody_movement_latest_item", "item_id", unique=True, sqlite_where=text("latest = 1"),
+              postgresql_where=text("latest")),
+        Index("ix_custody_movement_latest_place", "to_location_id", "item_id", sqlite_where=text("latest = 1"),
+              postgresql_where=text("latest")),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("custody_item.id"), index=True)
@@ -91,6 +112,8 @@ class Movement(Base):
     actor: Mapped[str] = mapped_column(String(100))
     reason: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[Timestamp]
+    # True on the item's last movement only (the highest id); set by add_movement, checked by `dangan check`.
+    latest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class LoanSeries(Base):

@@ -10,6 +10,9 @@ The store is compared too (workflows.consistency, issue 14): every record's obje
 size, no object older than DANGAN_ORPHAN_GRACE_HOURS lies unnamed, archive numbers have no gaps, nothing is
 in fixity quarantine. A missing or resized object is quarantined (reads refuse it) and, with --repair and a
 backup place (DANGAN_BACKUP_DEST), put back from the backup copy if it verifies; orphans and gaps are named.
+
+Custody (issue 13): each paper item's `latest` mark is on its highest movement, the one its place is read
+from; an item where it is not is named and, with --repair, marked again from the movements.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sqlalchemy.orm import Session
 from access.models import User
 from core import audit
 from core.db import utcnow
+from custody.items import mark_latest, misplaced_marks
 from records.models import Derivative
 from storage import ObjectStore, key_for
 from storage.base import parse_key
@@ -52,6 +56,9 @@ class ArchiveCheck:
     number_gaps: list[NumberGap] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)  # objects put back from the backup by --repair
+    # --- custody (issue 13) ---
+    custody_marks: list[int] = field(default_factory=list)  # items whose `latest` mark is not their last move
+    custody_remarked: int = 0  # of them marked again by --repair
 
     @property
     def store_damaged(self) -> bool:
@@ -59,14 +66,25 @@ class ArchiveCheck:
         return bool(self.object_problems or self.orphans or self.number_gaps or self.quarantined)
 
     @property
+    def custody_damaged(self) -> bool:
+        """An item's `latest` mark disagrees with its movements (and was not repaired)."""
+        return bool(self.custody_marks) and not self.custody_remarked
+
+    @property
     def damaged(self) -> bool:
-        """The index disagrees with the database (and was not repaired), or the store or numbering does."""
-        return (not self.index.clean and self.repaired is None) or self.store_damaged
+        """The index disagrees with the database (and was not repaired), or the store, numbering or custody."""
+        return (not self.index.clean and self.repaired is None) or self.store_damaged or self.custody_damaged
 
     @property
     def clean(self) -> bool:
         """Every document filed, indexed, and the index in step with the database."""
-        return self.index.clean and not self.pending and not self.stray_objects and not self.store_damaged
+        return (
+            self.index.clean
+            and not self.pending
+            and not self.stray_objects
+            and not self.store_damaged
+            and not self.custody_marks
+        )
 
     def as_json(self) -> dict:
         out = self.index.as_json() | {
@@ -77,6 +95,7 @@ class ArchiveCheck:
             "orphans": self.orphans,
             "number_gaps": [g.as_json() for g in self.number_gaps],
             "quarantined": self.quarantined,
+            "custody_marks": self.custody_marks,
             "consistent": not self.damaged,
         }
         if self.asked_repair:
@@ -89,6 +108,8 @@ class ArchiveCheck:
             }
             if self.restored:
                 out["repaired"]["restored"] = self.restored
+            if self.custody_remarked:
+                out["repaired"]["custody_remarked"] = self.custody_remarked
         return out
 
 
@@ -111,6 +132,10 @@ def check_archive(runtime: Runtime, *, actor: User, repair: bool = False, client
             report, waiting, resumed, repaired, asked_repair=repair, stray_objects=stray, swept=swept
         )
         _compare_store(runtime, session, result, stray=set(stray))
+        result.custody_marks = misplaced_marks(session)
+        if repair and result.custody_marks:
+            mark_latest(session, result.custody_marks)
+            result.custody_remarked = len(result.custody_marks)
         audit.record(
             session,
             actor=actor.login,
@@ -130,6 +155,7 @@ def check_archive(runtime: Runtime, *, actor: User, repair: bool = False, client
                 "orphans": len(result.orphans),
                 "number_gaps": len(result.number_gaps),
                 "quarantined": len(result.quarantined),
+                "custody_marks": len(result.custody_marks),
             },
         )
     if repair and result.object_problems and runtime.settings.backup_dest:

@@ -151,5 +151,13 @@ def check(
             print(f"orphan: {key}")
         for gap in found.number_gaps[:20]:
             print(f"gap: {gap.series} {gap.missing[:20]}")
+    if found.custody_marks and not as_json:  # paper items whose last movement is not the marked one
+        err_console.print(bilingual("check.custody_marks", count=len(found.custody_marks),
+                                    repaired=found.custody_remarked), highlight=False)  # fmt: skip
+        print(
+            "items: "
+            + ", ".join(map(str, found.custody_marks[:20]))
+            + (" …" if len(found.custody_marks) > 20 else "")
+        )
     if found.damaged:
         raise typer.Exit(1)
