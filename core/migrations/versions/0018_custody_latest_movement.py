@@ -1,7 +1,7 @@
 """custody: the last movement of each item marked, so a place's items are read from an index
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0017
 Create Date: 2026-12-07 23:30:00
 
 An item's place stays the destination of its last movement. `latest` marks which movement that is (one per
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0014"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
