@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, false, or_
 
 from access.policy import ReadScope
+from records.document_counts import DocumentCount
 from records.models import LEVELS, Customer, Document
 
 
@@ -49,4 +50,20 @@ def joined_document_filter(scope: ReadScope) -> ColumnElement[bool]:
         terms.append(Document.id.in_(sorted(scope.documents)))
     if scope.customers:
         terms.append(Document.customer_id.in_(sorted(scope.customers)))
+    return or_(*terms) if terms else false()
+
+
+def counted_filter(scope: ReadScope) -> ColumnElement[bool]:
+    """joined_document_filter for records.document_counts' rows (file department and owner, document level),
+    without the grants: a grant names files and documents, which the rows do not keep (the caller counts the
+    few documents read by a grant alone from the documents themselves)."""
+    if not scope.active:
+        return false()
+    terms: list[ColumnElement[bool]] = []
+    if scope.everywhere:
+        terms.append(DocumentCount.level.in_(sorted(scope.everywhere)))
+    for level, departments in scope.departments.items():
+        terms.append(and_(DocumentCount.level == level, DocumentCount.department.in_(sorted(departments))))
+    for level, owners in scope.owners.items():
+        terms.append(and_(DocumentCount.level == level, DocumentCount.owner.in_(sorted(owners))))
     return or_(*terms) if terms else false()

@@ -129,6 +129,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The store disagrees with the database: {objects} objects missing or of the wrong size, "
         "{orphans} orphan objects, {gaps} series with gaps in their numbers, {quarantined} in quarantine",
     },
+    "check.count_problems": {
+        "zh-CN": "客户构成分析的文件计数与文件不符：{keys} 组（dangan check --repair 按文件重新计数）",
+        "en": "The customer analysis' document counts disagree with the documents in {keys} groups "
+        "(dangan check --repair counts them again)",
+    },
+    "check.counts_rebuilt": {
+        "zh-CN": "已按文件重新计数（客户构成分析）：{keys} 组不符已更正",
+        "en": "Document counts of the customer analysis rebuilt from the documents: {keys} groups corrected",
+    },
     # admin page
     "ui.operations.title": {"zh-CN": "备份与完整性", "en": "Backup and integrity"},
     "ui.operations.last_backup": {"zh-CN": "最近一次备份", "en": "Last backup"},

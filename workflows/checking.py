@@ -10,6 +10,9 @@ The store is compared too (workflows.consistency, issue 14): every record's obje
 size, no object older than DANGAN_ORPHAN_GRACE_HOURS lies unnamed, archive numbers have no gaps, nothing is
 in fixity quarantine. A missing or resized object is quarantined (reads refuse it) and, with --repair and a
 backup place (DANGAN_BACKUP_DEST), put back from the backup copy if it verifies; orphans and gaps are named.
+
+The customer analysis' document counts (records.document_counts, kept on write) are compared with the
+documents; --repair counts them again.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sqlalchemy.orm import Session
 from access.models import User
 from core import audit
 from core.db import utcnow
+from records import document_counts
 from records.models import Derivative
 from storage import ObjectStore, key_for
 from storage.base import parse_key
@@ -52,6 +56,9 @@ class ArchiveCheck:
     number_gaps: list[NumberGap] = field(default_factory=list)
     quarantined: list[str] = field(default_factory=list)
     restored: list[str] = field(default_factory=list)  # objects put back from the backup by --repair
+    # --- the customer analysis' document counts (records.document_counts, issue 12) ---
+    count_differences: int = 0  # groups where the counts and the documents disagree
+    counts_rebuilt: bool = False
 
     @property
     def store_damaged(self) -> bool:
@@ -61,12 +68,20 @@ class ArchiveCheck:
     @property
     def damaged(self) -> bool:
         """The index disagrees with the database (and was not repaired), or the store or numbering does."""
-        return (not self.index.clean and self.repaired is None) or self.store_damaged
+        counts_wrong = bool(self.count_differences) and not self.counts_rebuilt
+        return (not self.index.clean and self.repaired is None) or self.store_damaged or counts_wrong
 
     @property
     def clean(self) -> bool:
         """Every document filed, indexed, and the index in step with the database."""
-        return self.index.clean and not self.pending and not self.stray_objects and not self.store_damaged
+        counts_right = not self.count_differences or self.counts_rebuilt
+        return (
+            self.index.clean
+            and not self.pending
+            and not self.stray_objects
+            and not self.store_damaged
+            and counts_right
+        )
 
     def as_json(self) -> dict:
         out = self.index.as_json() | {
@@ -77,6 +92,7 @@ class ArchiveCheck:
             "orphans": self.orphans,
             "number_gaps": [g.as_json() for g in self.number_gaps],
             "quarantined": self.quarantined,
+            "document_counts": {"differences": self.count_differences, "rebuilt": self.counts_rebuilt},
             "consistent": not self.damaged,
         }
         if self.asked_repair:
@@ -111,6 +127,10 @@ def check_archive(runtime: Runtime, *, actor: User, repair: bool = False, client
             report, waiting, resumed, repaired, asked_repair=repair, stray_objects=stray, swept=swept
         )
         _compare_store(runtime, session, result, stray=set(stray))
+        result.count_differences = len(document_counts.differences(session))
+        if repair and result.count_differences:
+            document_counts.rebuild(session)
+            result.counts_rebuilt = True
         audit.record(
             session,
             actor=actor.login,
@@ -130,6 +150,7 @@ def check_archive(runtime: Runtime, *, actor: User, repair: bool = False, client
                 "orphans": len(result.orphans),
                 "number_gaps": len(result.number_gaps),
                 "quarantined": len(result.quarantined),
+                "count_differences": result.count_differences,
             },
         )
     if repair and result.object_problems and runtime.settings.backup_dest:

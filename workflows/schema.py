@@ -10,6 +10,7 @@ import core.calendar  # noqa: F401
 import core.job_runs  # noqa: F401
 import custody.handover_models  # noqa: F401  (handovers, issue 13)
 import custody.models  # noqa: F401
+import records.document_counts  # noqa: F401  (the customer analysis, issue 12)
 import records.models  # noqa: F401
 import retention.models  # noqa: F401
 import storage.models  # noqa: F401

@@ -151,5 +151,8 @@ def check(
             print(f"orphan: {key}")
         for gap in found.number_gaps[:20]:
             print(f"gap: {gap.series} {gap.missing[:20]}")
+    if found.count_differences and not as_json:  # the customer analysis' counts (issue 12)
+        code = "check.counts_rebuilt" if found.counts_rebuilt else "check.count_problems"
+        err_console.print(bilingual(code, keys=found.count_differences), highlight=False)
     if found.damaged:
         raise typer.Exit(1)
