@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from access.customer_scope import counted_filter, joined_document_filter, openable_filter
@@ -30,7 +30,7 @@ from core import audit
 from core.db import utcnow
 from core.messages import translate
 from records import document_counts
-from records.customer_query import CustomerFilter, count_matching, matching
+from records.customer_query import CustomerFilter, matching
 from records.document_counts import DESTROYED, DocumentCount
 from records.models import Customer, Document, DocumentType
 
@@ -96,16 +96,16 @@ def customer_analysis(
     openable = openable_filter(scope)
     now = utcnow()
     where = matching(chosen, openable=openable, now=now)
-    total = count_matching(session, chosen, openable=openable, now=now)
-    opened = where + ([openable] if openable is not None else [])
-    seen = session.scalar(select(func.count()).select_from(Customer).where(*opened)) or 0
+    by_status, by_profile = _profiles(session, where, openable)
+    total = sum(by_status.values())
+    seen = sum(by_profile["grade"].values())
     hidden = total - seen
     dimensions = [
-        _dimension("status", _grouped(session, Customer.status, where), total, 0, _status_label),
-        _dimension("grade", _grouped(session, Customer.grade, opened), total, hidden, _grade_label),
-        _dimension("industry", _grouped(session, Customer.industry, opened), total, hidden, _plain),
-        _dimension("region", _grouped(session, Customer.province, opened), total, hidden, _plain),
-        _dimension("kind", _grouped(session, Customer.kind, opened), total, hidden, _kind_label),
+        _dimension("status", by_status, total, 0, _status_label),
+        _dimension("grade", by_profile["grade"], total, hidden, _grade_label),
+        _dimension("industry", by_profile["industry"], total, hidden, _plain),
+        _dimension("region", by_profile["region"], total, hidden, _plain),
+        _dimension("kind", by_profile["kind"], total, hidden, _kind_label),
     ]
     types = _documents_by_type(session, scope, chosen, where)
     documents = sum(types.values())
@@ -121,6 +121,30 @@ def customer_analysis(
         details={"filters": chosen.given(), "total": total, "openable": seen, "documents": documents},
     )
     return Analysis(total, seen, documents, chosen.given(), now.isoformat(), dimensions)
+
+
+# The profile dimensions and the columns they group by (region: the province).
+PROFILE_COLUMNS = {"grade": Customer.grade, "industry": Customer.industry, "region": Customer.province,
+                   "kind": Customer.kind}  # fmt: skip
+
+
+def _profiles(
+    session: Session, where: list[ColumnElement[bool]], openable: ColumnElement[bool] | None
+) -> tuple[Counter, dict[str, Counter]]:
+    """Matching files per status, and per profile value among those the reader may open, in one pass: grouped
+    by every dimension at once (a few thousand groups) in the order of ix_customer_analysis, which holds every
+    column read here, so the database walks one narrow index instead of the files once per dimension."""
+    opened = func.count() if openable is None else func.sum(case((openable, 1), else_=0))
+    columns = [Customer.status, *PROFILE_COLUMNS.values()]
+    query = select(*columns, func.count(), opened).select_from(Customer).where(*where).group_by(*columns)
+    by_status: Counter = Counter()
+    by_profile: dict[str, Counter] = {name: Counter() for name in PROFILE_COLUMNS}
+    for status, *values, count, readable in session.execute(query):
+        by_status[status] += count
+        if readable:
+            for name, value in zip(PROFILE_COLUMNS, values, strict=True):
+                by_profile[name][value] += readable
+    return by_status, by_profile
 
 
 def _grouped(session: Session, column: ColumnElement, where: list[ColumnElement[bool]]) -> dict:
