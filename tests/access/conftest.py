@@ -57,20 +57,20 @@ def add_document(session: Session, customer: Customer | None, level: str, *, tit
     """A filed document at a level (no bytes: the policy reads only metadata)."""
     n = next(_serial)
     digest = hashlib.sha256(f"doc-{n}".encode()).hexdigest()
-    doc = Document(
-        sha256=digest,
-        size=1,
-        mime="application/pdf",
-        original_filename=f"{n}.pdf",
-        object_key=f"originals/{digest}",
-        title=title or f"doc {n}",
-        customer=customer,
-        level=level,
-        state="filed",
-        archive_no=f"A001-KH·2025-D30-XS-{n:04d}",
-    )
     session.flush()  # the file's id, for the counts
     with keeping_counts(session, customers=[customer.id] if customer is not None else []):  # as filing does
+        doc = Document(
+            sha256=digest,
+            size=1,
+            mime="application/pdf",
+            original_filename=f"{n}.pdf",
+            object_key=f"originals/{digest}",
+            title=title or f"doc {n}",
+            customer=customer,
+            level=level,
+            state="filed",
+            archive_no=f"A001-KH·2025-D30-XS-{n:04d}",
+        )
         session.add(doc)
         session.flush()
     return doc
