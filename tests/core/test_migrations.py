@@ -11,6 +11,20 @@ from core.migrate import upgrade
 from workflows.schema import metadata
 
 
+def engine_at(settings, revision: str):  # type: ignore[no-untyped-def]
+    """An engine on a fresh archive migrated up to `revision` only."""
+    from alembic import command
+
+    from core.migrate import alembic_config
+
+    engine = make_engine(settings)
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    return engine
+
+
 def test_migrations_match_models(settings):
     engine = make_engine(settings)
     upgrade(engine)
@@ -38,18 +52,12 @@ def test_constraint_names_follow_the_convention(settings):
 
 
 def test_0006_gives_tokens_without_expiry_one_and_keeps_the_old_chain_verifiable(settings):
-    from alembic import command
     from sqlalchemy import text
 
     from core import audit
     from core.db import make_sessionmaker, utcnow
-    from core.migrate import alembic_config
 
-    engine = make_engine(settings)
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0004")
+    engine = engine_at(settings, "0004")
     with engine.begin() as conn:  # an archive as 0004 left it: a token for ever, an unkeyed chain
         conn.execute(text("INSERT INTO account (id, login, name, active, must_change_password, failed_logins, "
                           "created_at) VALUES (1, 'alice', 'alice', :t, :f, 0, :now)"),
@@ -79,18 +87,12 @@ def test_0006_gives_tokens_without_expiry_one_and_keeps_the_old_chain_verifiable
 
 
 def test_0016_counts_the_documents_that_exist(settings):
-    from alembic import command
 
     from core.db import make_sessionmaker
-    from core.migrate import alembic_config
     from records.document_counts import DocumentCount, differences
     from records.models import Customer, Document
 
-    engine = make_engine(settings)
-    config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0014")
+    engine = engine_at(settings, "0014")
     factory = make_sessionmaker(engine)
     with factory() as session, session.begin():  # an archive as 0014 left it: files, documents, one destroyed
         kept = Customer(name="甲公司", department="sales1", owner="alice")
