@@ -11,7 +11,20 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, and_, false, or_
 
 from access.policy import ReadScope
+from records.document_counts import DocumentCount
 from records.models import LEVELS, Customer, Document
+
+
+def by_rule(scope: ReadScope, *, level, department, owner) -> list[ColumnElement[bool]]:  # type: ignore[no-untyped-def]
+    """The scope's level rules (everywhere, by department, by owner; no grants) on these three columns."""
+    terms: list[ColumnElement[bool]] = []
+    if scope.everywhere:
+        terms.append(level.in_(sorted(scope.everywhere)))
+    for name, departments in scope.departments.items():
+        terms.append(and_(level == name, department.in_(sorted(departments))))
+    for name, owners in scope.owners.items():
+        terms.append(and_(level == name, owner.in_(sorted(owners))))
+    return terms
 
 
 def openable_filter(scope: ReadScope) -> ColumnElement[bool] | None:
@@ -20,13 +33,7 @@ def openable_filter(scope: ReadScope) -> ColumnElement[bool] | None:
         return false()
     if set(LEVELS) <= scope.everywhere.keys():
         return None
-    terms: list[ColumnElement[bool]] = []
-    if scope.everywhere:
-        terms.append(Customer.level.in_(sorted(scope.everywhere)))
-    for level, departments in scope.departments.items():
-        terms.append(and_(Customer.level == level, Customer.department.in_(sorted(departments))))
-    for level, owners in scope.owners.items():
-        terms.append(and_(Customer.level == level, Customer.owner.in_(sorted(owners))))
+    terms = by_rule(scope, level=Customer.level, department=Customer.department, owner=Customer.owner)
     if scope.customers:
         terms.append(Customer.id.in_(sorted(scope.customers)))
     return or_(*terms) if terms else false()
@@ -38,15 +45,20 @@ def joined_document_filter(scope: ReadScope) -> ColumnElement[bool]:
     million documents is one pass."""
     if not scope.active:
         return false()
-    terms: list[ColumnElement[bool]] = []
-    if scope.everywhere:
-        terms.append(Document.level.in_(sorted(scope.everywhere)))
-    for level, departments in scope.departments.items():
-        terms.append(and_(Document.level == level, Customer.department.in_(sorted(departments))))
-    for level, owners in scope.owners.items():
-        terms.append(and_(Document.level == level, Customer.owner.in_(sorted(owners))))
+    terms = by_rule(scope, level=Document.level, department=Customer.department, owner=Customer.owner)
     if scope.documents:
         terms.append(Document.id.in_(sorted(scope.documents)))
     if scope.customers:
         terms.append(Document.customer_id.in_(sorted(scope.customers)))
+    return or_(*terms) if terms else false()
+
+
+def counted_filter(scope: ReadScope) -> ColumnElement[bool]:
+    """joined_document_filter for records.document_counts' rows (file department and owner, document level),
+    without the grants: a grant names files and documents, which the rows do not keep (the caller counts the
+    few documents read by a grant alone from the documents themselves)."""
+    if not scope.active:
+        return false()
+    rows = DocumentCount
+    terms = by_rule(scope, level=rows.level, department=rows.department, owner=rows.owner)
     return or_(*terms) if terms else false()

@@ -12,6 +12,7 @@ from access.models import Department, DepartmentManager, User
 from access.policy import can_read
 from core import audit
 from core.errors import DanganError, NotFound
+from records.document_counts import keeping_counts
 from records.models import LEVELS, Customer, Document
 from records.revisions import record_revision
 
@@ -77,7 +78,8 @@ def set_document_level(
     before = doc.level
     if before == level:
         raise DanganError("level.unchanged", level=level)
-    doc.level = level
+    with keeping_counts(session, documents=[doc.id]):  # the customer analysis counts by level
+        doc.level = level
     revision = record_revision(
         session,
         document=doc,

@@ -16,6 +16,7 @@ from access.errors import denied
 from access.models import User
 from access.policy import can_read
 from core.errors import DanganError, NotFound
+from records.document_counts import keeping_counts
 from records.models import Customer, Document, DocumentType
 from records.revisions import record_revision
 
@@ -93,8 +94,9 @@ def correct_metadata(
     if not changed:
         raise DanganError("metadata.unchanged")
     before = {k: _plain(getattr(doc, k)) for k in changed}
-    for key, value in changed.items():
-        setattr(doc, key, value)
+    with keeping_counts(session, documents=[doc.id]):  # its type or file: the customer analysis' counts
+        for key, value in changed.items():
+            setattr(doc, key, value)
     if "doc_type" in changed:
         # The archivist's correction is kept: reprocessing never overrides a type a person chose.
         doc.type_source, doc.type_confidence = "user", 1.0

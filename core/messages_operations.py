@@ -151,6 +151,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Paper originals: for {count} items the mark of the last movement disagrees with the movements "
         "({repaired} marked again from the movements)",
     },
+    "check.count_problems": {
+        "zh-CN": "客户构成分析的文件计数与文件不符：{keys} 组（dangan check --repair 按文件重新计数）",
+        "en": "The customer analysis' document counts disagree with the documents in {keys} groups "
+        "(dangan check --repair counts them again)",
+    },
+    "check.counts_rebuilt": {
+        "zh-CN": "已按文件重新计数（客户构成分析）：{keys} 组不符已更正",
+        "en": "Document counts of the customer analysis rebuilt from the documents: {keys} groups corrected",
+    },
     # admin page
     "ui.operations.title": {"zh-CN": "备份与完整性", "en": "Backup and integrity"},
     "ui.operations.last_backup": {"zh-CN": "最近一次备份", "en": "Last backup"},

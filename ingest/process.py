@@ -33,6 +33,7 @@ from ingest.textlayer import extract_text_layer
 from records import numbering
 from records.customer_aliases import learn_aliases
 from records.customers import given_customer, match_customer
+from records.document_counts import keeping_counts
 from records.models import Derivative, Document, DocumentType, Page
 from storage.base import ObjectStore
 
@@ -133,9 +134,18 @@ def process_document(
         doc = session.get(Document, document_id, with_for_update=True, populate_existing=True)
         if doc.state in ("filed", "indexed"):
             return Processed(document_id, doc.state, doc.page_count)
-        _file(
-            session, settings, doc, pages, extracted, derivative, text, customer=customer, doc_type=doc_type
-        )
+        with keeping_counts(session, documents=[doc.id]):  # the customer analysis' counts (issue 12)
+            _file(
+                session,
+                settings,
+                doc,
+                pages,
+                extracted,
+                derivative,
+                text,
+                customer=customer,
+                doc_type=doc_type,
+            )
         audit.record(
             session,
             actor=actor,

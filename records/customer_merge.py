@@ -21,6 +21,7 @@ from core.errors import Conflict, DanganError
 from records.customer_followups import move_followups
 from records.customer_profile import refuse_merged
 from records.customers import UNMATCHED_NAME
+from records.document_counts import keeping_counts
 from records.models import MERGED, Customer, CustomerContact, CustomerEntry, CustomerRevision, Document
 
 
@@ -80,7 +81,10 @@ def merge_files(
         )
     )
     document_ids = [d for d, _ in docs]
-    session.execute(update(Document).where(Document.customer_id == source.id).values(customer_id=target.id))
+    with keeping_counts(session, customers=[source.id, target.id]):  # the customer analysis' counts
+        session.execute(
+            update(Document).where(Document.customer_id == source.id).values(customer_id=target.id)
+        )
     contacts = session.execute(
         update(CustomerContact).where(CustomerContact.customer_id == source.id).values(customer_id=target.id)
     ).rowcount
@@ -105,7 +109,8 @@ def merge_files(
         target.last_contact = source.last_contact
     target.updated_at = now
     source_before = {"status": source.status, "merged_into": None, "credit_code": code}
-    source.status, source.merged_into, source.merged_at, source.updated_at = MERGED, target.id, now, now
+    with keeping_counts(session, customers=[source.id]):  # a pointer's documents (none by now) count apart
+        source.status, source.merged_into, source.merged_at, source.updated_at = MERGED, target.id, now, now
     source.status_on, source.status_reason = now.date(), reason
     moved = {"documents": document_ids, "contacts": contacts, "entries": entries, "followups": followups}
     session.add_all(

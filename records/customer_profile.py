@@ -25,6 +25,7 @@ from core.db import utcnow
 from core.errors import DanganError
 from core.messages import translate
 from records.customers import UNMATCHED_NAME, normalise_name
+from records.document_counts import FILE_KEYS, keeping_counts
 from records.models import (
     CUSTOMER_GRADES,
     CUSTOMER_KINDS,
@@ -275,8 +276,11 @@ def revise(
         customer.former_names = [*customer.former_names, {"name": customer.name, "until": today.isoformat()}]
     if "status" in changed:
         customer.status_on, customer.status_reason = today, reason
-    for name, value in changed.items():
-        setattr(customer, name, value)
+    # The customer analysis counts documents by their file's department, owner and status (issue 12).
+    counted = [customer.id] if changed.keys() & set(FILE_KEYS) else []
+    with keeping_counts(session, customers=counted):
+        for name, value in changed.items():
+            setattr(customer, name, value)
     if "grade" in changed:  # a person's grade overrides the rules until cleared (records.customer_grades)
         by_rule = action == "customer.regrade" or changed["grade"] is None
         customer.grade_source = "rule" if by_rule else "manual"

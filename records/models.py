@@ -56,6 +56,21 @@ class Customer(Base):
         Index("ix_customer_list_name", "ended", "name_key", "id"),
         Index("ix_customer_list_grade", "ended", "grade", "name_key"),
         Index("ix_customer_list_contact", "ended", "last_contact", "name_key"),
+        # The analysis (workflows.customer_reports) groups every file by these in one pass: this index holds
+        # each column it reads (the filters, the dimensions, what the permission rule looks at), in group order.
+        Index(
+            "ix_customer_analysis",
+            "status",
+            "grade",
+            "industry",
+            "province",
+            "kind",
+            "level",
+            "department",
+            "owner",
+            "merged_into",
+        ),  # fmt: skip
+        Index("ix_customer_analysis_month", "merged_into", "created_at", "status", "department", "owner"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from access.models import User
 from core import audit
+from records.document_counts import keeping_counts
 from records.models import Customer, Document
 from retention.batches import get_batch
 from retention.models import BatchItem, RecordRetention, RegisterEntry
@@ -60,31 +61,33 @@ def confirm_removed(factory, index, *, batch_id: int, actor_id: int, client: str
             )).all())  # fmt: skip
             approvers = [a.approver for a in batch.approvals]
             destroyed = []
-            for item in items:
-                doc = docs[item.document_id]
-                probes = {"archive_no": doc.archive_no, "title": doc.title, "phrase": item.probe}
-                checks = [
-                    c
-                    for c in item.checks
-                    if not c["check"].startswith("search_") and c["check"] != "index_files_purged"
-                ]
-                checks += [index_files_check(purge, doc.id), *search_checks(index, doc.id, probes)]
-                item.checks = checks
-                if not passed(checks):
-                    item.state = "partial"
-                    failed = next(c for c in checks if not c["ok"])
-                    stop = stop or ("interrupted", f"#{doc.id} {failed['check']}")
-                    results.append(ItemResult(doc.id, item.archive_no, "partial", checks))
-                    continue
-                item.state, item.probe, doc.state = "destroyed", None, "destroyed"
-                session.add(RegisterEntry(
-                    document_id=doc.id, batch_id=batch.id, position=item.position, archive_no=doc.archive_no or "",
-                    title=doc.title, doc_type=doc.doc_type or "", customer=customers.get(doc.customer_id, ""),
-                    doc_date=doc.doc_date, filed_at=doc.created_at, due_date=dues.get(doc.id), sha256=doc.sha256,
-                    pages=item.pages, retention=item.retention, approvers=approvers, checks=checks,
-                ))  # fmt: skip
-                destroyed.append((doc, item))
-                results.append(ItemResult(doc.id, item.archive_no, "destroyed", checks))
+            # Destroyed documents leave the customer analysis' counts (records.document_counts).
+            with keeping_counts(session, documents=ids):
+                for item in items:
+                    doc = docs[item.document_id]
+                    probes = {"archive_no": doc.archive_no, "title": doc.title, "phrase": item.probe}
+                    checks = [
+                        c
+                        for c in item.checks
+                        if not c["check"].startswith("search_") and c["check"] != "index_files_purged"
+                    ]
+                    checks += [index_files_check(purge, doc.id), *search_checks(index, doc.id, probes)]
+                    item.checks = checks
+                    if not passed(checks):
+                        item.state = "partial"
+                        failed = next(c for c in checks if not c["ok"])
+                        stop = stop or ("interrupted", f"#{doc.id} {failed['check']}")
+                        results.append(ItemResult(doc.id, item.archive_no, "partial", checks))
+                        continue
+                    item.state, item.probe, doc.state = "destroyed", None, "destroyed"
+                    session.add(RegisterEntry(
+                        document_id=doc.id, batch_id=batch.id, position=item.position, archive_no=doc.archive_no or "",
+                        title=doc.title, doc_type=doc.doc_type or "", customer=customers.get(doc.customer_id, ""),
+                        doc_date=doc.doc_date, filed_at=doc.created_at, due_date=dues.get(doc.id), sha256=doc.sha256,
+                        pages=item.pages, retention=item.retention, approvers=approvers, checks=checks,
+                    ))  # fmt: skip
+                    destroyed.append((doc, item))
+                    results.append(ItemResult(doc.id, item.archive_no, "destroyed", checks))
             session.flush()  # the chunk's rows in one go; each audit event below then writes only itself
             for doc, item in destroyed:
                 audit.record(session, actor=actor.login, role=actor.role_label, action="retention.destroy",

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.orm import Session
 
+from records.document_counts import keeping_counts
 from records.models import Derivative, Document, Page
 from retention.models import BatchApproval, DestructionBatch, RegisterEntry, RegisterFile
 from storage import key_for
@@ -129,11 +130,12 @@ def reapply(session: Session, batches: list[dict[str, Any]]) -> tuple[list[Reapp
             session.flush()
             session.execute(delete(Page).where(Page.document_id == doc.id))
             session.execute(delete(Derivative).where(Derivative.document_id == doc.id))
-            session.execute(
-                update(Document)
-                .where(Document.id == doc.id)
-                .values(state="destroyed", extracted={}, review_reasons=[], indexed_at=None)
-            )
+            with keeping_counts(session, documents=[doc.id]):  # out of the customer analysis' counts
+                session.execute(
+                    update(Document)
+                    .where(Document.id == doc.id)
+                    .values(state="destroyed", extracted={}, review_reasons=[], indexed_at=None)
+                )
             session.add(RegisterEntry(**_typed(RegisterEntry, entry)))
             keys.extend(named)
             done.append(Reapplied(doc.id, entry.get("archive_no") or "", entry.get("title") or "",

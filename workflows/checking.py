@@ -13,6 +13,8 @@ backup place (DANGAN_BACKUP_DEST), put back from the backup copy if it verifies;
 
 Custody (issue 13): each paper item's `latest` mark is on its highest movement, the one its place is read
 from; an item where it is not is named and, with --repair, marked again from the movements.
+The customer analysis' document counts (records.document_counts, kept on write) are compared with the
+documents; --repair counts them again.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from access.models import User
 from core import audit
 from core.db import utcnow
 from custody.items import mark_latest, misplaced_marks
+from records import document_counts
 from records.models import Derivative
 from storage import ObjectStore, key_for
 from storage.base import parse_key
@@ -59,6 +62,9 @@ class ArchiveCheck:
     # --- custody (issue 13) ---
     custody_marks: list[int] = field(default_factory=list)  # items whose `latest` mark is not their last move
     custody_remarked: int = 0  # of them marked again by --repair
+    # --- the customer analysis' document counts (records.document_counts, issue 12) ---
+    count_differences: int = 0  # groups where the counts and the documents disagree
+    counts_rebuilt: bool = False
 
     @property
     def store_damaged(self) -> bool:
@@ -72,18 +78,23 @@ class ArchiveCheck:
 
     @property
     def damaged(self) -> bool:
-        """The index disagrees with the database (and was not repaired), or the store, numbering or custody."""
-        return (not self.index.clean and self.repaired is None) or self.store_damaged or self.custody_damaged
+        """The index disagrees with the database (and was not repaired), or the store, numbering, custody or
+        the customer analysis' counts do."""
+        counts_wrong = bool(self.count_differences) and not self.counts_rebuilt
+        index_wrong = not self.index.clean and self.repaired is None
+        return index_wrong or self.store_damaged or self.custody_damaged or counts_wrong
 
     @property
     def clean(self) -> bool:
         """Every document filed, indexed, and the index in step with the database."""
+        counts_right = not self.count_differences or self.counts_rebuilt
         return (
             self.index.clean
             and not self.pending
             and not self.stray_objects
             and not self.store_damaged
             and not self.custody_marks
+            and counts_right
         )
 
     def as_json(self) -> dict:
@@ -96,6 +107,7 @@ class ArchiveCheck:
             "number_gaps": [g.as_json() for g in self.number_gaps],
             "quarantined": self.quarantined,
             "custody_marks": self.custody_marks,
+            "document_counts": {"differences": self.count_differences, "rebuilt": self.counts_rebuilt},
             "consistent": not self.damaged,
         }
         if self.asked_repair:
@@ -136,6 +148,10 @@ def check_archive(runtime: Runtime, *, actor: User, repair: bool = False, client
         if repair and result.custody_marks:
             mark_latest(session, result.custody_marks)
             result.custody_remarked = len(result.custody_marks)
+        result.count_differences = len(document_counts.differences(session))
+        if repair and result.count_differences:
+            document_counts.rebuild(session)
+            result.counts_rebuilt = True
         audit.record(
             session,
             actor=actor.login,
@@ -156,6 +172,7 @@ def check_archive(runtime: Runtime, *, actor: User, repair: bool = False, client
                 "number_gaps": len(result.number_gaps),
                 "quarantined": len(result.quarantined),
                 "custody_marks": len(result.custody_marks),
+                "count_differences": result.count_differences,
             },
         )
     if repair and result.object_problems and runtime.settings.backup_dest:

@@ -11,6 +11,7 @@ import core.job_runs  # noqa: F401
 import custody.handover_models  # noqa: F401  (handovers, issue 13)
 import custody.models  # noqa: F401
 import records.customer_aliases  # noqa: F401  (short names, issue 18)
+import records.document_counts  # noqa: F401  (the customer analysis, issue 12)
 import records.models  # noqa: F401
 import retention.models  # noqa: F401
 import storage.models  # noqa: F401

@@ -159,5 +159,8 @@ def check(
             + ", ".join(map(str, found.custody_marks[:20]))
             + (" …" if len(found.custody_marks) > 20 else "")
         )
+    if found.count_differences and not as_json:  # the customer analysis' counts (issue 12)
+        code = "check.counts_rebuilt" if found.counts_rebuilt else "check.count_problems"
+        err_console.print(bilingual(code, keys=found.count_differences), highlight=False)
     if found.damaged:
         raise typer.Exit(1)

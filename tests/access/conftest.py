@@ -14,6 +14,7 @@ from access.models import Department, User, UserPosition, UserRole
 from access.rules import ensure_defaults
 from core import audit
 from core.db import make_engine, make_sessionmaker
+from records.document_counts import keeping_counts
 from records.models import Customer, Document
 from workflows.schema import metadata
 
@@ -56,20 +57,22 @@ def add_document(session: Session, customer: Customer | None, level: str, *, tit
     """A filed document at a level (no bytes: the policy reads only metadata)."""
     n = next(_serial)
     digest = hashlib.sha256(f"doc-{n}".encode()).hexdigest()
-    doc = Document(
-        sha256=digest,
-        size=1,
-        mime="application/pdf",
-        original_filename=f"{n}.pdf",
-        object_key=f"originals/{digest}",
-        title=title or f"doc {n}",
-        customer=customer,
-        level=level,
-        state="filed",
-        archive_no=f"A001-KH·2025-D30-XS-{n:04d}",
-    )
-    session.add(doc)
-    session.flush()
+    session.flush()  # the file's id, for the counts
+    with keeping_counts(session, customers=[customer.id] if customer is not None else []):  # as filing does
+        doc = Document(
+            sha256=digest,
+            size=1,
+            mime="application/pdf",
+            original_filename=f"{n}.pdf",
+            object_key=f"originals/{digest}",
+            title=title or f"doc {n}",
+            customer=customer,
+            level=level,
+            state="filed",
+            archive_no=f"A001-KH·2025-D30-XS-{n:04d}",
+        )
+        session.add(doc)
+        session.flush()
     return doc
 
 

@@ -379,7 +379,9 @@ def test_openapi_declares_the_errors_and_the_originals_bytes(world):
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             answers = operation["responses"]
-            wanted = {"422"} | ({"401", "403"} if path not in ("/api/health", "/healthz", "/api/login") else set())
+            wanted = {"422"} | (
+                {"401", "403"} if path not in ("/api/health", "/healthz", "/api/login") else set()
+            )
             wanted |= (
                 {"404"}
                 if re.search(r"\{(customer|hold|batch|request|grant|notification|token)_id\}", path)

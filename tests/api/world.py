@@ -20,6 +20,7 @@ from access.models import Department, Grant, User, UserPosition, UserRole
 from access.passwords import hash_password
 from access.tokens import create_token
 from core.db import utcnow
+from records.document_counts import keeping_counts
 from records.models import Customer, Document, Page
 from workflows.indexing import index_documents
 from workflows.runtime import Runtime
@@ -103,6 +104,7 @@ def add_document(
     text: str = "",
     created_by: str = "scanner",
     index: bool = False,
+    doc_type: str | None = None,
 ) -> int:
     """A filed document of a customer file at a level, with an original in the store (and indexed)."""
     runtime = world.runtime
@@ -118,13 +120,15 @@ def add_document(
             title=title or f"{level} doc",
             customer_id=world.customers[customer],
             level=level,
+            doc_type=doc_type,
             state="filed",
             created_by=created_by,
             archive_no=f"A001-KH·2025-D30-XS-{uuid.uuid4().hex[:8]}",
         )
         doc.pages = [Page(number=1, text=text, method="text_layer")]
-        session.add(doc)
-        session.flush()
+        with keeping_counts(session, customers=[doc.customer_id]):  # as filing does
+            session.add(doc)
+            session.flush()
         if index:
             index_documents(session, runtime.index, [doc.id])
         return doc.id

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 from access.models import User
+from records.document_counts import keeping_counts
 from records.models import Derivative, Document, Page
 from tests.api.world import World, build_world
 from workflows.indexing import index_documents
@@ -57,7 +58,8 @@ def add_record(
             doc.derivatives = [
                 Derivative(kind="searchable_pdf", sha256=pdf.sha256, size=pdf.size, object_key=pdf.key)
             ]
-        session.add(doc)
-        session.flush()
+        with keeping_counts(session, customers=[doc.customer_id]):  # as filing does
+            session.add(doc)
+            session.flush()
         index_documents(session, runtime.index, [doc.id])
         return doc.id

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from core.errors import Conflict, DanganError
 from custody.models import PaperOriginal
+from records.document_counts import DocumentCount, differences
 from records.models import Derivative, Document, Page
 from retention.holds import add_hold
 from retention.models import DestructionBatch, RegisterEntry
@@ -57,6 +58,9 @@ def test_executed_batch_deletes_every_copy_verifies_it_and_keeps_a_residual_reco
     with world.runtime.factory() as session:
         d = session.get_one(Document, doc)
         assert d.state == "destroyed" and d.extracted == {}
+        # The customer analysis no longer counts it (records.document_counts), and its counts still agree.
+        assert differences(session) == {}
+        assert session.scalar(select(func.sum(DocumentCount.documents))) == 1  # `keep` only
         assert session.scalar(select(func.count()).select_from(Page).where(Page.document_id == doc)) == 0
         assert (
             session.scalar(select(func.count()).select_from(Derivative).where(Derivative.document_id == doc))
