@@ -13,6 +13,10 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-chi-tra tesser
 TEST_APT_PACKAGES := fonts-wqy-zenhei chromium
 BENCH_APT_PACKAGES := fonts-wqy-zenhei ocrmypdf
 PG_TEST_URL ?= postgresql://127.0.0.1:5432/test
+# Two pytest workers (pytest-xdist): much of a test's time is spent waiting on tesseract, the S3 server, a
+# browser or a subprocess, so two keep both cores busy. Every server a test starts takes a free port.
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --durations=25
 # The second OCR engine (issue 18): exactly this version, its PP-OCR models inside the wheel (see pyproject.toml).
 RAPIDOCR_VERSION := 1.4.4
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -59,14 +63,15 @@ run: install
 	$(BIN)/dangan init
 	$(BIN)/dangan serve
 
-# The whole suite on SQLite, then again on PostgreSQL (the machine's server, database `test`).
+# The whole suite on SQLite, then on PostgreSQL (the machine's server, database `test`) every test that opens a
+# database (tests/conftest.py leaves out the rest: they never reach one).
 test: install install-test-system test-sqlite test-postgres
 
 test-sqlite:
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(PYTEST)
 
 test-postgres:
-	DANGAN_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider
+	DANGAN_TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST)
 
 bench: install install-bench-system
 	$(BIN)/python -m bench.ingest
