@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 from access.errors import AccessDenied
 from core.audit import AuditEvent
 from core.errors import DanganError
+from custody import ledgers
 from custody.items import misplaced_marks
 from custody.ledgers import LedgerFilter
 from custody.models import Location, Movement
@@ -122,8 +123,9 @@ def test_where_is_refused_to_someone_who_may_not_read_the_document(world):
         assert custody.where(session, item_id=item.id, actor=user(session, world, "carol")).location == BOX
 
 
-def test_the_place_is_always_the_last_movement(world):
-    """A random run of moves, loans, short and full returns: where() always equals the last movement."""
+def test_the_place_is_always_the_last_movement(world, monkeypatch):
+    """A random run of moves, loans, short and full returns: where() always equals the last movement, and the
+    ledger filtered to a place lists the items there, read from the marks (a cabinet) or walked (a room)."""
     rng = random.Random(13)
     places = [BOX, "总部/档案室/B柜/1层", "总部/库房/C柜", "分部/档案室/D柜"]
     for path in places:
@@ -169,11 +171,14 @@ def test_the_place_is_always_the_last_movement(world):
                     select(Movement.id).where(Movement.item_id == i, Movement.latest)
                 ).all()
                 assert marked == [last.id]
-            ledger = custody_records.ledger_page(session, ledger="archive", filters=LedgerFilter(location="总部"),
-                                                 actor=archivist, today=TODAY, tz="Asia/Shanghai")  # fmt: skip
-            assert {r.id for r in ledger.rows} == {
-                i for i in items if expected[i] and expected[i].startswith("总部")
-            }
+            for many, status in ((ledgers.MANY_ITEMS, None), (0, None), (0, "in_store")):
+                monkeypatch.setattr(ledgers, "MANY_ITEMS", many)  # 0: every place is walked as a room is
+                ledger = custody_records.ledger_page(session, ledger="archive", actor=archivist, today=TODAY,
+                                                     filters=LedgerFilter(location="总部", status=status),
+                                                     tz="Asia/Shanghai")  # fmt: skip
+                assert {r.id for r in ledger.rows} == {
+                    i for i in items if expected[i] and expected[i].startswith("总部")
+                }
             assert misplaced_marks(session) == []
 
 
