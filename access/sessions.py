@@ -15,16 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from access.models import User, WebSession
-from access.tokens import token_hash
+from access.tokens import TOUCH_EVERY, token_hash
 from core import audit
 from core.db import reading, transaction, utcnow
 
 DEFAULT_IDLE = timedelta(minutes=30)
 DEFAULT_MAX_AGE = timedelta(hours=12)
-# A session's last use is written at most this often, so that signing in a request (look_up_session) mostly
-# reads and takes no write lock (issue 14). The idle timeout then counts from a use up to this much older
-# than the last: a session may end this much sooner, never later.
-TOUCH_EVERY = timedelta(minutes=1)
+# TOUCH_EVERY (access.tokens): a session's last use is written at most this often, so that signing in a
+# request (look_up_session) mostly reads and takes no write lock (issue 14). The idle timeout then counts from
+# a use up to this much older than the last: a session may end this much sooner, never later.
 
 
 @dataclass(frozen=True)

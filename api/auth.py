@@ -25,7 +25,7 @@ from access.errors import AccessDenied, AuthenticationFailed, denied
 from access.login import LoginResult, authenticate
 from access.models import User
 from access.sessions import NewWebSession, csrf_ok, look_up_session, start_session
-from access.tokens import resolve_token
+from access.tokens import look_up_token
 from core.settings import Settings
 from workflows.runtime import Runtime
 
@@ -81,13 +81,11 @@ def _identify(
     runtime: Runtime = request.app.state.runtime
     client = client_address(request)
     if credentials is not None:
-        # Committed either way: a refused token is an audit event, a good one notes its last use.
-        with runtime.factory() as session, session.begin():
-            user = resolve_token(session, credentials.credentials, client=client)
-            caller = Caller(user.id, user.login, "token", client, user.must_change_password) if user else None
-        if caller is None:
+        # A refused token is an audit event; a good one notes its last use at most once a minute.
+        user = look_up_token(runtime.factory, credentials.credentials, client=client)
+        if user is None:
             raise AuthenticationFailed("auth.token_invalid")
-        return caller
+        return Caller(user.id, user.login, "token", client, user.must_change_password)
     if not secret:
         raise AuthenticationFailed("auth.required")
     idle = timedelta(minutes=runtime.settings.session_idle_minutes)

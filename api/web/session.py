@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from access.errors import AccessDenied, denied, record_denial
 from access.models import User
 from access.sessions import csrf_ok, look_up_session
-from access.tokens import resolve_token
+from access.tokens import look_up_token
 from api.auth import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, RuntimeDep, client_address
 from core.errors import DanganError
 from workflows.runtime import Runtime
@@ -88,9 +88,8 @@ async def identify(request: Request) -> WebUser | None:
     client = client_address(request)
     authorization = request.headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
-        with runtime.factory() as session, session.begin():
-            user = resolve_token(session, authorization[7:].strip(), client=client)
-            return _from(user, client) if user is not None and user.active else None
+        user = look_up_token(runtime.factory, authorization[7:].strip(), client=client)
+        return _from(user, client) if user is not None and user.active else None
     secret = request.cookies.get(SESSION_COOKIE)
     if not secret:
         return None

@@ -14,9 +14,11 @@ from access.models import ApiToken, WebSession
 from access.passwords import hash_password
 from access.sessions import resolve_session, start_session
 from access.tokens import (
+    TOUCH_EVERY,
     TokenTooLong,
     create_token,
     list_tokens,
+    look_up_token,
     resolve_token,
     revoke_token,
     tokens_of,
@@ -25,6 +27,8 @@ from access.users import reset_password, set_active
 from core.audit import AuditEvent
 from core.db import utcnow
 from core.errors import DanganError, NotFound
+from tests.conftest import PG_URL
+from tests.support.locks import while_sqlite_is_locked
 
 
 def _create(factory, company, login="alice", **kw):
@@ -208,3 +212,37 @@ def test_admin_lists_another_users_tokens_and_the_look_is_audited(factory, compa
         ).all()
     assert [(e.actor, e.result) for e in events] == [("admin", "ok"), ("bob", "denied")]
     assert events[0].details == {"login": "alice", "count": 1, "live": 1}
+
+
+def _last_used(factory, token_id):
+    with factory() as session:
+        return session.get(ApiToken, token_id).last_used_at
+
+
+def test_a_tokens_use_is_written_only_when_the_last_written_is_older_than_a_minute(factory, company):
+    token = _create(factory, company)
+    now = utcnow()
+    assert _resolve(factory, token.secret, at=now) == "alice"
+    assert _last_used(factory, token.id) == now
+    assert _resolve(factory, token.secret, at=now + TOUCH_EVERY / 2) == "alice"
+    assert _last_used(factory, token.id) == now
+    assert _resolve(factory, token.secret, at=now + TOUCH_EVERY) == "alice"
+    assert _last_used(factory, token.id) == now + TOUCH_EVERY
+
+
+def test_look_up_token_notes_a_first_use_and_audits_a_refusal(factory, company):
+    token = _create(factory, company)
+    assert look_up_token(factory, token.secret, client="10.2.2.2").login == "alice"
+    assert _last_used(factory, token.id) is not None
+    assert look_up_token(factory, "dgn_not-a-token", client="10.2.2.2") is None
+    assert _refusals(factory) == ["unknown"]
+
+
+@pytest.mark.skipif(bool(PG_URL), reason="SQLite's database-wide write lock")
+def test_look_up_token_signs_a_request_in_while_another_writer_holds_the_database(factory, company, settings):
+    token = _create(factory, company)
+    assert look_up_token(factory, token.secret) is not None  # the first use is noted
+    # Issue 14: each request with a token wrote its last use, so every script's call queued for the write lock.
+    with while_sqlite_is_locked(settings.home / "dangan.db") as pool:
+        user = pool.submit(look_up_token, factory, token.secret).result(timeout=30)
+    assert user.login == "alice"
